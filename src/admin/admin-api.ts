@@ -1,0 +1,196 @@
+/**
+ * The admin API (/__admin), served by the same engine as any mocked API: its operations are described by
+ * specs/admin.yaml, validated like the others, and handled here by operationId. It owns no state of its
+ * own; every handler works on the services the app wires in.
+ */
+import path from 'node:path';
+import { packageRoot } from '../config.js';
+import { badRequest, unauthorized, type MockError } from '../engine/errors.js';
+import type { Mount } from '../engine/mount.js';
+import type { ApiModule, Handler } from '../engine/types.js';
+import { coverageToJUnit, type Coverage } from '../journal/coverage.js';
+import type { Journal } from '../journal/journal.js';
+import { ScenarioError, type ScenarioLoader } from '../scenario/load.js';
+import type { Scenario } from '../scenario/types.js';
+import type { RuleEngine } from '../rules/rules.js';
+import { compileRule } from '../rules/rules.js';
+import type { Rule } from '../rules/types.js';
+import { DEFAULT_SESSION, type Sessions } from '../state/sessions.js';
+
+export const adminSpecFile = path.join(packageRoot, 'specs', 'admin.yaml');
+
+export interface AdminServices {
+  sessions: Sessions;
+  rules: RuleEngine;
+  journal: Journal;
+  coverage: Coverage;
+  scenarios: ScenarioLoader;
+  mounts: () => Mount[];
+  adminDocument: () => unknown;
+  adminToken?: string;
+  startedAt: number;
+}
+
+const sessionOf = (query: Record<string, any>): string => query.session ?? DEFAULT_SESSION;
+
+export function createAdminApi(services: AdminServices): ApiModule {
+  const { sessions, rules, journal, coverage } = services;
+
+  /** Clears everything a session accumulated: state (re-seeded on next use), faults, counters, journal, coverage. */
+  const resetSession = (session?: string) => {
+    sessions.reset(session);
+    rules.reset(session);
+    journal.clear(session);
+    coverage.clear(session);
+  };
+
+  const summary = (scenario: Scenario, session: string) => ({
+    name: scenario.name,
+    ...(scenario.description ? { description: scenario.description } : {}),
+    ...(scenario.file ? { file: scenario.file } : {}),
+    session,
+    apis: Object.keys(scenario.apis),
+    rules: scenario.rules,
+  });
+
+  const handlers: Record<string, Handler> = {
+    getHealth: () => ({
+      status: 200,
+      body: {
+        status: 'ok',
+        uptimeSeconds: Math.round((Date.now() - services.startedAt) / 100) / 10,
+        scenario: sessions.scenarioFor(DEFAULT_SESSION).name,
+        apis: [...new Set(services.mounts().filter((m) => !m.internal).map((m) => m.api.name))],
+      },
+    }),
+
+    resetSessions: ({ request }) => {
+      resetSession(request.query.session);
+      return { status: 200, body: { reset: request.query.session ?? 'all' } };
+    },
+
+    getScenario: ({ request }) => {
+      const session = sessionOf(request.query);
+      return { status: 200, body: summary(sessions.scenarioFor(session), session) };
+    },
+
+    putScenario: async ({ request }) => {
+      const { name, scenario: inline } = request.body ?? {};
+      if ((name === undefined) === (inline === undefined)) throw badRequest('send exactly one of "name" (bundled name or file path) or "scenario" (inline document)');
+      let scenario: Scenario;
+      try {
+        scenario = inline !== undefined ? services.scenarios.fromObject(inline) : await services.scenarios.load(name);
+      } catch (err) {
+        if (err instanceof ScenarioError) throw badRequest(err.message);
+        throw err;
+      }
+      const session: string | undefined = request.query.session;
+      sessions.switchScenario(scenario, session);
+      resetSession(session);
+      await sessions.persist();
+      return { status: 200, body: summary(scenario, session ?? 'all') };
+    },
+
+    getState: ({ request }) => {
+      const session = sessionOf(request.query);
+      return { status: 200, body: { session, apis: sessions.snapshot(session) } };
+    },
+
+    putState: async ({ request }) => {
+      const session = sessionOf(request.query);
+      sessions.restore(session, request.body.apis);
+      await sessions.persist();
+      return { status: 200, body: { session, apis: sessions.snapshot(session) } };
+    },
+
+    listFaults: ({ request }) => ({ status: 200, body: { faults: rules.pendingFaults(sessionOf(request.query)) } }),
+
+    addFault: ({ request }) => {
+      const session = sessionOf(request.query);
+      const rule = request.body as Rule;
+      try {
+        compileRule(rule, 0);
+      } catch (err) {
+        throw badRequest((err as Error).message);
+      }
+      if (rule.status === undefined && rule.delay === undefined && rule.rateLimit === undefined) {
+        throw badRequest('a fault needs at least one of status, delay or rateLimit');
+      }
+      return { status: 201, body: { name: rules.addFault(session, rule), session } };
+    },
+
+    listRequests: ({ request }) => ({
+      status: 200,
+      body: {
+        requests: journal.list({
+          session: request.query.session,
+          operationId: request.query.operationId,
+          api: request.query.api,
+          status: request.query.status,
+          limit: request.query.limit,
+        }),
+      },
+    }),
+
+    clearRequests: ({ request }) => {
+      journal.clear(request.query.session);
+      return { status: 204 };
+    },
+
+    getCoverage: ({ request }) => {
+      const rows = coverage.report(request.query.session);
+      if (request.query.format === 'junit') {
+        return { status: 200, body: coverageToJUnit(rows, request.query.session), contentType: 'application/xml' };
+      }
+      const declared = rows.reduce((n, r) => n + r.declared.length, 0);
+      const missing = rows.reduce((n, r) => n + r.missing.length, 0);
+      return { status: 200, body: { summary: { operations: rows.length, declared, covered: declared - missing }, operations: rows } };
+    },
+
+    listSpecs: () => ({
+      status: 200,
+      body: {
+        specs: services.mounts().filter((m) => !m.internal).map((m) => ({
+          api: m.api.name,
+          title: m.spec.title,
+          file: m.spec.file,
+          prefix: m.prefix || '/',
+          operations: m.spec.operations.map((op) => ({
+            operationId: op.operationId,
+            method: op.method.toUpperCase(),
+            path: m.prefix + op.pathTemplate,
+            stateful: op.operationId in m.api.handlers,
+          })),
+        })),
+      },
+    }),
+
+    getAdminOpenApi: () => ({ status: 200, body: services.adminDocument() }),
+  };
+
+  return {
+    name: 'admin',
+    title: 'mockgate admin API',
+    specs: [adminSpecFile],
+    handlers,
+    verifiers: {
+      adminToken: (credential) => {
+        if (services.adminToken !== undefined && credential.value !== services.adminToken) throw unauthorized('invalid', 'invalid admin token');
+        return { id: 'admin' };
+      },
+    },
+    anonymous: () => {
+      if (services.adminToken !== undefined) throw unauthorized('missing', 'this mockgate requires the admin token: Authorization: Bearer <token>');
+      return { id: 'admin' };
+    },
+    order: 'authenticate-first',
+    seedSchema: {},
+    createState: () => ({}),
+    renderError: (error: MockError) => ({
+      status: error.status,
+      headers: error.status === 401 ? { 'WWW-Authenticate': 'Bearer', ...error.headers } : error.headers,
+      body: { message: error.message, ...(error.issues.length ? { issues: error.issues } : {}) },
+    }),
+  };
+}
+

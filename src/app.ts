@@ -1,0 +1,147 @@
+/**
+ * createApp(config, deps): wiring only. Loads the scenario, mounts the specs (bundled or --spec), compiles
+ * the route table, and connects state, rules, journal and the admin API to the pipeline. Performs no
+ * process-level I/O (no exit, no listen unless asked) so tests and the CLI share it.
+ */
+import type http from 'node:http';
+import { Faker, en } from '@faker-js/faker';
+import pino from 'pino';
+import { adminSpecFile, createAdminApi } from './admin/admin-api.js';
+import { apis as registeredApis } from './apis/index.js';
+import { bundledScenariosDir, type AppConfig } from './config.js';
+import { seededFaker } from './engine/mock-response.js';
+import { bundledMountRequests, mountSpec, type Mount, type MountRequest } from './engine/mount.js';
+import { Pipeline, type Logger } from './engine/pipeline.js';
+import { Router } from './engine/router.js';
+import type { ApiModule } from './engine/types.js';
+import { Coverage } from './journal/coverage.js';
+import { Journal } from './journal/journal.js';
+import { RuleEngine } from './rules/rules.js';
+import { ScenarioLoader } from './scenario/load.js';
+import type { Scenario } from './scenario/types.js';
+import { createHttpHandler } from './server/http.js';
+import { listen } from './server/listen.js';
+import { Sessions } from './state/sessions.js';
+import { StateStore } from './state/store.js';
+
+export const ADMIN_PREFIX = '/__admin';
+
+export interface AppDeps {
+  /** API modules to register (default: every API in src/apis/index.ts). */
+  apis?: ApiModule[];
+  logger?: Logger;
+  /** Clock, for expiry and timestamps (tests pass a fixed one). */
+  now?: () => Date;
+}
+
+export interface MockgateApp {
+  /** The HTTP request listener (for supertest or http.createServer). */
+  handler: http.RequestListener;
+  pipeline: Pipeline;
+  sessions: Sessions;
+  rules: RuleEngine;
+  journal: Journal;
+  coverage: Coverage;
+  mounts: Mount[];
+  scenarios: ScenarioLoader;
+  /** Replaces the global scenario (used by --watch); resets every session. */
+  switchScenario(scenario: Scenario): void;
+  /** Binds config.port / config.host; resolves with the bound server. */
+  listen(): Promise<http.Server>;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<MockgateApp> {
+  const apis = deps.apis ?? registeredApis;
+  const logger = deps.logger ?? pino({ level: config.logLevel, redact: ['*.headers.authorization', '*.headers.cookie'] });
+  const now = deps.now ?? (() => new Date());
+  const fakerFor = (purpose: string) => (config.seed === undefined ? new Faker({ locale: [en] }) : seededFaker(config.seed, purpose));
+
+  const scenarios = new ScenarioLoader(apis, bundledScenariosDir);
+  const scenario = await scenarios.load(config.scenario);
+  const store = await StateStore.open(config.stateFile);
+  const sessions = new Sessions({ store, apis, now, fakerFor }, scenario);
+  const rules = new RuleEngine((session) => sessions.scenarioFor(session).rules, () => now().getTime());
+  const journal = new Journal(config.journalLimit);
+
+  const requests: MountRequest[] = config.specs.length
+    ? config.specs.map((s) => ({ file: s.file, prefix: s.prefix }))
+    : bundledMountRequests(apis);
+  const apiMounts = await Promise.all(requests.map((r) => mountSpec(r, apis)));
+  const coverage = new Coverage(
+    apiMounts.flatMap((m) =>
+      m.spec.operations.map((op) => ({
+        api: m.api.name,
+        operationId: op.operationId,
+        method: op.method,
+        path: m.prefix + op.pathTemplate,
+        declared: Object.keys(op.responses),
+      })),
+    ),
+  );
+
+  let mounts: Mount[] = apiMounts;
+  const admin = createAdminApi({
+    sessions,
+    rules,
+    journal,
+    coverage,
+    scenarios,
+    mounts: () => mounts,
+    adminDocument: () => adminMount.spec.definition,
+    adminToken: config.adminToken,
+    startedAt: Date.now(),
+  });
+  const adminMount = await mountSpec({ file: adminSpecFile, prefix: ADMIN_PREFIX, api: admin, internal: true }, apis);
+  mounts = [...apiMounts, adminMount];
+
+  const router = new Router<Mount>(
+    mounts.map((m) => ({ mount: m, prefix: m.prefix, source: m.spec.file, operations: m.spec.operations })),
+  );
+  const pipeline = new Pipeline({
+    router,
+    sessions,
+    rules,
+    journal,
+    coverage,
+    strict: config.strict,
+    seed: config.seed,
+    now,
+    faker: fakerFor('responses'),
+    logger,
+  });
+  const handler = createHttpHandler(pipeline, {
+    bodyLimitBytes: config.bodyLimitBytes,
+    corsOrigins: config.corsOrigins,
+    adminPrefix: ADMIN_PREFIX,
+  });
+
+  let server: http.Server | undefined;
+  return {
+    handler,
+    pipeline,
+    sessions,
+    rules,
+    journal,
+    coverage,
+    mounts,
+    scenarios,
+    switchScenario(next: Scenario) {
+      sessions.switchScenario(next);
+      rules.reset();
+    },
+    async listen() {
+      server = await listen(handler, config.port, config.host);
+      return server;
+    },
+    async close() {
+      if (server) {
+        const s = server;
+        server = undefined;
+        s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
+      await sessions.persist();
+    },
+  };
+}

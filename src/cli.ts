@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/**
+ * The mockgate command: flags and MOCKGATE_* environment variables → AppConfig → a listening server.
+ * The only module that reads argv or exits the process; every configuration mistake ends here as one
+ * line on stderr naming the flag or file and the fix, with exit code 1.
+ */
+import { watch } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createApp, type MockgateApp } from './app.js';
+import { defaultConfig, type AppConfig, type LogLevel, type SpecMount } from './config.js';
+import { ScenarioError } from './scenario/load.js';
+import { RouteCollisionError } from './engine/router.js';
+import { SpecError } from './engine/spec.js';
+import { ListenError } from './server/listen.js';
+import { StateFileError } from './state/store.js';
+
+const LOG_LEVELS: LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 0 || port > 65535) throw new InvalidArgumentError(`"${value}" is not a port number (0-65535)`);
+  return port;
+}
+
+function parseSeed(value: string): number {
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`"${value}" is not an integer`);
+  return Number(value);
+}
+
+/** --spec file[=prefix]; repeatable. */
+function collectSpec(value: string, previous: SpecMount[] = []): SpecMount[] {
+  const eq = value.lastIndexOf('=');
+  const spec: SpecMount = eq > 0 ? { file: value.slice(0, eq), prefix: value.slice(eq + 1) } : { file: value };
+  return [...previous, spec];
+}
+
+export function buildProgram(): Command {
+  const defaults = defaultConfig();
+  return new Command()
+    .name('mockgate')
+    .description('Stateful mock and contract-testing server for identity and credential APIs (lakeFS, TileDB, registry credentials).')
+    .addOption(new Option('-p, --port <port>', 'port to listen on (0 picks a free one)').default(defaults.port).env('MOCKGATE_PORT').argParser(parsePort))
+    .addOption(new Option('--host <host>', 'interface to bind (0.0.0.0 in containers)').default(defaults.host).env('MOCKGATE_HOST'))
+    .addOption(
+      new Option('--spec <file[=prefix]>', 'mount an OpenAPI 3 document, optionally at a prefix (repeatable; default: every bundled spec)')
+        .env('MOCKGATE_SPEC')
+        .argParser(collectSpec),
+    )
+    .addOption(new Option('--scenario <file|name>', 'scenario YAML file, or a bundled scenario name').default(defaults.scenario, 'scenarios/default.yaml').env('MOCKGATE_SCENARIO'))
+    .addOption(new Option('--state-file <path>', 'persist state to this JSON file (atomic writes) and reload it at start').env('MOCKGATE_STATE_FILE'))
+    .addOption(new Option('--seed <n>', 'seed for generated data: same seed, same answers').env('MOCKGATE_SEED').argParser(parseSeed))
+    .addOption(new Option('--strict', 'answer 500 when a response would break its spec (default: log and record it)').env('MOCKGATE_STRICT'))
+    .addOption(new Option('--watch', 'reload the scenario file when it changes; an invalid edit keeps the last good one').env('MOCKGATE_WATCH'))
+    .addOption(new Option('--admin-token <token>', 'require "Authorization: Bearer <token>" on /__admin').env('MOCKGATE_ADMIN_TOKEN'))
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(defaults.logLevel).env('MOCKGATE_LOG_LEVEL'))
+    .addOption(new Option('--cors-origin <origins>', 'comma-separated origins allowed by CORS on the mocked APIs, or *').default('*').env('MOCKGATE_CORS_ORIGIN'))
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `mockgate: ${text}` : text) });
+}
+
+export function configFromOptions(opts: Record<string, any>): AppConfig {
+  return {
+    ...defaultConfig(),
+    port: opts.port,
+    host: opts.host,
+    specs: opts.spec ?? [],
+    scenario: opts.scenario,
+    stateFile: opts.stateFile,
+    seed: opts.seed,
+    strict: Boolean(opts.strict),
+    watch: Boolean(opts.watch),
+    adminToken: opts.adminToken,
+    logLevel: opts.logLevel,
+    corsOrigins: String(opts.corsOrigin).split(',').map((o) => o.trim()).filter(Boolean),
+  };
+}
+
+const CONFIG_ERRORS = [ScenarioError, SpecError, RouteCollisionError, ListenError, StateFileError];
+
+function fail(message: string): never {
+  process.stderr.write(`mockgate: error: ${message}\n`);
+  process.exit(1);
+}
+
+function watchScenario(app: MockgateApp, file: string): void {
+  let timer: NodeJS.Timeout | undefined;
+  watch(file, () => {
+    clearTimeout(timer);
+    // Editors write in several steps; wait for the file to settle before reading it.
+    timer = setTimeout(async () => {
+      try {
+        app.switchScenario(await app.scenarios.load(file));
+        process.stderr.write(`mockgate: reloaded scenario ${file}\n`);
+      } catch (err) {
+        process.stderr.write(`mockgate: error: ${(err as Error).message} (still serving the last good scenario)\n`);
+      }
+    }, 100);
+  });
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram();
+  try {
+    program.parse(process.argv);
+  } catch (err: any) {
+    // commander already printed its one-line message (or the help text).
+    process.exit(err?.exitCode === 0 ? 0 : 1);
+  }
+  const config = configFromOptions(program.opts());
+  let app: MockgateApp;
+  try {
+    app = await createApp(config);
+    const server = await app.listen();
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    process.stderr.write(`mockgate: serving ${app.mounts.filter((m) => !m.internal).map((m) => `${m.api.name} at ${m.prefix || '/'}`).join(', ')} on http://${config.host}:${port} (scenario: ${app.sessions.scenarioFor('default').name})\n`);
+  } catch (err) {
+    if (CONFIG_ERRORS.some((E) => err instanceof E)) fail((err as Error).message);
+    throw err;
+  }
+  if (config.watch) watchScenario(app, app.scenarios.resolve(config.scenario));
+  const stop = () => {
+    app.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => fail(err instanceof Error ? err.message : String(err)));

@@ -1,0 +1,60 @@
+/**
+ * The one typed configuration object, with every default in one place. The CLI fills it from flags and
+ * MOCKGATE_* environment variables; tests build it with defaultConfig() and overrides.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Root of the installed package (works from src/ under tsx and from dist/ once compiled). */
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const bundledScenariosDir = path.join(packageRoot, 'scenarios');
+
+export interface SpecMount {
+  /** Path of the OpenAPI document (YAML or JSON). */
+  file: string;
+  /** Mount prefix; default: the path of the document's first `servers` URL. */
+  prefix?: string;
+}
+
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** Specs to mount; empty means every bundled spec of every registered API. */
+  specs: SpecMount[];
+  /** Scenario file path, or the name of a bundled scenario (e.g. "rate-limited"). */
+  scenario: string;
+  /** Persist every state change to this JSON file and reload it at start. */
+  stateFile?: string;
+  /** Seed for generated data: the same seed gives the same answers. */
+  seed?: number;
+  /** Answer 500 (with the violation) when a response breaks its spec, instead of only recording it. */
+  strict: boolean;
+  /** Reload the scenario file when it changes, keeping the last good one if the new one is invalid. */
+  watch: boolean;
+  /** Bearer token required on /__admin when set. */
+  adminToken?: string;
+  logLevel: LogLevel;
+  /** Largest accepted request body; larger ones answer 413 in the API's shape. */
+  bodyLimitBytes: number;
+  /** Journal entries kept per session (oldest dropped first). */
+  journalLimit: number;
+  /** Origins allowed by CORS on the mocked APIs ("*" echoes any origin). */
+  corsOrigins: string[];
+}
+
+export function defaultConfig(): AppConfig {
+  return {
+    port: 4010,
+    host: '127.0.0.1',
+    specs: [],
+    scenario: path.join(bundledScenariosDir, 'default.yaml'),
+    strict: false,
+    watch: false,
+    logLevel: 'info',
+    bodyLimitBytes: 1024 * 1024,
+    journalLimit: 1000,
+    corsOrigins: ['*'],
+  };
+}

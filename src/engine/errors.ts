@@ -1,0 +1,151 @@
+/**
+ * The one catalogue of errors mockgate raises. Errors are typed values with a stable code; each API's
+ * renderer turns them into its own wire shape ({message}, {detail}, {code,message,request_id}), so no
+ * code ever matches on message text.
+ */
+
+/** Where a request validation issue was found. */
+export type IssueLocation = 'path' | 'query' | 'header' | 'cookie' | 'body';
+
+/** One request (or response) validation problem, already mapped out of ajv's vocabulary. */
+export interface ValidationIssue {
+  in: IssueLocation;
+  /** Path inside the location, e.g. ['s3_location', 'path'] for a body field, ['page'] for a query param. */
+  path: Array<string | number>;
+  message: string;
+  /** The JSON Schema keyword that failed (required, type, format, enum, …), or 'parse' for malformed JSON. */
+  keyword: string;
+  /** The schema type expected, when keyword is 'type' (lets FastAPI-style renderers name type_error.str etc). */
+  expectedType?: string;
+}
+
+export const ErrorCode = {
+  ValidationFailed: 'VALIDATION_FAILED',
+  MalformedBody: 'MALFORMED_BODY',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  BadRequest: 'BAD_REQUEST',
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  RouteNotFound: 'ROUTE_NOT_FOUND',
+  MethodNotAllowed: 'METHOD_NOT_ALLOWED',
+  Conflict: 'CONFLICT',
+  RateLimited: 'RATE_LIMITED',
+  NotImplemented: 'NOT_IMPLEMENTED',
+  StatusNotDeclared: 'STATUS_NOT_DECLARED',
+  InjectedStatus: 'INJECTED_STATUS',
+  ResponseInvalid: 'RESPONSE_INVALID',
+  Internal: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Why authentication failed. Renderers that distinguish texts (FastAPI's "Not authenticated" vs "Could not
+ * validate credentials") switch on this, never on the message.
+ */
+export type AuthFailure = 'missing' | 'invalid' | 'expired' | 'revoked' | 'malformed' | 'insufficient-role';
+
+export interface MockErrorInit {
+  message?: string;
+  issues?: ValidationIssue[];
+  authFailure?: AuthFailure;
+  /** Seconds until a rate-limited client may retry. */
+  retryAfterSeconds?: number;
+  /** Extra headers the response must carry (WWW-Authenticate, Retry-After, …). */
+  headers?: Record<string, string>;
+  /** For MalformedBody: character offset of the parse error. */
+  position?: number;
+  /** Free-form detail an API renderer may use (e.g. the lakeFS action that was denied). */
+  detail?: Record<string, unknown>;
+}
+
+export class MockError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly issues: ValidationIssue[];
+  readonly authFailure?: AuthFailure;
+  readonly retryAfterSeconds?: number;
+  readonly headers: Record<string, string>;
+  readonly position?: number;
+  readonly detail: Record<string, unknown>;
+
+  constructor(code: ErrorCode, status: number, init: MockErrorInit = {}) {
+    super(init.message ?? defaultMessages[code] ?? `HTTP ${status}`);
+    this.name = 'MockError';
+    this.code = code;
+    this.status = status;
+    this.issues = init.issues ?? [];
+    this.authFailure = init.authFailure;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+    this.headers = init.headers ?? {};
+    this.position = init.position;
+    this.detail = init.detail ?? {};
+  }
+}
+
+const defaultMessages: Partial<Record<ErrorCode, string>> = {
+  VALIDATION_FAILED: 'request failed validation',
+  MALFORMED_BODY: 'request body is not valid JSON',
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported content type',
+  PAYLOAD_TOO_LARGE: 'request body too large',
+  BAD_REQUEST: 'bad request',
+  UNAUTHENTICATED: 'authentication required',
+  FORBIDDEN: 'forbidden',
+  NOT_FOUND: 'not found',
+  ROUTE_NOT_FOUND: 'not found',
+  METHOD_NOT_ALLOWED: 'method not allowed',
+  CONFLICT: 'already exists',
+  RATE_LIMITED: 'too many requests',
+  NOT_IMPLEMENTED: 'not implemented',
+  RESPONSE_INVALID: 'the mock produced a response that violates the spec',
+  INTERNAL: 'internal error',
+};
+
+export const validationFailed = (issues: ValidationIssue[], message?: string) =>
+  new MockError(ErrorCode.ValidationFailed, 400, { issues, message });
+export const malformedBody = (message: string, position?: number) =>
+  new MockError(ErrorCode.MalformedBody, 400, { message, position, issues: [{ in: 'body', path: [], message, keyword: 'parse' }] });
+export const unsupportedMediaType = (contentType: string) =>
+  new MockError(ErrorCode.UnsupportedMediaType, 415, { message: `unsupported content type: ${contentType || '(none)'}` });
+export const payloadTooLarge = (limitBytes: number) =>
+  new MockError(ErrorCode.PayloadTooLarge, 413, { message: `request body exceeds ${limitBytes} bytes` });
+export const badRequest = (message: string, issues: ValidationIssue[] = []) =>
+  new MockError(ErrorCode.BadRequest, 400, { message, issues });
+export const unauthorized = (authFailure: AuthFailure, message?: string) =>
+  new MockError(ErrorCode.Unauthenticated, 401, { authFailure, message });
+export const forbidden = (message?: string, detail?: Record<string, unknown>) =>
+  new MockError(ErrorCode.Forbidden, 403, { message, detail });
+export const notFound = (message?: string) => new MockError(ErrorCode.NotFound, 404, { message });
+export const routeNotFound = (method: string, path: string) =>
+  new MockError(ErrorCode.RouteNotFound, 404, { message: `no route for ${method} ${path}` });
+export const methodNotAllowed = (allowed: string[]) =>
+  new MockError(ErrorCode.MethodNotAllowed, 405, { headers: { Allow: allowed.join(', ') } });
+export const conflict = (message?: string) => new MockError(ErrorCode.Conflict, 409, { message });
+export const rateLimited = (status: number, retryAfterSeconds: number, headers: Record<string, string> = {}) =>
+  new MockError(ErrorCode.RateLimited, status, { retryAfterSeconds, headers });
+export const notImplemented = (message?: string) => new MockError(ErrorCode.NotImplemented, 501, { message });
+export const statusNotDeclared = (status: number) =>
+  new MockError(ErrorCode.StatusNotDeclared, 404, {
+    message: `Requested status code ${status} is not defined in the document.`,
+  });
+/** A status forced by a scenario rule, admin fault or Prefer header that carries no body of its own. */
+export const injectedStatus = (status: number, headers: Record<string, string> = {}) =>
+  new MockError(ErrorCode.InjectedStatus, status, { headers, message: httpStatusText(status) });
+export const responseInvalid = (issues: ValidationIssue[]) =>
+  new MockError(ErrorCode.ResponseInvalid, 500, { issues });
+export const internal = (message: string) => new MockError(ErrorCode.Internal, 500, { message });
+
+export function isMockError(value: unknown): value is MockError {
+  return value instanceof MockError;
+}
+
+const statusTexts: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 420: 'Enhance Your Calm',
+  422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented',
+  502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+export function httpStatusText(status: number): string {
+  return statusTexts[status] ?? `HTTP ${status}`;
+}

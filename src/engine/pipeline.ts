@@ -1,0 +1,340 @@
+/**
+ * The request pipeline, as an explicit ordered list of stages:
+ *
+ *   route → session → rules (faults, rate limits, delays) → read body → prepare (API coercion)
+ *         → validate / authenticate (order chosen per API) → Prefer override → handler or schema mock
+ *         → persist → response validation → journal + coverage
+ *
+ * Any stage may throw a MockError; it is rendered once, by the API that owns the mount.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Faker } from '@faker-js/faker';
+import type { Coverage } from '../journal/coverage.js';
+import { redactBody, redactHeaders, type AnswerSource, type Journal } from '../journal/journal.js';
+import type { RuleEngine } from '../rules/rules.js';
+import type { RuleOutcome } from '../rules/types.js';
+import { DEFAULT_SESSION, SESSION_HEADER, type Sessions } from '../state/sessions.js';
+import {
+  injectedStatus,
+  internal,
+  isMockError,
+  methodNotAllowed,
+  MockError,
+  rateLimited,
+  responseInvalid,
+  routeNotFound,
+  statusNotDeclared,
+  validationFailed,
+  type ValidationIssue,
+} from './errors.js';
+import { mockResponse } from './mock-response.js';
+import type { Mount } from './mount.js';
+import { hasResponseOverride, parsePreferences, type Preferences } from './prefer.js';
+import { parseCookies, readBody } from './request-body.js';
+import type { Router } from './router.js';
+import { authenticate, credentialKey, type CredentialSource } from './security.js';
+import type { Operation } from './spec.js';
+import type { EngineRequest, HandlerContext, Principal, Reply, ValidatedRequest } from './types.js';
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface PipelineDeps {
+  router: Router<Mount>;
+  sessions: Sessions;
+  rules: RuleEngine;
+  journal: Journal;
+  coverage: Coverage;
+  strict: boolean;
+  seed?: number;
+  now: () => Date;
+  faker: Faker;
+  logger: Logger;
+}
+
+/** What the stages learned about one request, for the journal. */
+interface Trace {
+  source: AnswerSource;
+  rules: string[];
+  ruleHeaders: Record<string, string>;
+  requestIssues?: ValidationIssue[];
+  /** Answers a test asked for explicitly (rules, faults, Prefer) are recorded but never replaced in --strict. */
+  explicit: boolean;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export class Pipeline {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  async handle(req: EngineRequest): Promise<Reply> {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const match = this.deps.router.match(req.method, req.path);
+    if (match.kind === 'no-mount') return { status: 404, body: { message: `no API is mounted at ${req.path}` } };
+    const mount = match.mount;
+    const session = headerValue(req, SESSION_HEADER) || DEFAULT_SESSION;
+    const trace: Trace = { source: 'router', rules: [], ruleHeaders: {}, explicit: false };
+    const operation = match.kind === 'operation' ? match.operation : undefined;
+    let reply: Reply;
+    try {
+      if (match.kind === 'not-found') throw routeNotFound(req.method, req.path);
+      if (match.kind === 'method-not-allowed') throw methodNotAllowed(match.allowed);
+      reply = await this.runOperation(mount, operation!, match.rawParams, req, session, requestId, trace);
+    } catch (err) {
+      reply = this.renderError(mount, err, requestId, operation?.operationId);
+    }
+    if (Object.keys(trace.ruleHeaders).length) reply = { ...reply, headers: { ...trace.ruleHeaders, ...reply.headers } };
+
+    let responseIssues: ValidationIssue[] | undefined;
+    if (operation) {
+      const hasBody = reply.body !== undefined && reply.body !== null && reply.body !== '';
+      responseIssues = mount.validator.validateResponse(operation, reply.status, reply.body, hasBody);
+      if (responseIssues.length) {
+        this.deps.logger.warn({ operationId: operation.operationId, status: reply.status, issues: responseIssues }, 'response violates the spec');
+        if (this.deps.strict && !trace.explicit) reply = this.renderError(mount, responseInvalid(responseIssues), requestId, operation.operationId);
+      }
+    }
+    if (!mount.internal) this.record(req, reply, mount, operation, session, requestId, trace, responseIssues, started);
+    return reply;
+  }
+
+  /** Renders an error raised at the edge (body too large, unreadable body) in the shape of the API at that path. */
+  renderAt(path: string, error: MockError): Reply {
+    const mount = this.deps.router.mountFor(path);
+    if (!mount) return { status: error.status, headers: error.headers, body: { message: error.message } };
+    return this.renderError(mount, error, randomUUID());
+  }
+
+  private async runOperation(
+    mount: Mount,
+    op: Operation,
+    rawParams: Record<string, string>,
+    req: EngineRequest,
+    session: string,
+    requestId: string,
+    trace: Trace,
+  ): Promise<Reply> {
+    const { api } = mount;
+    const cookies = parseCookies(req.headers.cookie);
+    const source: CredentialSource = { headers: req.headers, query: req.query, cookies };
+    const prefs = parsePreferences(req.headers.prefer, req.query);
+
+    // Stage: rules. Before validation, so a scripted 429 or 503 answers whatever the request looks like.
+    if (!mount.internal) {
+      const outcome = this.deps.rules.evaluate({
+        api: api.name,
+        operationId: op.operationId,
+        method: req.method,
+        path: req.path,
+        credential: credentialKey(source, mount.spec.securitySchemes),
+        clientAddress: req.clientAddress,
+        session,
+      });
+      trace.rules = outcome.fired;
+      trace.ruleHeaders = outcome.headers;
+      const delayMs = outcome.delayMs + (prefs.delayMs ?? 0);
+      if (delayMs > 0) await sleep(delayMs);
+      if (outcome.answer) {
+        trace.source = 'rule';
+        trace.explicit = true;
+        return this.ruleAnswer(mount, outcome.answer, requestId, op.operationId);
+      }
+    }
+
+    // Stage: read the body. Malformed JSON fails here, before validation or authentication, for every API.
+    trace.source = 'validation';
+    const body = readBody(op, req.rawBody, req.headers);
+    const query: Record<string, any> = { ...req.query };
+    api.prepareRequest?.({ operationId: op.operationId, query, body: body.body });
+
+    const state = mount.internal ? undefined : this.deps.sessions.apiState(session, api.name);
+    const options = mount.internal ? {} : (this.deps.sessions.scenarioFor(session).apis[api.name]?.options ?? {});
+    const request: ValidatedRequest = {
+      method: req.method,
+      path: req.path,
+      params: decodeParams(rawParams),
+      query,
+      headers: req.headers,
+      cookies,
+      body: body.body,
+      clientAddress: req.clientAddress,
+      origin: req.origin,
+    };
+    const now = this.deps.now();
+
+    // Stages: validation and security, in the order the API's real server uses.
+    const validate = () => {
+      if (body.mediaTypeError) throw body.mediaTypeError;
+      const issues = paramDecodingIssues(rawParams);
+      const result = mount.validator.validateRequest(op, {
+        params: request.params,
+        query,
+        headers: { ...req.headers },
+        cookies,
+        body: body.body,
+        hasBody: body.hasBody && body.validatable,
+      });
+      issues.push(...result.issues);
+      trace.requestIssues = issues;
+      if (issues.length) throw validationFailed(issues);
+      request.query = result.query;
+    };
+    let principal: Principal | undefined;
+    const authenticateCaller = () => {
+      trace.source = 'security';
+      principal = authenticate(op.security, mount.spec.securitySchemes, source, api, {
+        api: api.name,
+        operationId: op.operationId,
+        session,
+        state,
+        options,
+        now,
+        request,
+      });
+      trace.source = 'validation';
+    };
+    if (api.order === 'validate-first') {
+      validate();
+      authenticateCaller();
+    } else {
+      authenticateCaller();
+      validate();
+    }
+
+    // Stage: Prefer overrides (Prism-compatible) answer from the spec instead of the handler.
+    if (hasResponseOverride(prefs)) {
+      trace.source = 'prefer';
+      trace.explicit = true;
+      return this.preferredAnswer(op, mount, prefs);
+    }
+
+    // Stage: the handler, or the schema when the API has none for this operation.
+    const handler = api.handlers[op.operationId];
+    if (!handler) {
+      trace.source = 'mock';
+      const status = successStatus(op);
+      return mockResponse(op, { statusKey: status.key, status: status.code, seed: this.deps.seed }, this.deps.faker);
+    }
+    trace.source = 'handler';
+    const ctx: HandlerContext = { api: api.name, operationId: op.operationId, session, request, principal, state, options, now, faker: this.deps.faker, requestId };
+    const reply = await handler(ctx);
+    if (!SAFE_METHODS.has(req.method) && !mount.internal) await this.deps.sessions.persist();
+    return reply;
+  }
+
+  private ruleAnswer(mount: Mount, answer: NonNullable<RuleOutcome['answer']>, requestId: string, operationId: string): Reply {
+    if (answer.body !== undefined) return { status: answer.status, headers: answer.headers, body: answer.body };
+    const error = answer.rateLimited
+      ? rateLimited(answer.status, answer.retryAfterSeconds ?? 1, answer.headers)
+      : injectedStatus(answer.status, answer.headers);
+    return this.renderError(mount, error, requestId, operationId);
+  }
+
+  private preferredAnswer(op: Operation, mount: Mount, prefs: Preferences): Reply {
+    const wanted = prefs.code ?? successStatus(op).code;
+    const key = mount.validator.statusKey(op, wanted);
+    // Prism answers 404 NOT_FOUND when the requested status is not in the document.
+    if (!key) throw statusNotDeclared(wanted);
+    return mockResponse(op, { statusKey: key, status: wanted, example: prefs.example, dynamic: prefs.dynamic, seed: this.deps.seed }, this.deps.faker);
+  }
+
+  private renderError(mount: Mount, err: unknown, requestId: string, operationId?: string): Reply {
+    const error = isMockError(err) ? err : this.unexpected(err, operationId);
+    const reply = mount.api.renderError(error, { requestId, operationId });
+    return { ...reply, headers: { ...error.headers, ...reply.headers } };
+  }
+
+  private unexpected(err: unknown, operationId?: string): MockError {
+    this.deps.logger.error({ err, operationId }, 'handler failed');
+    return internal(`unexpected error in ${operationId ?? 'routing'}: ${(err as Error)?.message ?? String(err)}`);
+  }
+
+  private record(
+    req: EngineRequest,
+    reply: Reply,
+    mount: Mount,
+    op: Operation | undefined,
+    session: string,
+    requestId: string,
+    trace: Trace,
+    responseIssues: ValidationIssue[] | undefined,
+    started: number,
+  ): void {
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    if (op) this.deps.coverage.record(session, mount.api.name, op.operationId, reply.status);
+    this.deps.journal.record({
+      time: this.deps.now().toISOString(),
+      session,
+      requestId,
+      api: mount.api.name,
+      operationId: op?.operationId,
+      method: req.method,
+      path: req.path,
+      query: req.query,
+      status: reply.status,
+      durationMs,
+      source: trace.source,
+      rules: trace.rules,
+      requestValid: trace.requestIssues ? trace.requestIssues.length === 0 : undefined,
+      requestIssues: trace.requestIssues?.length ? trace.requestIssues : undefined,
+      responseValid: responseIssues ? responseIssues.length === 0 : undefined,
+      responseIssues: responseIssues?.length ? responseIssues : undefined,
+      request: { headers: redactHeaders(req.headers), body: req.rawBody?.length ? safeBody(req.rawBody) : undefined },
+      response: { headers: redactHeaders(reply.headers ?? {}), body: redactBody(reply.body) },
+    });
+    this.deps.logger.info({ method: req.method, path: req.path, status: reply.status, operationId: op?.operationId, session, durationMs, source: trace.source });
+  }
+}
+
+/** The status an operation answers on success: its lowest declared 2xx, else its first declared status. */
+function successStatus(op: Operation): { key: string; code: number } {
+  const keys = Object.keys(op.responses);
+  const ok = keys.filter((k) => /^2\d\d$/.test(k)).sort()[0];
+  if (ok) return { key: ok, code: Number(ok) };
+  if (keys.some((k) => /^2xx$/i.test(k))) return { key: keys.find((k) => /^2xx$/i.test(k))!, code: 200 };
+  const first = keys.find((k) => /^\d{3}$/.test(k));
+  return first ? { key: first, code: Number(first) } : { key: 'default', code: 200 };
+}
+
+function decodeParams(raw: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    try {
+      out[name] = decodeURIComponent(value);
+    } catch {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+function paramDecodingIssues(raw: Record<string, string>): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const [name, value] of Object.entries(raw)) {
+    try {
+      decodeURIComponent(value);
+    } catch {
+      issues.push({ in: 'path', path: [name], message: 'is not valid percent-encoded UTF-8', keyword: 'format' });
+    }
+  }
+  return issues;
+}
+
+function safeBody(raw: Buffer): unknown {
+  try {
+    return redactBody(JSON.parse(raw.toString('utf8')));
+  } catch {
+    return `[${raw.length} bytes]`;
+  }
+}
+
+function headerValue(req: EngineRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

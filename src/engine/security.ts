@@ -1,0 +1,96 @@
+/**
+ * Security dispatch: reads the credentials an operation's security requirements name, and hands each one to
+ * the owning API's verifier. The engine decides only which alternative applies; what a credential is worth
+ * (known, expired, revoked, allowed) is the API's business.
+ */
+import { unauthorized } from './errors.js';
+import type { SecurityRequirements, SecurityScheme } from './spec.js';
+import type { ApiModule, CredentialType, HeaderMap, PresentedCredential, Principal, SecurityContext } from './types.js';
+
+export interface CredentialSource {
+  headers: HeaderMap;
+  query: Record<string, string | string[]>;
+  cookies: Record<string, string>;
+}
+
+/** Reads the credential for one scheme, or undefined when the request does not carry it. */
+export function readCredential(name: string, scheme: SecurityScheme, source: CredentialSource): PresentedCredential | undefined {
+  if (scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'basic') {
+    const token = authorizationToken(source.headers, 'basic');
+    if (token === undefined) return undefined;
+    const decoded = Buffer.from(token, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const username = colon < 0 ? decoded : decoded.slice(0, colon);
+    const password = colon < 0 ? '' : decoded.slice(colon + 1);
+    return { scheme: name, type: 'basic', username, password, key: username };
+  }
+  if ((scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') || scheme.type === 'oauth2' || scheme.type === 'openIdConnect') {
+    const token = authorizationToken(source.headers, 'bearer');
+    return token === undefined ? undefined : { scheme: name, type: 'bearer', value: token, key: token };
+  }
+  if (scheme.type === 'apiKey' && scheme.name) {
+    const raw =
+      scheme.in === 'header'
+        ? source.headers[scheme.name.toLowerCase()]
+        : scheme.in === 'query'
+          ? source.query[scheme.name]
+          : source.cookies[scheme.name];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    return value === undefined || value === '' ? undefined : { scheme: name, type: 'apiKey', value, key: value };
+  }
+  return undefined;
+}
+
+function authorizationToken(headers: HeaderMap, expected: string): string | undefined {
+  const header = headers.authorization;
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const space = value.indexOf(' ');
+  if (space < 0 || value.slice(0, space).toLowerCase() !== expected) return undefined;
+  return value.slice(space + 1).trim();
+}
+
+/** The key that identifies the caller for rate limits and rule matching, whatever the operation's security. */
+export function credentialKey(source: CredentialSource, schemes: Record<string, SecurityScheme>): string | undefined {
+  for (const [name, scheme] of Object.entries(schemes)) {
+    const credential = readCredential(name, scheme, source);
+    if (credential) return credential.key;
+  }
+  const header = source.headers.authorization;
+  return Array.isArray(header) ? header[0] : header;
+}
+
+/**
+ * Runs the operation's security requirements: the first alternative whose credentials are all present
+ * decides (a bad one is not rescued by a later alternative, as lakeFS tries its JWT first). No credentials:
+ * anonymous when an empty requirement allows it, else 401 'missing'.
+ */
+export function authenticate(
+  requirements: SecurityRequirements,
+  schemes: Record<string, SecurityScheme>,
+  source: CredentialSource,
+  api: ApiModule,
+  ctx: SecurityContext,
+): Principal | undefined {
+  if (requirements.length === 0) return undefined;
+  let anonymousAllowed = false;
+  for (const requirement of requirements) {
+    const names = Object.keys(requirement);
+    if (names.length === 0) {
+      anonymousAllowed = true;
+      continue;
+    }
+    const presented = names.map((name) => (schemes[name] ? readCredential(name, schemes[name], source) : undefined));
+    if (presented.some((c) => c === undefined)) continue;
+    let principal: Principal | undefined;
+    for (const credential of presented as PresentedCredential[]) {
+      const verify = api.verifiers[credential.scheme] ?? api.verifiers[credential.type satisfies CredentialType];
+      // A scheme with no verifier cannot be trusted: openapi-backend treats it as unauthorized too.
+      if (!verify) throw unauthorized('invalid', `no verifier for security scheme ${credential.scheme}`);
+      principal = { ...verify(credential, ctx), scheme: credential.scheme };
+    }
+    return principal;
+  }
+  if (anonymousAllowed) return api.anonymous ? api.anonymous(ctx) : undefined;
+  throw unauthorized('missing');
+}

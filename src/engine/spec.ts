@@ -1,0 +1,124 @@
+/**
+ * Loads one OpenAPI 3.x document: parse (YAML or JSON), give every operation an operationId, dereference,
+ * and list its operations with everything the pipeline needs, computed once.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { OpenAPIBackend, OpenAPIRouter } from 'openapi-backend';
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+export interface SecurityScheme {
+  type: 'http' | 'apiKey' | 'oauth2' | 'openIdConnect' | 'mutualTLS';
+  scheme?: string;
+  in?: 'header' | 'query' | 'cookie';
+  name?: string;
+}
+
+/** Alternatives (OR) of requirements (AND of scheme names). An empty requirement allows anonymous calls. */
+export type SecurityRequirements = Array<Record<string, string[]>>;
+
+export interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required?: boolean;
+  schema?: any;
+}
+
+export interface Operation {
+  operationId: string;
+  /** Lower-case, as in the document. */
+  method: string;
+  /** Path template as written in the document, e.g. /credentials/{workspace}/{name}. */
+  pathTemplate: string;
+  parameters: Parameter[];
+  requestBody?: { required?: boolean; content: Record<string, { schema?: any }> };
+  responses: Record<string, any>;
+  security: SecurityRequirements;
+}
+
+export interface LoadedSpec {
+  file: string;
+  title: string;
+  /** Path of the first `servers` URL ('' when none or '/'). */
+  serverPath: string;
+  definition: any;
+  router: OpenAPIRouter;
+  operations: Operation[];
+  securitySchemes: Record<string, SecurityScheme>;
+}
+
+export class SpecError extends Error {}
+
+export async function loadSpec(file: string): Promise<LoadedSpec> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new SpecError(`${file}: cannot read the spec (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the --spec path`);
+  }
+  let document: any;
+  try {
+    document = parseYaml(text, { maxAliasCount: -1 });
+  } catch (err) {
+    throw new SpecError(`${file}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (!document || typeof document !== 'object' || typeof document.openapi !== 'string' || !document.openapi.startsWith('3.')) {
+    throw new SpecError(`${file}: not an OpenAPI 3.x document (no "openapi: 3.x" field); convert Swagger 2.0 specs first`);
+  }
+  if (!document.paths || typeof document.paths !== 'object') {
+    throw new SpecError(`${file}: the document has no "paths" object`);
+  }
+  nameAnonymousOperations(document);
+
+  // quick mode: synchronous in-memory dereference and no definition linting (user specs with small flaws
+  // still mount); validators are built separately and eagerly by validator.ts.
+  const backend = new OpenAPIBackend({ definition: document, quick: true, validate: false, strict: false });
+  await backend.init();
+  const definition = backend.definition;
+  const globalSecurity: SecurityRequirements = definition.security ?? [];
+  const operations: Operation[] = backend.router.getOperations().map((op: any) => ({
+    operationId: op.operationId,
+    method: op.method,
+    pathTemplate: op.path,
+    parameters: (op.parameters ?? []) as Parameter[],
+    requestBody: op.requestBody,
+    responses: op.responses ?? {},
+    security: op.security ?? globalSecurity,
+  }));
+  return {
+    file,
+    title: definition.info?.title ?? file,
+    serverPath: serverPathOf(definition),
+    definition,
+    router: backend.router,
+    operations,
+    securitySchemes: definition.components?.securitySchemes ?? {},
+  };
+}
+
+/** Operations without an operationId get "METHOD /path", so handlers, rules and coverage can still name them. */
+function nameAnonymousOperations(document: any): void {
+  for (const [path, item] of Object.entries<any>(document.paths)) {
+    for (const method of HTTP_METHODS) {
+      const op = item?.[method];
+      if (op && typeof op === 'object' && !op.operationId) op.operationId = `${method.toUpperCase()} ${path}`;
+    }
+  }
+}
+
+function serverPathOf(definition: any): string {
+  const url: string | undefined = definition.servers?.[0]?.url;
+  if (!url) return '';
+  // Server URLs may be absolute (https://api.tiledb.com/v4), relative (/v4) or templated ({protocol}://{host}/v4).
+  const withoutScheme = url.replace(/^[a-z{][^:]*:\/\/[^/]*/i, '');
+  return normalizePrefix(withoutScheme);
+}
+
+/** '/v4/' → '/v4', '/' → '', 'v4' → '/v4'. */
+export function normalizePrefix(prefix: string): string {
+  let p = prefix.trim();
+  if (!p || p === '/') return '';
+  if (!p.startsWith('/')) p = `/${p}`;
+  return p.replace(/\/+$/, '');
+}

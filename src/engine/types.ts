@@ -1,0 +1,165 @@
+/**
+ * The vocabulary shared by the engine and every API folder. The engine imports nothing from apis/ or
+ * express; API folders import only this file, errors.ts and their own modules.
+ */
+import type { Faker } from '@faker-js/faker';
+import type { MockError } from './errors.js';
+
+export type HeaderMap = Record<string, string | string[] | undefined>;
+
+/** A request as the edge hands it to the engine: nothing express-specific survives past server/. */
+export interface EngineRequest {
+  /** Upper-case HTTP method. */
+  method: string;
+  /** Path as received (still percent-encoded), without the query string. */
+  path: string;
+  /** Raw query: repeated keys become arrays. */
+  query: Record<string, string | string[]>;
+  /** Lower-case header names. */
+  headers: HeaderMap;
+  /** Undefined when the request had no body. */
+  rawBody?: Buffer;
+  /** Remote address, used for per-client rate limits. */
+  clientAddress: string;
+  /** Scheme + host the client used (e.g. http://127.0.0.1:4010), for absolute URLs in answers. */
+  origin: string;
+}
+
+/** What a handler (or any stage) answers. A body that is not a Buffer/string is sent as JSON. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string | string[]>;
+  /** Defaults to application/json when there is a body. */
+  contentType?: string;
+}
+
+/** The authenticated caller, as an API's verifier describes it. */
+export interface Principal {
+  /** Stable id of the caller (user id, token id, …). */
+  id: string;
+  /** Which security scheme of the spec authenticated it. */
+  scheme?: string;
+  [key: string]: unknown;
+}
+
+export type CredentialType = 'basic' | 'bearer' | 'apiKey';
+
+/** A credential found on the request for one security scheme of the spec. */
+export interface PresentedCredential {
+  /** Scheme name in the spec's components.securitySchemes. */
+  scheme: string;
+  type: CredentialType;
+  /** Basic auth only. */
+  username?: string;
+  password?: string;
+  /** Bearer token or API key value. */
+  value?: string;
+  /** Identity of the credential for rule matching and rate limits: basic username, token or key value. */
+  key: string;
+}
+
+/** Everything a verifier may look at. */
+export interface SecurityContext<S = any, O = any> {
+  api: string;
+  operationId: string;
+  session: string;
+  state: S;
+  options: O;
+  now: Date;
+  request: ValidatedRequest;
+}
+
+/** Checks one presented credential against the session's state: returns the principal or throws unauthorized(). */
+export type Verifier<S = any, O = any> = (credential: PresentedCredential, ctx: SecurityContext<S, O>) => Principal;
+
+/** The request after validation: path params decoded, query/header params coerced to their schema types. */
+export interface ValidatedRequest {
+  method: string;
+  path: string;
+  params: Record<string, any>;
+  query: Record<string, any>;
+  headers: HeaderMap;
+  cookies: Record<string, string>;
+  body: any;
+  /** Remote address of the client. */
+  clientAddress: string;
+  /** Scheme + host the client used, for absolute URLs in answers (Location headers, console URLs, …). */
+  origin: string;
+}
+
+/** What a handler gets. It never sees express's req/res. */
+export interface HandlerContext<S = any, O = any> {
+  api: string;
+  operationId: string;
+  session: string;
+  request: ValidatedRequest;
+  /** Undefined only for operations whose security allows anonymous calls. */
+  principal?: Principal;
+  /** The session's state for this API; mutate it in place, after every check has passed (a failed request must change nothing). */
+  state: S;
+  /** The API's options from the active scenario (`apis.<name>.options`). */
+  options: O;
+  now: Date;
+  faker: Faker;
+  /** Unique per request; APIs that echo a request id use this one. */
+  requestId: string;
+}
+
+export type Handler<S = any, O = any> = (ctx: HandlerContext<S, O>) => Reply | Promise<Reply>;
+
+export interface StateFactoryContext {
+  faker: Faker;
+  now: Date;
+}
+
+export interface RenderContext {
+  requestId: string;
+  operationId?: string;
+}
+
+/**
+ * One API served by mockgate: a folder under src/apis exporting one of these, registered in apis/index.ts.
+ * S is the API's per-session state (plain JSON), O its scenario options.
+ */
+export interface ApiModule<S = any, O = any> {
+  /** Short name used in scenarios, rules and the admin API: `apis.<name>`. */
+  name: string;
+  title: string;
+  /** Absolute paths of the bundled spec files this API serves. */
+  specs: string[];
+  /** Handlers keyed by operationId. Operations without one answer from the schema. */
+  handlers: Record<string, Handler<S, O>>;
+  /** Verifiers keyed by security scheme name, or by credential type ('basic' | 'bearer' | 'apiKey') as a fallback. */
+  verifiers: Record<string, Verifier<S, O>>;
+  /**
+   * Called when no credential was presented and the operation allows anonymous access (`{}` in its security):
+   * return a principal, undefined, or throw unauthorized(). Absent: anonymous callers get no principal.
+   */
+  anonymous?: (ctx: SecurityContext<S, O>) => Principal | undefined;
+  /** Renders any MockError in the API's own wire shape. May change the status (FastAPI answers 422 for 400s). */
+  renderError(error: MockError, ctx: RenderContext): Reply;
+  /**
+   * Which runs first after routing: request validation or authentication. Malformed JSON bodies are always
+   * reported first, as both FastAPI and Go servers fail while reading the body.
+   */
+  order: 'validate-first' | 'authenticate-first';
+  /** Reproduces the real framework's input coercion before validation (see PrepareRequest). */
+  prepareRequest?: PrepareRequest;
+  /** JSON Schema of `apis.<name>` in a scenario file (seed data plus an optional `options` object). */
+  seedSchema: Record<string, unknown>;
+  /** Builds a fresh session state from the scenario's `apis.<name>` object (undefined when the scenario has none). */
+  createState(seed: any, ctx: StateFactoryContext): S;
+}
+
+/**
+ * Optional hook on ApiModule (declared separately to keep the main interface readable): lets an API reproduce
+ * its framework's input coercion before schema validation, e.g. pydantic v1 turning 5 into "5", or the lakeFS
+ * Python SDK's `True`/`False` query booleans. Mutates the raw parsed request in place.
+ */
+export interface PreparableRequest {
+  operationId: string;
+  query: Record<string, any>;
+  body: any;
+}
+export type PrepareRequest = (request: PreparableRequest) => void;

@@ -1,0 +1,81 @@
+/**
+ * Contract coverage: for each session, which operation × status the mock actually served, next to what
+ * each operation declares — so a CI job can see which 401 / 409 / 429 paths its SDK never exercised.
+ */
+export interface CoverageOperation {
+  api: string;
+  operationId: string;
+  method: string;
+  path: string;
+  declared: string[];
+}
+
+export interface CoverageRow extends CoverageOperation {
+  /** Status → times served. */
+  served: Record<string, number>;
+  /** Declared statuses never served ("default" and "4XX" ranges count as covered by any matching status). */
+  missing: string[];
+}
+
+export class Coverage {
+  /** session → "api operationId" → status → count. Bounded by sessions × operations × statuses. */
+  private readonly counts = new Map<string, Map<string, Map<number, number>>>();
+
+  constructor(private readonly operations: CoverageOperation[]) {}
+
+  record(session: string, api: string, operationId: string, status: number): void {
+    let bySession = this.counts.get(session);
+    if (!bySession) this.counts.set(session, (bySession = new Map()));
+    const key = `${api} ${operationId}`;
+    let byStatus = bySession.get(key);
+    if (!byStatus) bySession.set(key, (byStatus = new Map()));
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+  }
+
+  clear(session?: string): void {
+    if (session === undefined) this.counts.clear();
+    else this.counts.delete(session);
+  }
+
+  report(session?: string): CoverageRow[] {
+    const sessions = session !== undefined ? [session] : [...this.counts.keys()];
+    return this.operations.map((op) => {
+      const served: Record<string, number> = {};
+      for (const s of sessions) {
+        for (const [status, n] of this.counts.get(s)?.get(`${op.api} ${op.operationId}`) ?? []) {
+          served[status] = (served[status] ?? 0) + n;
+        }
+      }
+      const statuses = Object.keys(served).map(Number);
+      const missing = op.declared.filter((d) => !statuses.some((s) => statusCovers(d, s)));
+      return { ...op, served, missing };
+    });
+  }
+}
+
+function statusCovers(declared: string, status: number): boolean {
+  if (declared === 'default') return status >= 400;
+  if (/^\dxx$/i.test(declared)) return Math.floor(status / 100) === Number(declared[0]);
+  return Number(declared) === status;
+}
+
+/** JUnit XML: one test case per operation × declared status, failed when never served. */
+export function coverageToJUnit(rows: CoverageRow[], session: string | undefined): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const byApi = new Map<string, CoverageRow[]>();
+  for (const row of rows) byApi.set(row.api, [...(byApi.get(row.api) ?? []), row]);
+  const suites = [...byApi].map(([api, apiRows]) => {
+    const cases = apiRows.flatMap((row) =>
+      row.declared.map((status) => {
+        const name = esc(`${row.operationId} ${status}`);
+        const classname = esc(`${api}.${row.operationId}`);
+        return row.missing.includes(status)
+          ? `    <testcase classname="${classname}" name="${name}"><failure message="${esc(`${row.method.toUpperCase()} ${row.path} never answered ${status}`)}"/></testcase>`
+          : `    <testcase classname="${classname}" name="${name}"/>`;
+      }),
+    );
+    const failures = apiRows.reduce((n, r) => n + r.missing.length, 0);
+    return `  <testsuite name="${esc(`mockgate coverage: ${api}${session ? ` (session ${session})` : ''}`)}" tests="${cases.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n${suites.join('\n')}\n</testsuites>\n`;
+}

@@ -1,0 +1,148 @@
+/**
+ * The rule stage: scenario rules and admin faults, evaluated per session in order (faults first). A rule
+ * that answers (status or an exhausted rate limit) stops the walk; delay-only rules add up and let the
+ * request go on. Counting and consuming happen synchronously, so concurrent requests cannot both take
+ * the last one-shot fault.
+ */
+import { parseDuration } from './duration.js';
+import { compileMatcher, type Matcher } from './match.js';
+import { FixedWindow, TokenBucket, type RateCounter } from './rate-limit.js';
+import type { Rule, RuleOutcome, RuleRequest } from './types.js';
+
+interface CompiledRule {
+  rule: Rule;
+  name: string;
+  matches: Matcher;
+  delayMs: number;
+  windowMs: number;
+}
+
+interface SessionRuntime {
+  /** Matching calls seen per rule (drives `after`). */
+  seen: Map<CompiledRule, number>;
+  /** Times each rule fired (drives `times`). */
+  fired: Map<CompiledRule, number>;
+  limiters: Map<string, RateCounter>;
+  faults: CompiledRule[];
+}
+
+/** Rate-limit subjects kept per session; beyond this the oldest are forgotten, keeping memory flat. */
+const MAX_LIMITERS = 10_000;
+
+export function compileRule(rule: Rule, index: number): CompiledRule {
+  return {
+    rule,
+    name: rule.name ?? `rule #${index + 1}`,
+    matches: compileMatcher(rule.match),
+    delayMs: rule.delay === undefined ? 0 : parseDuration(rule.delay),
+    windowMs: rule.rateLimit ? parseDuration(rule.rateLimit.window) : 0,
+  };
+}
+
+export class RuleEngine {
+  private readonly runtimes = new Map<string, SessionRuntime>();
+  private readonly compiled = new WeakMap<Rule[], CompiledRule[]>();
+
+  constructor(
+    private readonly rulesFor: (session: string) => Rule[],
+    private readonly nowMs: () => number,
+  ) {}
+
+  /** Queues a fault for one session (one-shot unless `times` says otherwise). */
+  addFault(session: string, rule: Rule): string {
+    const runtime = this.runtime(session);
+    const compiled = compileRule({ times: 1, ...rule }, runtime.faults.length);
+    if (!rule.name) compiled.name = `fault #${runtime.faults.length + 1}`;
+    runtime.faults.push(compiled);
+    return compiled.name;
+  }
+
+  pendingFaults(session: string): Rule[] {
+    return this.runtime(session).faults.map((f) => f.rule);
+  }
+
+  /** Forgets counters, limiters and faults of one session, or of all. */
+  reset(session?: string): void {
+    if (session === undefined) this.runtimes.clear();
+    else this.runtimes.delete(session);
+  }
+
+  evaluate(request: RuleRequest): RuleOutcome {
+    const outcome: RuleOutcome = { delayMs: 0, headers: {}, fired: [] };
+    const runtime = this.runtime(request.session);
+    for (const compiled of [...runtime.faults, ...this.scenarioRules(request.session)]) {
+      if (!compiled.matches(request)) continue;
+      const seen = (runtime.seen.get(compiled) ?? 0) + 1;
+      runtime.seen.set(compiled, seen);
+      const { rule } = compiled;
+      if (rule.after !== undefined && seen < rule.after) continue;
+      const fired = runtime.fired.get(compiled) ?? 0;
+      if (rule.times !== undefined && fired >= rule.times) continue;
+      runtime.fired.set(compiled, fired + 1);
+      if (rule.times !== undefined && fired + 1 >= rule.times) this.dropFault(runtime, compiled);
+      outcome.fired.push(compiled.name);
+      outcome.delayMs += compiled.delayMs;
+
+      if (rule.rateLimit) {
+        const decision = this.limiter(runtime, compiled, request).take(this.nowMs());
+        outcome.headers['RateLimit-Limit'] = String(decision.limit);
+        outcome.headers['RateLimit-Remaining'] = String(decision.remaining);
+        outcome.headers['RateLimit-Reset'] = String(decision.resetSeconds);
+        if (!decision.allowed) {
+          outcome.answer = {
+            rule: compiled.name,
+            status: rule.rateLimit.status ?? 429,
+            headers: { ...outcome.headers, 'Retry-After': String(decision.resetSeconds), ...(rule.headers ?? {}) },
+            body: rule.body,
+            rateLimited: true,
+            retryAfterSeconds: decision.resetSeconds,
+          };
+          return outcome;
+        }
+      }
+      if (rule.status !== undefined) {
+        outcome.answer = { rule: compiled.name, status: rule.status, headers: { ...(rule.headers ?? {}) }, body: rule.body, rateLimited: false };
+        return outcome;
+      }
+    }
+    return outcome;
+  }
+
+  private scenarioRules(session: string): CompiledRule[] {
+    const rules = this.rulesFor(session);
+    let compiled = this.compiled.get(rules);
+    if (!compiled) {
+      compiled = rules.map(compileRule);
+      this.compiled.set(rules, compiled);
+    }
+    return compiled;
+  }
+
+  private dropFault(runtime: SessionRuntime, compiled: CompiledRule): void {
+    const i = runtime.faults.indexOf(compiled);
+    if (i >= 0) runtime.faults.splice(i, 1);
+  }
+
+  private limiter(runtime: SessionRuntime, compiled: CompiledRule, request: RuleRequest): RateCounter {
+    const spec = compiled.rule.rateLimit!;
+    const per = spec.per ?? 'credential';
+    const subject = per === 'session' ? request.session : per === 'client' ? request.clientAddress : request.credential ?? `client:${request.clientAddress}`;
+    const key = `${compiled.name}\u0000${subject}`;
+    let limiter = runtime.limiters.get(key);
+    if (!limiter) {
+      if (runtime.limiters.size >= MAX_LIMITERS) runtime.limiters.delete(runtime.limiters.keys().next().value!);
+      limiter = spec.algorithm === 'token-bucket' ? new TokenBucket(spec.limit, compiled.windowMs) : new FixedWindow(spec.limit, compiled.windowMs);
+      runtime.limiters.set(key, limiter);
+    }
+    return limiter;
+  }
+
+  private runtime(session: string): SessionRuntime {
+    let runtime = this.runtimes.get(session);
+    if (!runtime) {
+      runtime = { seen: new Map(), fired: new Map(), limiters: new Map(), faults: [] };
+      this.runtimes.set(session, runtime);
+    }
+    return runtime;
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Loading scenario files: YAML, `extends` chains, and a JSON Schema check whose errors name the file, the
+ * line and the path inside it — a bad scenario is refused with one line that says where and what.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import type { ApiModule } from '../engine/types.js';
+import { parseDuration } from '../rules/duration.js';
+import { scenarioSchema } from './schema.js';
+import type { Scenario } from './types.js';
+
+export class ScenarioError extends Error {}
+
+export class ScenarioLoader {
+  private readonly validate: ValidateFunction;
+
+  constructor(
+    apis: ApiModule[],
+    private readonly bundledDir: string,
+  ) {
+    this.validate = new Ajv({ allErrors: false, strict: false }).compile(scenarioSchema(apis));
+  }
+
+  /** A path to a YAML file, or the name of a bundled scenario ("rate-limited"). */
+  resolve(ref: string, relativeTo?: string): string {
+    const candidates = [
+      relativeTo ? path.resolve(relativeTo, ref) : path.resolve(ref),
+      path.join(this.bundledDir, ref),
+      path.join(this.bundledDir, `${ref}.yaml`),
+    ];
+    const found = candidates.find((c) => existsSync(c) && /\.ya?ml$|\.json$/i.test(c));
+    if (!found) {
+      throw new ScenarioError(`${ref}: scenario not found (looked for ${candidates.join(', ')}); pass a YAML file or a bundled name`);
+    }
+    return found;
+  }
+
+  async load(ref: string, relativeTo?: string, seen: string[] = []): Promise<Scenario> {
+    const file = this.resolve(ref, relativeTo);
+    if (seen.includes(file)) throw new ScenarioError(`${file}: extends itself through ${[...seen, file].join(' → ')}; break the cycle`);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new ScenarioError(`${file}: cannot read the scenario (${(err as NodeJS.ErrnoException).code})`);
+    }
+    const raw = this.parse(text, file);
+    const own = this.check(raw, file, text);
+    if (!raw.extends) return own;
+    const parent = await this.load(raw.extends, path.dirname(file), [...seen, file]);
+    return mergeScenarios(parent, own);
+  }
+
+  /** A scenario sent inline to PUT /__admin/scenario. */
+  fromObject(raw: any, label = 'inline scenario'): Scenario {
+    if (raw && typeof raw === 'object' && 'extends' in raw) {
+      throw new ScenarioError(`${label}: extends is only supported in files`);
+    }
+    return this.check(raw, label, undefined);
+  }
+
+  private parse(text: string, file: string): any {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter });
+    if (doc.errors.length) {
+      const e = doc.errors[0];
+      const pos = e.linePos?.[0];
+      throw new ScenarioError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    const value = doc.toJS() ?? {};
+    if (typeof value !== 'object' || Array.isArray(value)) throw new ScenarioError(`${file}: a scenario must be a YAML mapping (name, apis, rules)`);
+    return value;
+  }
+
+  private check(raw: any, file: string, text: string | undefined): Scenario {
+    const valid: boolean = this.validate(raw) as boolean;
+    if (!valid) {
+      const error = mostUseful(this.validate.errors ?? []);
+      throw new ScenarioError(`${file}${text ? locate(text, error) : ''}: ${describe(error)}`);
+    }
+    (raw.rules ?? []).forEach((rule: any, i: number) => {
+      try {
+        if (rule.delay !== undefined) parseDuration(rule.delay);
+        if (rule.rateLimit) parseDuration(rule.rateLimit.window);
+      } catch (err) {
+        throw new ScenarioError(`${file}: /rules/${i}: ${(err as Error).message}`);
+      }
+    });
+    return {
+      name: raw.name ?? path.basename(file).replace(/\.ya?ml$/i, ''),
+      description: raw.description,
+      file: text === undefined ? undefined : file,
+      apis: raw.apis ?? {},
+      rules: raw.rules ?? [],
+    };
+  }
+}
+
+/** The child's API sections override the parent's key by key; rules add up, the parent's first. */
+export function mergeScenarios(parent: Scenario, child: Scenario): Scenario {
+  const apis: Record<string, any> = { ...parent.apis };
+  for (const [name, section] of Object.entries(child.apis)) {
+    const base = parent.apis[name] ?? {};
+    apis[name] = { ...base, ...section, options: { ...(base.options ?? {}), ...(section?.options ?? {}) } };
+  }
+  return { name: child.name, description: child.description ?? parent.description, file: child.file, apis, rules: [...parent.rules, ...child.rules] };
+}
+
+/** The error a person should see first: the deepest one (oneOf noise sits at shallower paths). */
+function mostUseful(errors: ErrorObject[]): ErrorObject {
+  return [...errors].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length)[0];
+}
+
+function pointerOf(error: ErrorObject): string[] {
+  const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const params = error.params as Record<string, string>;
+  if (error.keyword === 'additionalProperties') segments.push(params.additionalProperty);
+  return segments;
+}
+
+function describe(error: ErrorObject): string {
+  const params = error.params as Record<string, any>;
+  const where = `/${pointerOf(error).join('/')}`;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${where}: unknown key "${params.additionalProperty}"; remove it or check its spelling`;
+    case 'required':
+      return `${where}: missing required key "${params.missingProperty}"`;
+    case 'enum':
+      return `${where}: must be one of ${params.allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return `${where}: ${error.message}`;
+  }
+}
+
+/** ":line:col" of the node the error points at, found by walking the YAML document. */
+function locate(text: string, error: ErrorObject): string {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const segments: Array<string | number> = pointerOf(error).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  for (let n = segments.length; n >= 0; n--) {
+    const node = segments.length === 0 ? doc.contents : doc.getIn(segments.slice(0, n), true);
+    if (isNode(node) && node.range) {
+      const pos = lineCounter.linePos(node.range[0]);
+      return `:${pos.line}:${pos.col}`;
+    }
+    if (n === 0 && isNode(doc.contents) && doc.contents.range) {
+      const pos = lineCounter.linePos(doc.contents.range[0]);
+      return `:${pos.line}:${pos.col}`;
+    }
+  }
+  return '';
+}

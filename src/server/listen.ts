@@ -1,0 +1,19 @@
+/** Binding the HTTP server, with the one error users hit most (port in use) turned into a clear message. */
+import http from 'node:http';
+import type { RequestListener } from 'node:http';
+
+export class ListenError extends Error {}
+
+export function listen(handler: RequestListener, port: number, host: string): Promise<http.Server> {
+  return new Promise((resolve, reject) => {
+    const server = http.createServer(handler);
+    server.keepAliveTimeout = 65_000;
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new ListenError(`port ${port} on ${host} is already in use; stop the other server or pass --port <free port>`));
+      else if (err.code === 'EACCES') reject(new ListenError(`not allowed to bind ${host}:${port}; use a port above 1023 with --port`));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new ListenError(`cannot bind host ${host}; pass --host 127.0.0.1 or 0.0.0.0`));
+      else reject(new ListenError(`cannot listen on ${host}:${port}: ${err.message}`));
+    });
+    server.listen(port, host, () => resolve(server));
+  });
+}
