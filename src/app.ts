@@ -7,7 +7,6 @@ import type http from 'node:http';
 import { Faker, en } from '@faker-js/faker';
 import pino from 'pino';
 import { adminSpecFile, createAdminApi } from './admin/admin-api.js';
-import { apis as registeredApis } from './apis/index.js';
 import { bundledScenariosDir, type AppConfig } from './config.js';
 import { seededFaker } from './engine/mock-response.js';
 import { bundledMountRequests, mountSpec, type Mount, type MountRequest } from './engine/mount.js';
@@ -52,7 +51,8 @@ export interface MockgateApp {
 }
 
 export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<MockgateApp> {
-  const apis = deps.apis ?? registeredApis;
+  // Loaded lazily so engine tests that bring their own API modules never load the real ones.
+  const apis = deps.apis ?? (await import('./apis/index.js')).apis;
   const logger = deps.logger ?? pino({ level: config.logLevel, redact: ['*.headers.authorization', '*.headers.cookie'] });
   const now = deps.now ?? (() => new Date());
   const fakerFor = (purpose: string) => (config.seed === undefined ? new Faker({ locale: [en] }) : seededFaker(config.seed, purpose));

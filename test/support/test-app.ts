@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import supertest from 'supertest';
-import { createApp, type MockgateApp } from '../../src/app.js';
+import { createApp, type AppDeps, type MockgateApp } from '../../src/app.js';
 import type { AppConfig } from '../../src/config.js';
 import { defaultConfig } from '../../src/config.js';
 
@@ -23,14 +23,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
-  const app = await createApp({
-    ...defaultConfig(),
-    strict: true,
-    seed: 42,
-    logLevel: 'silent',
-    ...overrides,
-  });
+export async function createTestApp(overrides: Partial<AppConfig> = {}, deps: AppDeps = {}): Promise<TestApp> {
+  const app = await createApp(
+    {
+      ...defaultConfig(),
+      strict: true,
+      seed: 42,
+      logLevel: 'silent',
+      ...overrides,
+    },
+    deps,
+  );
   return {
     app,
     http: supertest(app.handler),
