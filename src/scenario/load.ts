@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import type { ApiModule } from '../engine/types.js';
 import { parseDuration } from '../rules/duration.js';
 import { scenarioSchema } from './schema.js';
@@ -136,21 +136,24 @@ function describe(error: ErrorObject): string {
   }
 }
 
-/** ":line:col" of the node the error points at, found by walking the YAML document. */
+/** ":line:col" of the node the error points at (the key itself, for an unknown key), found by walking the YAML document. */
 function locate(text: string, error: ErrorObject): string {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
+  const at = (offset: number) => {
+    const pos = lineCounter.linePos(offset);
+    return `:${pos.line}:${pos.col}`;
+  };
   const segments: Array<string | number> = pointerOf(error).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-  for (let n = segments.length; n >= 0; n--) {
-    const node = segments.length === 0 ? doc.contents : doc.getIn(segments.slice(0, n), true);
-    if (isNode(node) && node.range) {
-      const pos = lineCounter.linePos(node.range[0]);
-      return `:${pos.line}:${pos.col}`;
-    }
-    if (n === 0 && isNode(doc.contents) && doc.contents.range) {
-      const pos = lineCounter.linePos(doc.contents.range[0]);
-      return `:${pos.line}:${pos.col}`;
-    }
+  if (error.keyword === 'additionalProperties') {
+    const parent = segments.length > 1 ? doc.getIn(segments.slice(0, -1), true) : doc.contents;
+    const key = segments[segments.length - 1];
+    const pair = isMap(parent) ? parent.items.find((item) => isScalar(item.key) && item.key.value === key) : undefined;
+    if (pair && isNode(pair.key) && pair.key.range) return at(pair.key.range[0]);
   }
-  return '';
+  for (let n = segments.length; n > 0; n--) {
+    const node = doc.getIn(segments.slice(0, n), true);
+    if (isNode(node) && node.range) return at(node.range[0]);
+  }
+  return isNode(doc.contents) && doc.contents.range ? at(doc.contents.range[0]) : '';
 }

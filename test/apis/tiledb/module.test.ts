@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import Ajv from 'ajv';
 import { OpenAPIBackend } from 'openapi-backend';
+import addFormats from 'ajv-formats';
 import { faker } from '@faker-js/faker';
 import { tiledb } from '../../../src/apis/tiledb/index.js';
 
@@ -24,7 +25,12 @@ describe('tiledb module', () => {
   });
 
   it('is a valid OpenAPI 3.0 document', async () => {
-    const api = new OpenAPIBackend({ definition: structuredClone(spec), strict: true, quick: false });
+    const api = new OpenAPIBackend({
+      definition: structuredClone(spec),
+      strict: true,
+      quick: false,
+      customizeAjv: (ajv) => (addFormats.default(ajv as any), ajv),
+    });
     await expect(api.init()).resolves.toBeTruthy();
   });
 

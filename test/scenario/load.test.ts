@@ -1,0 +1,55 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundledScenariosDir } from '../../src/config.js';
+import { ScenarioError, ScenarioLoader } from '../../src/scenario/load.js';
+import { widgetsApi } from '../support/widgets-api.js';
+
+const loader = new ScenarioLoader([widgetsApi], bundledScenariosDir);
+const dir = await mkdtemp(path.join(os.tmpdir(), 'mockgate-scenarios-'));
+async function scenarioFile(name: string, text: string): Promise<string> {
+  const file = path.join(dir, name);
+  await writeFile(file, text);
+  return file;
+}
+
+describe('scenario files', () => {
+  it.each([
+    ['an unknown API', 'name: x\napis:\n  nosuchapi: {}\n', ':3:3', '/apis/nosuchapi: unknown key "nosuchapi"; remove it or check its spelling'],
+    ['a seed of the wrong type', 'name: x\napis:\n  widgets:\n    keys: not-a-list\n', ':4:11', '/apis/widgets/keys: must be array'],
+    ['a bad duration', 'rules:\n  - match: { operationId: ping }\n    delay: soon\n', ':3:12', '/rules/0/delay'],
+    ['a misspelt rule key', 'rules:\n  - match: { operationId: ping }\n    statsu: 503\n', ':3:5', '/rules/0/statsu: unknown key "statsu"; remove it or check its spelling'],
+    ['a rate limit without window', 'rules:\n  - rateLimit: { limit: 3 }\n', ':2:16', '/rules/0/rateLimit: missing required key "window"'],
+  ])('refuses %s with the file, line and path', async (_label, text, position, message) => {
+    const file = await scenarioFile(`bad-${position.replace(/:/g, '')}.yaml`, text);
+    const attempt = loader.load(file);
+    await expect(attempt).rejects.toThrow(ScenarioError);
+    await expect(attempt).rejects.toThrow(`${file}${position}: ${message}`);
+  });
+
+  it('refuses YAML that does not parse, with its line', async () => {
+    const file = await scenarioFile('broken.yaml', 'name: x\napis: [\n');
+    await expect(loader.load(file)).rejects.toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: not valid YAML`));
+  });
+
+  it('extends another scenario: API sections merge key by key and rules add up, the parent\'s first', async () => {
+    await scenarioFile('parent.yaml', 'name: parent\napis:\n  widgets:\n    keys: [k1]\n    widgets: [{ name: a, color: red }]\nrules:\n  - { name: p, status: 503 }\n');
+    const child = await scenarioFile('child.yaml', 'name: child\nextends: parent.yaml\napis:\n  widgets:\n    keys: [k2]\nrules:\n  - { name: c, status: 500 }\n');
+    const scenario = await loader.load(child);
+    expect(scenario.name).toBe('child');
+    expect(scenario.apis.widgets.keys).toEqual(['k2']);
+    expect(scenario.apis.widgets.widgets).toEqual([{ name: 'a', color: 'red' }]);
+    expect(scenario.rules.map((r) => r.name)).toEqual(['p', 'c']);
+  });
+
+  it('refuses an extends cycle', async () => {
+    await scenarioFile('loop-a.yaml', 'extends: loop-b.yaml\n');
+    const b = await scenarioFile('loop-b.yaml', 'extends: loop-a.yaml\n');
+    await expect(loader.load(b)).rejects.toThrow(/extends itself/);
+  });
+
+  it('names a missing scenario and where it looked', async () => {
+    await expect(loader.load(path.join(dir, 'nope.yaml'))).rejects.toThrow(/nope\.yaml: scenario not found/);
+  });
+});
