@@ -45,6 +45,8 @@ export function seededFaker(seed: number, salt = ''): Faker {
   let hash = seed | 0;
   for (const ch of salt) hash = (Math.imul(hash, 31) + ch.charCodeAt(0)) | 0;
   faker.seed(hash);
+  // Dates are generated relative to a reference date: fix it, or "recent" dates move with the clock.
+  faker.setDefaultRefDate(new Date(Date.UTC(2026, 0, 1)));
   return faker;
 }
 

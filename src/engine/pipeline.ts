@@ -92,7 +92,7 @@ export class Pipeline {
     let responseIssues: ValidationIssue[] | undefined;
     if (operation) {
       const hasBody = reply.body !== undefined && reply.body !== null && reply.body !== '';
-      responseIssues = mount.validator.validateResponse(operation, reply.status, reply.body, hasBody);
+      responseIssues = mount.validator.validateResponse(operation, reply.status, reply.body, hasBody, reply.contentType);
       if (responseIssues.length) {
         this.deps.logger.warn({ operationId: operation.operationId, status: reply.status, issues: responseIssues }, 'response violates the spec');
         if (this.deps.strict && !trace.explicit) reply = this.renderError(mount, responseInvalid(responseIssues), requestId, operation.operationId);
@@ -283,6 +283,7 @@ export class Pipeline {
       requestIssues: trace.requestIssues?.length ? trace.requestIssues : undefined,
       responseValid: responseIssues ? responseIssues.length === 0 : undefined,
       responseIssues: responseIssues?.length ? responseIssues : undefined,
+      explicit: trace.explicit,
       request: { headers: redactHeaders(req.headers), body: req.rawBody?.length ? safeBody(req.rawBody) : undefined },
       response: { headers: redactHeaders(reply.headers ?? {}), body: redactBody(reply.body) },
     });

@@ -102,15 +102,20 @@ export class SpecValidator {
     return undefined;
   }
 
-  validateResponse(op: Operation, status: number, body: unknown, hasBody: boolean): ValidationIssue[] {
+  validateResponse(op: Operation, status: number, body: unknown, hasBody: boolean, contentType?: string): ValidationIssue[] {
     const c = this.compiled.get(op.operationId)!;
     const key = this.statusKey(op, status);
     if (!key) return [responseIssue([], `status ${status} is not declared for ${op.operationId}`, 'status')];
     if (c.emptyStatuses.has(key)) {
       return hasBody ? [responseIssue([], `status ${status} is declared without a body, but one was sent`, 'content')] : [];
     }
+    const media = Object.keys(op.responses[key]?.content ?? {});
+    if (contentType && !/json/i.test(contentType)) {
+      const type = contentType.split(';')[0].trim();
+      return media.includes(type) ? [] : [responseIssue([], `content type ${type} is not declared for status ${status}`, 'content')];
+    }
     const validate = c.responses[key];
-    if (!validate) return []; // declared with a non-JSON media type: nothing ajv can check
+    if (!validate) return []; // declared with a non-JSON media type only: nothing ajv can check
     if (validate(hasBody ? body : null)) return [];
     return (validate.errors ?? []).map((e) => ({ ...toIssue(e), in: 'body' as const }));
   }

@@ -27,6 +27,8 @@ export interface JournalEntry {
   requestIssues?: ValidationIssue[];
   responseValid?: boolean;
   responseIssues?: ValidationIssue[];
+  /** The answer was asked for (rule, fault, Prefer): a contract break there is the test's choice, not the mock's. */
+  explicit: boolean;
   request: { headers: Record<string, unknown>; body?: unknown };
   response: { headers: Record<string, unknown>; body?: unknown };
 }
@@ -73,7 +75,7 @@ export class Journal {
       this.rings.set(entry.session, ring);
     }
     ring.push({ ...entry, id: this.nextId++ });
-    if (entry.responseValid === false) {
+    if (entry.responseValid === false && !entry.explicit) {
       if (this.violationLog.length >= this.limitPerSession) this.violationLog.shift();
       this.violationLog.push({ operationId: entry.operationId, status: entry.status, issues: entry.responseIssues ?? [] });
     }
@@ -101,7 +103,7 @@ export class Journal {
     } else this.rings.delete(session);
   }
 
-  /** Response-contract violations seen since start (the test suite asserts this stays empty). */
+  /** Contract violations in answers the mock chose itself, since start (the test suite asserts none). */
   violations(): Array<{ operationId?: string; status: number; issues: ValidationIssue[] }> {
     return [...this.violationLog];
   }

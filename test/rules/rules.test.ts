@@ -106,6 +106,6 @@ describe('rate limits from the scenario (3 per 10 s per credential, for bob)', (
 });
 
 it('never recorded a response that breaks the spec', () => {
-  // Faults and rate limits answer statuses on purpose; they are recorded, but only handler answers must conform.
-  expect(t.violations().filter((v) => ![503, 420].includes(v.status))).toEqual([]);
+  // Faults answer undeclared statuses on purpose (getWidget declares no 503 or 420): not counted as the mock's violations.
+  expect(t.violations()).toEqual([]);
 });
