@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import type { ApiModule } from '../engine/types.js';
 import { parseDuration } from '../rules/duration.js';
@@ -21,7 +22,9 @@ export class ScenarioLoader {
     apis: ApiModule[],
     private readonly bundledDir: string,
   ) {
-    this.validate = new Ajv({ allErrors: false, strict: false }).compile(scenarioSchema(apis));
+    const ajv = new Ajv({ allErrors: false, strict: false });
+    addFormats.default(ajv);
+    this.validate = ajv.compile(scenarioSchema(apis));
   }
 
   /** A path to a YAML file, or the name of a bundled scenario ("rate-limited"). */
