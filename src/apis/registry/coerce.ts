@@ -12,9 +12,12 @@ const BOOL_FALSE = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
 
 export const prepareRequest: PrepareRequest = (request) => {
   const model = BODY_MODELS[request.operationId];
-  // The engine keeps its own reference to the parsed body, so only in-place changes reach validation:
-  // fields of the top-level object are coerced; the top-level value itself is left as it is.
-  if (model) coerceFields(request.body, model);
+  if (!model) return;
+  // Fields are coerced in place. The top-level value is replaced too (FastAPI treats a JSON null body as
+  // no body, and dict() turns [] or a list of pairs into an object), which takes effect only if the engine
+  // reads `request.body` back after this hook; today it keeps its own reference, so those cases answer
+  // "value is not a valid dict" instead.
+  request.body = request.body === null ? undefined : coerce(request.body, model);
 };
 
 function coerceFields(value: unknown, model: FieldKind): void {

@@ -101,6 +101,8 @@ function compareRanks(a: number[], b: number[]): number {
 /** pydantic v1's wording for the JSON Schema keyword that failed. */
 function pydanticText(issue: ValidationIssue): { msg: string; type: string } {
   if (issue.keyword === 'required') return { msg: 'field required', type: 'value_error.missing' };
+  // pydantic v1 checks for None before the type: a JSON null in a required field has its own message.
+  if (issue.keyword === 'type' && issue.received === null) return { msg: 'none is not an allowed value', type: 'type_error.none.not_allowed' };
   if (issue.keyword === 'type') {
     switch (issue.expectedType) {
       case 'object':

@@ -225,6 +225,21 @@ describe('validation: 422 with pydantic v1 errors, in field order', () => {
     expect(res.body).toEqual({ detail });
   });
 
+  it.each([
+    ['a JSON null body', null, [missing()]],
+    ['an empty list body', [], [missing('s3_location'), missing('console_session_required')]],
+    ['a null location', body({ s3_location: null }), [{ loc: ['body', 's3_location'], msg: 'none is not an allowed value', type: 'type_error.none.not_allowed' }]],
+  ])('answers %s as pydantic does', async (_name, sent, detail) => {
+    const res = await t.http.post(READ).set(bearer('reg-read-token')).set('Content-Type', 'application/json').send(JSON.stringify(sent));
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({ detail });
+  });
+
+  it('reads a body sent without Content-Type as JSON, as FastAPI does', async () => {
+    const res = await t.http.post(READ).set(bearer('reg-read-token')).set('Content-Type', '').send(Buffer.from(JSON.stringify(body())));
+    expect(res.status).toBe(200);
+  });
+
   it('answers a missing body with loc ["body"] field required', async () => {
     const res = await t.http.post(READ).set(bearer('reg-read-token')).set('Content-Type', 'application/json');
     expect(res.status).toBe(422);
