@@ -17,6 +17,8 @@ export interface ValidationIssue {
   keyword: string;
   /** The schema type expected, when keyword is 'type' (lets FastAPI-style renderers name type_error.str etc). */
   expectedType?: string;
+  /** The offending value, when it is null or a primitive (renderers that say "none is not an allowed value" need it). */
+  received?: string | number | boolean | null;
 }
 
 export const ErrorCode = {
@@ -104,8 +106,9 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
 
 export const validationFailed = (issues: ValidationIssue[], message?: string) =>
   new MockError(ErrorCode.ValidationFailed, 400, { issues, message });
-export const malformedBody = (message: string, position?: number) =>
-  new MockError(ErrorCode.MalformedBody, 400, { message, position, issues: [{ in: 'body', path: [], message, keyword: 'parse' }] });
+/** `doc` is the body text, so renderers can reproduce their own parser's wording and positions. */
+export const malformedBody = (message: string, position: number | undefined, doc: string) =>
+  new MockError(ErrorCode.MalformedBody, 400, { message, position, detail: { doc }, issues: [{ in: 'body', path: [], message, keyword: 'parse' }] });
 export const unsupportedMediaType = (contentType: string) =>
   new MockError(ErrorCode.UnsupportedMediaType, 415, { message: `unsupported content type: ${contentType || '(none)'}` });
 export const payloadTooLarge = (limitBytes: number) =>

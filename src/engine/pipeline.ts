@@ -149,7 +149,11 @@ export class Pipeline {
     trace.source = 'validation';
     const body = readBody(op, req.rawBody, req.headers);
     const query: Record<string, any> = { ...req.query };
-    api.prepareRequest?.({ operationId: op.operationId, query, body: body.body });
+    if (api.prepareRequest) {
+      const prepared = { operationId: op.operationId, query, body: body.body };
+      api.prepareRequest(prepared);
+      body.body = prepared.body;
+    }
 
     const state = mount.internal ? undefined : this.deps.sessions.apiState(session, api.name);
     const options = mount.internal ? {} : (this.deps.sessions.scenarioFor(session).apis[api.name]?.options ?? {});

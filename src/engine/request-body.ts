@@ -29,8 +29,10 @@ const isJsonType = (t: string) => t === 'application/json' || /^application\/[^;
 
 export function readBody(operation: Operation, rawBody: Buffer | undefined, headers: HeaderMap): ReadBody {
   if (!rawBody || rawBody.length === 0 || !operation.requestBody) return { body: undefined, hasBody: false, validatable: true };
-  const mediaType = mediaTypeOf(headers);
   const declared = Object.keys(operation.requestBody.content ?? {}).map((t) => t.toLowerCase());
+  // A body sent with no Content-Type to an operation that takes JSON is read as JSON, as FastAPI, Go's
+  // encoding/json handlers and most servers do.
+  const mediaType = mediaTypeOf(headers) || (declared.some(isJsonType) ? 'application/json' : '');
   const accepted = declared.some((d) => d === mediaType || d === '*/*' || (d.endsWith('/*') && mediaType.startsWith(d.slice(0, -1))));
   if (isJsonType(mediaType)) {
     const body = parseJson(rawBody);
@@ -51,7 +53,7 @@ function parseJson(raw: Buffer): unknown {
   } catch (err) {
     const message = (err as Error).message;
     const position = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
-    throw malformedBody(message, position);
+    throw malformedBody(message, position, text);
   }
 }
 

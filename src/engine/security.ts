@@ -26,7 +26,7 @@ export function readCredential(name: string, scheme: SecurityScheme, source: Cre
   }
   if ((scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') || scheme.type === 'oauth2' || scheme.type === 'openIdConnect') {
     const token = authorizationToken(source.headers, 'bearer');
-    return token === undefined ? undefined : { scheme: name, type: 'bearer', value: token, key: token };
+    return token === undefined ? undefined : { scheme: name, type: 'bearer', value: token, key: token || '(empty bearer)' };
   }
   if (scheme.type === 'apiKey' && scheme.name) {
     const raw =
@@ -46,7 +46,9 @@ function authorizationToken(headers: HeaderMap, expected: string): string | unde
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return undefined;
   const space = value.indexOf(' ');
-  if (space < 0 || value.slice(0, space).toLowerCase() !== expected) return undefined;
+  // "Bearer" with nothing after it is a credential that is present and empty (invalid), not a missing one.
+  if (space < 0) return value.toLowerCase() === expected ? '' : undefined;
+  if (value.slice(0, space).toLowerCase() !== expected) return undefined;
   return value.slice(space + 1).trim();
 }
 

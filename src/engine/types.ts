@@ -155,7 +155,8 @@ export interface ApiModule<S = any, O = any> {
 /**
  * Optional hook on ApiModule (declared separately to keep the main interface readable): lets an API reproduce
  * its framework's input coercion before schema validation, e.g. pydantic v1 turning 5 into "5", or the lakeFS
- * Python SDK's `True`/`False` query booleans. Mutates the raw parsed request in place.
+ * Python SDK's `True`/`False` query booleans. Changes `query` in place and may replace `body`; the engine reads
+ * both back.
  */
 export interface PreparableRequest {
   operationId: string;

@@ -37,7 +37,8 @@ export class SpecValidator {
     const validator = new OpenAPIValidator({
       definition: spec.definition,
       router: spec.router,
-      ajvOpts: { allErrors: true, strict: false },
+      // verbose: failing values are kept on the error, so issues can say what was received
+      ajvOpts: { allErrors: true, strict: false, verbose: true },
       customizeAjv: (ajv) => {
         addFormats.default(ajv as any);
         return ajv;
@@ -147,8 +148,7 @@ function toIssue(error: ErrorObject): ValidationIssue {
   const location = locations[String(head)] ?? 'body';
   const path = locations[String(head)] ? rest : segments;
   let message = error.message ?? 'is invalid';
-  if (error.keyword === 'required') message = path.length ? `is required` : 'is required';
-  if (error.keyword === 'required' && location === 'body' && path.length === 0) message = 'request body is required';
+  if (error.keyword === 'required') message = location === 'body' && path.length === 0 ? 'request body is required' : 'is required';
   if (error.keyword === 'enum') message = `must be one of ${JSON.stringify(params.allowedValues)}`;
   return {
     in: location,
@@ -156,5 +156,6 @@ function toIssue(error: ErrorObject): ValidationIssue {
     message,
     keyword: error.keyword,
     expectedType: error.keyword === 'type' ? String(params.type) : undefined,
+    received: error.data === null || ['string', 'number', 'boolean'].includes(typeof error.data) ? (error.data as ValidationIssue['received']) : undefined,
   };
 }
