@@ -4,11 +4,10 @@
  * process-level I/O (no exit, no listen unless asked) so tests and the CLI share it.
  */
 import type http from 'node:http';
-import { Faker, en } from '@faker-js/faker';
 import pino from 'pino';
 import { adminSpecFile, createAdminApi } from './admin/admin-api.js';
 import { bundledScenariosDir, type AppConfig } from './config.js';
-import { seededFaker } from './engine/mock-response.js';
+import { createFaker } from './engine/faker.js';
 import { bundledMountRequests, mountSpec, type Mount, type MountRequest } from './engine/mount.js';
 import { Pipeline, type Logger } from './engine/pipeline.js';
 import { Router } from './engine/router.js';
@@ -55,7 +54,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   const apis = deps.apis ?? (await import('./apis/index.js')).apis;
   const logger = deps.logger ?? pino({ level: config.logLevel, redact: ['*.headers.authorization', '*.headers.cookie'] });
   const now = deps.now ?? (() => new Date());
-  const fakerFor = (purpose: string) => (config.seed === undefined ? new Faker({ locale: [en] }) : seededFaker(config.seed, purpose));
+  const fakerFor = (purpose: string) => createFaker(config.seed, purpose);
 
   const scenarios = new ScenarioLoader(apis, bundledScenariosDir);
   const scenario = await scenarios.load(config.scenario);

@@ -2,7 +2,8 @@
  * Answers an operation from its spec alone: a named or inline example when there is one, otherwise data
  * generated from the schema with faker. With --seed, each operation × status always gets the same answer.
  */
-import { Faker, en } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
+import { createFaker } from './faker.js';
 import type { Operation } from './spec.js';
 import type { Reply } from './types.js';
 
@@ -25,7 +26,7 @@ export function mockResponse(op: Operation, options: MockOptions, sharedFaker: F
     const example = pickExample(media, options.example);
     if (example !== undefined) return { status: options.status, body: example, contentType };
   }
-  const faker = options.seed === undefined ? sharedFaker : seededFaker(options.seed, `${op.operationId}:${options.status}`);
+  const faker = options.seed === undefined ? sharedFaker : createFaker(options.seed, `${op.operationId}:${options.status}`);
   return { status: options.status, body: generate(media.schema ?? {}, faker, 0), contentType };
 }
 
@@ -38,16 +39,6 @@ function pickExample(media: any, name?: string): unknown {
     if (first?.value !== undefined) return first.value;
   }
   return media.schema?.example;
-}
-
-export function seededFaker(seed: number, salt = ''): Faker {
-  const faker = new Faker({ locale: [en] });
-  let hash = seed | 0;
-  for (const ch of salt) hash = (Math.imul(hash, 31) + ch.charCodeAt(0)) | 0;
-  faker.seed(hash);
-  // Dates are generated relative to a reference date: fix it, or "recent" dates move with the clock.
-  faker.setDefaultRefDate(new Date(Date.UTC(2026, 0, 1)));
-  return faker;
 }
 
 const MAX_DEPTH = 6;
