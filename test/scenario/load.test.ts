@@ -1,13 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bundledScenariosDir } from '../../src/config.js';
 import { ScenarioError, ScenarioLoader } from '../../src/scenario/load.js';
 import { widgetsApi } from '../support/widgets-api.js';
 
 const loader = new ScenarioLoader([widgetsApi], bundledScenariosDir);
 const dir = await mkdtemp(path.join(os.tmpdir(), 'mockgate-scenarios-'));
+afterAll(() => rm(dir, { recursive: true, force: true }));
 async function scenarioFile(name: string, text: string): Promise<string> {
   const file = path.join(dir, name);
   await writeFile(file, text);
