@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import supertest from 'supertest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createApp, type AppDeps, type MockgateApp } from '../../src/app.js';
 import type { AppConfig } from '../../src/config.js';
 import { defaultConfig } from '../../src/config.js';
@@ -40,4 +41,20 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}, deps: Ap
     violations: () => app.journal.violations(),
     close: () => app.close(),
   };
+}
+
+/**
+ * The usual file-level set-up: one app for the file (or describe block), closed afterwards, and a check that
+ * nothing it answered broke the spec. Use the returned object inside tests (it is filled in beforeAll).
+ */
+export function useTestApp(overrides: Partial<AppConfig> = {}, deps: AppDeps = {}): TestApp {
+  const handle = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(handle, await createTestApp(overrides, deps));
+  });
+  afterAll(async () => {
+    expect(handle.violations()).toEqual([]);
+    await handle.close();
+  });
+  return handle;
 }

@@ -2,18 +2,11 @@
  * Authentication (401) and authorisation (403 for another workspace, 404 for unknown scopes), for every
  * security scheme the spec offers.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, fixturePath, type TestApp } from '../../support/test-app.js';
+import { expect, it } from 'vitest';
+import { fixturePath, useTestApp } from '../../support/test-app.js';
 import { ACME, GLOBEX, OPS, RESEARCH, TOKENS, apiKey, awsKeys, basic, bearer, client, expectError } from './helpers.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ scenario: fixturePath('tiledb', 'basic.yaml') });
-});
-afterAll(async () => {
-  expect(t.violations()).toEqual([]);
-  await t.close();
-});
+const t = useTestApp({ scenario: fixturePath('tiledb', 'basic.yaml') });
 
 it.each([
   ['an API key', apiKey(TOKENS.acme)],

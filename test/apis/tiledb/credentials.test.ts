@@ -2,18 +2,11 @@
  * The stored-credential operations through HTTP: create, read, list, patch, delete, each in its own
  * session so every test starts from the basic fixture.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, fixturePath, type TestApp } from '../../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { fixturePath, useTestApp } from '../../support/test-app.js';
 import { ACME, RESEARCH, awsKeys, awsRole, client, expectError, invalidFields } from './helpers.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ scenario: fixturePath('tiledb', 'basic.yaml') });
-});
-afterAll(async () => {
-  expect(t.violations()).toEqual([]);
-  await t.close();
-});
+const t = useTestApp({ scenario: fixturePath('tiledb', 'basic.yaml') });
 
 describe('createCredential', () => {
   it('answers 201 with no body, and the credential reads back with server-set fields', async () => {

@@ -2,19 +2,12 @@
  * Scenario options for what the real server leaves undocumented: 400 for duplicate names, 409 for a
  * second provider default, and page sizes. Also the 429 of a rate-limit rule.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, fixturePath, type TestApp } from '../../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { fixturePath, useTestApp } from '../../support/test-app.js';
 import { ACME, awsKeys, client, expectError, invalidFields } from './helpers.js';
 
 describe('reject modes (reject-modes.yaml)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ scenario: fixturePath('tiledb', 'reject-modes.yaml') });
-  });
-  afterAll(async () => {
-    expect(t.violations()).toEqual([]);
-    await t.close();
-  });
+  const t = useTestApp({ scenario: fixturePath('tiledb', 'reject-modes.yaml') });
 
   it('returns 400 naming the field for a duplicate name when duplicateNameStatus is 400', async () => {
     const res = await client(t).post(`/credentials/${ACME}`, { name: 'aws-main', provider: 'AWS', credential: awsKeys });
@@ -40,14 +33,7 @@ describe('reject modes (reject-modes.yaml)', () => {
 });
 
 describe('rate limit (rate-limited.yaml)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ scenario: fixturePath('tiledb', 'rate-limited.yaml') });
-  });
-  afterAll(async () => {
-    expect(t.violations()).toEqual([]);
-    await t.close();
-  });
+  const t = useTestApp({ scenario: fixturePath('tiledb', 'rate-limited.yaml') });
 
   it('returns 429 with Retry-After in the Error shape after 2 listings', async () => {
     const c = client(t);

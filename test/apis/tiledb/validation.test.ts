@@ -2,18 +2,11 @@
  * The 400s: schema violations found by the engine and TileDB's own rules (name, exactly one kind of
  * material, sub-field matching the provider), all answered with validation_error.fields.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, fixturePath, type TestApp } from '../../support/test-app.js';
+import { expect, it } from 'vitest';
+import { fixturePath, useTestApp } from '../../support/test-app.js';
 import { ACME, awsKeys, awsRole, client, expectError, invalidFields } from './helpers.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ scenario: fixturePath('tiledb', 'basic.yaml') });
-});
-afterAll(async () => {
-  expect(t.violations()).toEqual([]);
-  await t.close();
-});
+const t = useTestApp({ scenario: fixturePath('tiledb', 'basic.yaml') });
 
 const gcpToken = { gcp: { account_id: '', key_id: '', key_text: '{}' } };
 

@@ -2,18 +2,11 @@
  * Verify, at both of its paths: create's structural checks, nothing stored, names need not be free, and
  * a simulated AssumeRole for AWS roles (ARN shape plus the scenario's deny list).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, fixturePath, type TestApp } from '../../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { fixturePath, useTestApp } from '../../support/test-app.js';
 import { ACME, RESEARCH, TOKENS, apiKey, awsKeys, awsRole, client, expectError, invalidFields, type Client } from './helpers.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ scenario: fixturePath('tiledb', 'basic.yaml') });
-});
-afterAll(async () => {
-  expect(t.violations()).toEqual([]);
-  await t.close();
-});
+const t = useTestApp({ scenario: fixturePath('tiledb', 'basic.yaml') });
 
 type Verify = (c: Client, body: Record<string, unknown>, scope?: { workspace?: string; teamspace?: string }) => ReturnType<Client['post']>;
 
