@@ -4,7 +4,7 @@
  * The only module that reads argv or exits the process; every configuration mistake ends here as one
  * line on stderr naming the flag or file and the fix, with exit code 1.
  */
-import { watch } from 'node:fs';
+import { watchFile } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createApp, type MockgateApp } from './app.js';
 import { defaultConfig, type AppConfig, type LogLevel, type SpecMount } from './config.js';
@@ -84,18 +84,15 @@ function fail(message: string): never {
 }
 
 function watchScenario(app: MockgateApp, file: string): void {
-  let timer: NodeJS.Timeout | undefined;
-  watch(file, () => {
-    clearTimeout(timer);
-    // Editors write in several steps; wait for the file to settle before reading it.
-    timer = setTimeout(async () => {
-      try {
-        app.switchScenario(await app.scenarios.load(file));
-        process.stderr.write(`mockgate: reloaded scenario ${file}\n`);
-      } catch (err) {
-        process.stderr.write(`mockgate: error: ${(err as Error).message} (still serving the last good scenario)\n`);
-      }
-    }, 100);
+  // Polling, not fs.watch: editors save by renaming a new file over the old one, which ends an inotify watch.
+  watchFile(file, { interval: 200 }, async (current, previous) => {
+    if (current.mtimeMs === previous.mtimeMs) return;
+    try {
+      app.switchScenario(await app.scenarios.load(file));
+      process.stderr.write(`mockgate: reloaded scenario ${file}\n`);
+    } catch (err) {
+      process.stderr.write(`mockgate: error: ${(err as Error).message} (still serving the last good scenario)\n`);
+    }
   });
 }
 
