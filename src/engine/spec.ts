@@ -108,11 +108,13 @@ function nameAnonymousOperations(document: any): void {
 }
 
 function serverPathOf(definition: any): string {
-  const url: string | undefined = definition.servers?.[0]?.url;
-  if (!url) return '';
-  // Server URLs may be absolute (https://api.tiledb.com/v4), relative (/v4) or templated ({protocol}://{host}/v4).
-  const withoutScheme = url.replace(/^[a-z{][^:]*:\/\/[^/]*/i, '');
-  return normalizePrefix(withoutScheme);
+  const server = definition.servers?.[0];
+  if (!server?.url) return '';
+  // Server URLs may be absolute (https://api.tiledb.com/v4), relative (/v4) or templated
+  // ({protocol}://{host}{basePath}, with the path in a variable's default): fill variables in first.
+  const url = String(server.url).replace(/\{([^}]+)\}/g, (_: string, name: string) => String(server.variables?.[name]?.default ?? ''));
+  const withoutOrigin = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+  return normalizePrefix(withoutOrigin);
 }
 
 /** '/v4/' → '/v4', '/' → '', 'v4' → '/v4'. */
