@@ -1,0 +1,53 @@
+# syntax=docker/dockerfile:1
+#
+# mockgate as a container: the mock APIs and /__admin on port 4010 (Prism's), bound to 0.0.0.0.
+#
+#   docker build -t mockgate .
+#   docker run --rm -p 4010:4010 mockgate
+#   docker run --rm -p 4010:4010 -e MOCKGATE_SCENARIO=rate-limited mockgate        # a bundled scenario
+#   docker run --rm -p 4010:4010 -v "$PWD/my-scenarios:/scenarios:ro" mockgate \
+#       --scenario /scenarios/ci.yaml --watch                                     # your own scenario
+#   docker run --rm -p 4010:4010 -v mockgate-state:/data mockgate --state-file /data/state.json
+#
+# Scenarios: the bundled ones live in /app/scenarios. Mount a directory at /app/scenarios to replace them
+# (it must then hold a default.yaml, or pass --scenario), or mount anywhere else and pass
+# --scenario <path>; bundled names (`--scenario conflicts`, `extends: default`) keep working that way.
+# Specs: mount your OpenAPI files anywhere and pass --spec /path/spec.yaml[=/prefix].
+# State: the process runs as the unprivileged `node` user; /data is the writable place for --state-file.
+# Every flag has a MOCKGATE_* environment variable (see `docker run --rm mockgate --help`).
+# The production install below (npm ci --omit=dev, then dist/ + specs/ + scenarios/) is what
+# test/package-install.test.ts reproduces without a Docker engine.
+
+# ---- build: compile TypeScript to dist/ -------------------------------------------------------------
+FROM node:20-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` (the build) would run before the sources are copied in.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# ---- runtime: production dependencies, compiled code, specs and scenarios -------------------------
+FROM node:20-slim
+ENV NODE_ENV=production \
+    MOCKGATE_HOST=0.0.0.0 \
+    MOCKGATE_PORT=4010
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm cache clean --force \
+ && mkdir -p /data \
+ && chown node:node /data
+COPY --from=build /src/dist ./dist
+COPY specs ./specs
+COPY scenarios ./scenarios
+
+USER node
+EXPOSE 4010
+# slim images have no curl; node's own fetch asks the admin health endpoint (open even with --admin-token).
+# It follows MOCKGATE_PORT; a --port flag that differs needs -e MOCKGATE_PORT instead.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.MOCKGATE_PORT || 4010) + '/__admin/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# The CLI handles SIGTERM / SIGINT itself (closes the server, saves --state-file, exits 0), so it can be PID 1.
+ENTRYPOINT ["node", "dist/cli.js"]

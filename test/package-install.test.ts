@@ -1,0 +1,108 @@
+/**
+ * The published package, installed the way a user (or the Docker image) installs it: production
+ * dependencies only, no TypeScript, no tsx, started through its `mockgate` bin from another directory.
+ * No Docker engine is available to CI, so this reproduces the image's install and start-up from a packed
+ * tarball: `npm pack` runs `prepare` (the build), a fresh project installs the tarball with --omit=dev.
+ * The npm registry is reached for the dependencies, hence the generous timeouts.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCli, stopAll, type RunningCli } from './support/spawn.js';
+import { repoRoot } from './support/test-app.js';
+
+const exec = promisify(execFile);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const INSTALL_TIMEOUT = 180_000;
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'mockgate-pkg-'));
+// Not named "mockgate": npm refuses to install a package into a project of the same name.
+const consumer = path.join(tmp, 'consumer');
+const bin = path.join(consumer, 'node_modules', '.bin', process.platform === 'win32' ? 'mockgate.cmd' : 'mockgate');
+
+/**
+ * The npm_* variables an outer `npm test` exports describe the repository's project (npm_config_prefix,
+ * npm_config_local_prefix, npm_package_*…) and would send the child npm back to it; drop them but keep the
+ * ones that say how to reach a registry (a mirror, a proxy, a CA, the user's .npmrc and cache).
+ */
+const KEEP_NPM_VARIABLE = /^npm_config_(registry|@[^:]+:registry|https?_proxy|proxy|no_?proxy|cafile|ca|strict_ssl|cache|userconfig|globalconfig|fetch_\w+)$/i;
+
+async function runNpm(args: string[], cwd: string): Promise<string> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key) || KEEP_NPM_VARIABLE.test(key)) env[key] = value;
+  try {
+    const { stdout } = await exec(npm, args, { cwd, env, timeout: INSTALL_TIMEOUT, maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } catch (err: any) {
+    throw new Error(`npm ${args.join(' ')} failed in ${cwd}:\n${err.stdout ?? ''}\n${err.stderr ?? err.message}`);
+  }
+}
+
+let packedFiles: string[] = [];
+
+beforeAll(async () => {
+  // 1. Pack, as `npm publish` would: runs `prepare` (tsc → dist/) and keeps only package.json "files".
+  const packJson = await runNpm(['pack', '--json', '--pack-destination', tmp], repoRoot);
+  const [packed] = JSON.parse(packJson.slice(packJson.indexOf('[')));
+  packedFiles = packed.files.map((f: { path: string }) => f.path);
+  const tarball = path.join(tmp, packed.filename);
+
+  // 2. Install it into a fresh project, production dependencies only (what the image's runtime stage does).
+  await mkdir(consumer);
+  await runNpm(['init', '-y'], consumer);
+  await runNpm(['install', '--omit=dev', '--no-audit', '--no-fund', tarball], consumer);
+}, INSTALL_TIMEOUT);
+
+afterAll(async () => {
+  await stopAll();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('the packed package', () => {
+  it('ships the compiled CLI, the specs and the scenarios, and none of the sources or tests', () => {
+    expect(packedFiles).toContain('package.json');
+    expect(packedFiles).toContain('dist/cli.js');
+    expect(packedFiles).toContain('scenarios/default.yaml');
+    expect(packedFiles).toContain('scenarios/schema.json');
+    expect(packedFiles).toContain('specs/admin.yaml');
+    expect(packedFiles.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('node_modules/'))).toEqual([]);
+  });
+});
+
+describe('installed with --omit=dev', () => {
+  it('installs none of the dev dependencies', () => {
+    for (const dev of ['vitest', 'typescript', 'tsx', 'supertest', '@stoplight/prism-cli']) {
+      expect(existsSync(path.join(consumer, 'node_modules', dev)), `${dev} should not be installed`).toBe(false);
+    }
+    expect(existsSync(path.join(consumer, 'node_modules', 'mockgate', 'dist', 'cli.js'))).toBe(true);
+    expect(existsSync(path.join(consumer, 'node_modules', 'express'))).toBe(true);
+  });
+
+  it('starts through its bin from another directory and answers /__admin/health 200', async () => {
+    const cli: RunningCli = await startCli(['--port', '0', '--host', '127.0.0.1'], undefined, { bin, cwd: consumer });
+    try {
+      const res = await fetch(`${cli.url}/__admin/health`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { status: string; scenario: string; apis: string[] };
+      expect(body).toMatchObject({ status: 'ok', scenario: 'default' });
+      expect(body.apis).toEqual(expect.arrayContaining(['tiledb', 'registry']));
+    } finally {
+      expect(await cli.stop()).toBe(0);
+    }
+  });
+
+  it('finds a bundled scenario by name, wherever it is started from', async () => {
+    const cli = await startCli(['--port', '0', '--scenario', 'rate-limited'], undefined, { bin, cwd: consumer });
+    try {
+      const res = await fetch(`${cli.url}/__admin/scenario`);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { name: string }).name).toBe('rate-limited');
+    } finally {
+      await cli.stop();
+    }
+  });
+});
