@@ -7,7 +7,7 @@
 import { watchFile } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createApp, type MockgateApp } from './app.js';
-import { defaultConfig, type AppConfig, type LogLevel, type SpecMount } from './config.js';
+import { defaultConfig, envFlag, type AppConfig, type LogLevel, type SpecMount } from './config.js';
 import { ScenarioError } from './scenario/load.js';
 import { RouteCollisionError } from './engine/router.js';
 import { SpecError } from './engine/spec.js';
@@ -27,11 +27,17 @@ function parseSeed(value: string): number {
   return Number(value);
 }
 
-/** --spec file[=prefix]; repeatable. */
+/** --spec file[=prefix]; repeatable. MOCKGATE_SPEC holds several, comma-separated. */
 function collectSpec(value: string, previous: SpecMount[] = []): SpecMount[] {
-  const eq = value.lastIndexOf('=');
-  const spec: SpecMount = eq > 0 ? { file: value.slice(0, eq), prefix: value.slice(eq + 1) } : { file: value };
-  return [...previous, spec];
+  const specs = value
+    .split(',')
+    .map((one) => one.trim())
+    .filter(Boolean)
+    .map((one): SpecMount => {
+      const eq = one.lastIndexOf('=');
+      return eq > 0 ? { file: one.slice(0, eq), prefix: one.slice(eq + 1) } : { file: one };
+    });
+  return [...previous, ...specs];
 }
 
 export function buildProgram(): Command {
@@ -49,8 +55,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--scenario <file|name>', 'scenario YAML file, or a bundled scenario name').default(defaults.scenario, 'scenarios/default.yaml').env('MOCKGATE_SCENARIO'))
     .addOption(new Option('--state-file <path>', 'persist state to this JSON file (atomic writes) and reload it at start').env('MOCKGATE_STATE_FILE'))
     .addOption(new Option('--seed <n>', 'seed for generated data: same seed, same answers').env('MOCKGATE_SEED').argParser(parseSeed))
-    .addOption(new Option('--strict', 'answer 500 when a response would break its spec (default: log and record it)').env('MOCKGATE_STRICT'))
-    .addOption(new Option('--watch', 'reload the scenario file when it changes; an invalid edit keeps the last good one').env('MOCKGATE_WATCH'))
+    .addOption(new Option('--strict', 'answer 500 when a response would break its spec (default: log and record it) (env: MOCKGATE_STRICT=true|false)'))
+    .addOption(new Option('--watch', 'reload the scenario file when it changes; an invalid edit keeps the last good one (env: MOCKGATE_WATCH=true|false)'))
     .addOption(new Option('--admin-token <token>', 'require "Authorization: Bearer <token>" on /__admin').env('MOCKGATE_ADMIN_TOKEN'))
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(defaults.logLevel).env('MOCKGATE_LOG_LEVEL'))
     .addOption(new Option('--cors-origin <origins>', 'comma-separated origins allowed by CORS on the mocked APIs, or *').default('*').env('MOCKGATE_CORS_ORIGIN'))
@@ -68,8 +74,8 @@ export function configFromOptions(opts: Record<string, any>): AppConfig {
     scenario: opts.scenario,
     stateFile: opts.stateFile,
     seed: opts.seed,
-    strict: Boolean(opts.strict),
-    watch: Boolean(opts.watch),
+    strict: opts.strict === true || envFlag('MOCKGATE_STRICT'),
+    watch: opts.watch === true || envFlag('MOCKGATE_WATCH'),
     adminToken: opts.adminToken,
     logLevel: opts.logLevel,
     corsOrigins: String(opts.corsOrigin).split(',').map((o) => o.trim()).filter(Boolean),
@@ -104,7 +110,12 @@ async function main(): Promise<void> {
     // commander already printed its one-line message (or the help text).
     process.exit(err?.exitCode === 0 ? 0 : 1);
   }
-  const config = configFromOptions(program.opts());
+  let config: AppConfig;
+  try {
+    config = configFromOptions(program.opts());
+  } catch (err) {
+    fail((err as Error).message);
+  }
   let app: MockgateApp;
   try {
     app = await createApp(config);
@@ -118,7 +129,10 @@ async function main(): Promise<void> {
   }
   if (config.watch) watchScenario(app, app.scenarios.resolve(config.scenario));
   const stop = () => {
-    app.close().then(() => process.exit(0), () => process.exit(1));
+    app.close().then(
+      () => process.exit(0),
+      (err) => fail(`could not save the state file on exit: ${(err as Error).message}`),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -58,3 +58,16 @@ export function defaultConfig(): AppConfig {
     corsOrigins: ['*'],
   };
 }
+
+/**
+ * Boolean flags from the environment. commander would treat any set value — "false" included — as on, which
+ * turns `docker run -e MOCKGATE_STRICT=false` into strict mode.
+ */
+export function envFlag(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env[name];
+  if (raw === undefined) return false;
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['', '0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new Error(`${name}=${raw} is not a boolean; use true or false`);
+}

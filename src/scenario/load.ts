@@ -29,11 +29,9 @@ export class ScenarioLoader {
 
   /** A path to a YAML file, or the name of a bundled scenario ("rate-limited"). */
   resolve(ref: string, relativeTo?: string): string {
-    const candidates = [
-      relativeTo ? path.resolve(relativeTo, ref) : path.resolve(ref),
-      path.join(this.bundledDir, ref),
-      path.join(this.bundledDir, `${ref}.yaml`),
-    ];
+    const candidates = [relativeTo ? path.resolve(relativeTo, ref) : path.resolve(ref)];
+    // Bundled scenarios are looked up by plain name ("rate-limited", "conflicts.yaml"), never by path.
+    if (!ref.includes('/') && !ref.includes(path.sep)) candidates.push(path.join(this.bundledDir, ref), path.join(this.bundledDir, `${ref}.yaml`));
     const found = candidates.find((c) => existsSync(c) && /\.ya?ml$|\.json$/i.test(c));
     if (!found) {
       throw new ScenarioError(`${ref}: scenario not found (looked for ${candidates.join(', ')}); pass a YAML file or a bundled name`);

@@ -2,6 +2,8 @@
  * Where session state lives: a lowdb database, in memory by default, or a JSON file (--state-file) that
  * lowdb's steno adapter rewrites atomically (temp file + rename), so a crash never leaves half a file.
  */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 
@@ -23,6 +25,13 @@ export class StateStore {
 
   static async open(file?: string): Promise<StateStore> {
     const empty: StoreData = { version: 1, sessions: {} };
+    if (file) {
+      try {
+        await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+      } catch (err) {
+        throw new StateFileError(`${file}: cannot create its folder (${(err as NodeJS.ErrnoException).code}); pick a writable --state-file path`);
+      }
+    }
     const db = new Low<StoreData>(file ? new JSONFile<StoreData>(file) : new Memory<StoreData>(), empty);
     try {
       await db.read();
