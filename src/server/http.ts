@@ -4,7 +4,7 @@
  * the body (413, bad encodings) are rendered by the API mounted at that path, like every other error.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { MockError, ErrorCode, payloadTooLarge, badRequest, unsupportedMediaType } from '../engine/errors.js';
+import { MockError, ErrorCode, payloadTooLarge, badRequest } from '../engine/errors.js';
 import type { EngineRequest, Reply } from '../engine/types.js';
 import { cors } from './cors.js';
 
@@ -39,7 +39,9 @@ export function createHttpHandler(engine: EdgeEngine, options: EdgeOptions): exp
 function edgeError(err: any, limit: number): MockError {
   if (err instanceof MockError) return err;
   if (err?.type === 'entity.too.large' || err?.status === 413) return payloadTooLarge(limit);
-  if (err?.type === 'encoding.unsupported' || err?.status === 415) return unsupportedMediaType(String(err?.message ?? ''));
+  if (err?.type === 'encoding.unsupported' || err?.status === 415) {
+    return new MockError(ErrorCode.UnsupportedMediaType, 415, { message: String(err?.message ?? 'unsupported content encoding') });
+  }
   if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) return badRequest(`could not read the request body: ${err.message}`);
   return new MockError(ErrorCode.Internal, 500, { message: `internal error: ${err?.message ?? String(err)}` });
 }

@@ -84,3 +84,14 @@ describe('request validation', () => {
     expect(t.violations()).toEqual([]);
   });
 });
+
+describe('bodies the edge cannot read', () => {
+  it.each([
+    ['a gzip body that is not gzip', { 'Content-Encoding': 'gzip' }, 400, 'could not read the request body: incorrect header check'],
+    ['an unknown content encoding', { 'Content-Encoding': 'br2' }, 415, 'unsupported content encoding "br2"'],
+  ])('answers %s in the API shape', async (_label, headers, status, message) => {
+    const res = await t.http.post(`${WIDGETS}/widgets`).set(ALICE).set(headers).set('Content-Type', 'application/json').send('{"name":"w"}');
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ message });
+  });
+});
