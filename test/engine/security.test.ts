@@ -11,11 +11,30 @@ describe('security dispatch', () => {
     ['a known API key', ALICE, 200, undefined],
     ['basic auth with a bad password', { Authorization: `Basic ${Buffer.from('u:wrong').toString('base64')}` }, 401, 'bad password'],
     ['basic auth with the right password', { Authorization: `Basic ${Buffer.from('u:secret').toString('base64')}` }, 200, undefined],
-    ['a bearer token the spec has no scheme for', { Authorization: 'Bearer abc' }, 401, 'authentication required'],
+    ['an unknown OAuth2 bearer token', { Authorization: 'Bearer abc' }, 401, 'unknown token'],
+    ['a known OAuth2 bearer token', { Authorization: 'Bearer token-carol' }, 200, undefined],
+    ['an empty bearer token (present, so invalid, not missing)', { Authorization: 'Bearer' }, 401, 'unknown token'],
+    ['a Digest authorization no scheme reads', { Authorization: 'Digest abc' }, 401, 'authentication required'],
+    ['a known key in the cookie scheme', { Cookie: 'other=1; widget_session=key-alice' }, 200, undefined],
+    ['an unknown key in the cookie scheme', { Cookie: 'widget_session=nope' }, 401, 'unknown key'],
   ])('answers %s with %i', async (_label, headers, status, message) => {
     const res = await t.http.get(`${WIDGETS}/widgets`).set(headers as Record<string, string>);
     expect(res.status).toBe(status);
     if (message) expect(res.body.message).toBe(message);
+  });
+
+  it.each([
+    ['a known key in the query scheme', 'key-alice', 200],
+    ['an unknown key in the query scheme', 'nope', 401],
+  ])('answers %s with %i', async (_label, key, status) => {
+    const res = await t.http.get(`${WIDGETS}/widgets?api_key=${key}`);
+    expect(res.status).toBe(status);
+  });
+
+  it('lets the first alternative whose credentials are present decide: a bad key is not rescued by good basic auth', async () => {
+    const res = await t.http.get(`${WIDGETS}/widgets`).set('X-Widget-Key', 'nope').auth('u', 'secret');
+    expect(res.status).toBe(401);
+    expect(res.body.message).toBe('unknown key');
   });
 
   it('lets operations with empty security through without credentials', async () => {

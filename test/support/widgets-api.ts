@@ -40,6 +40,15 @@ export const widgetsApi: ApiModule<WidgetState> = {
       if (!state.keys.includes(credential.value!)) throw unauthorized('invalid', 'unknown key');
       return { id: credential.value! };
     },
+    // cookieAuth and queryAuth have no verifier of their own: the engine falls back to the credential type.
+    apiKey: (credential, { state }) => {
+      if (!state.keys.includes(credential.value!)) throw unauthorized('invalid', 'unknown key');
+      return { id: credential.value! };
+    },
+    oauth: (credential) => {
+      if (credential.value !== 'token-carol') throw unauthorized('invalid', 'unknown token');
+      return { id: 'carol' };
+    },
     basic: (credential) => {
       if (credential.password !== 'secret') throw unauthorized('invalid', 'bad password');
       return { id: credential.username! };
