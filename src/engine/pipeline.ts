@@ -32,7 +32,7 @@ import type { Mount } from './mount.js';
 import { hasResponseOverride, parsePreferences, type Preferences } from './prefer.js';
 import { parseCookies, readBody } from './request-body.js';
 import type { Router } from './router.js';
-import { authenticate, credentialKey, type CredentialSource } from './security.js';
+import { authenticate, credentialKey, readCredentials } from './security.js';
 import type { Operation } from './spec.js';
 import type { EngineRequest, HandlerContext, Principal, Reply, ValidatedRequest } from './types.js';
 
@@ -121,7 +121,7 @@ export class Pipeline {
   ): Promise<Reply> {
     const { api } = mount;
     const cookies = parseCookies(req.headers.cookie);
-    const source: CredentialSource = { headers: req.headers, query: req.query, cookies };
+    const presented = readCredentials(mount.spec.securitySchemes, { headers: req.headers, query: req.query, cookies });
     const prefs = parsePreferences(req.headers.prefer, req.query);
 
     // Stage: rules. Before validation, so a scripted 429 or 503 answers whatever the request looks like.
@@ -131,7 +131,7 @@ export class Pipeline {
         operationId: op.operationId,
         method: req.method,
         path: req.path,
-        credential: credentialKey(source, mount.spec.securitySchemes),
+        credential: credentialKey(presented, req.headers),
         clientAddress: req.clientAddress,
         session,
       });
@@ -191,7 +191,7 @@ export class Pipeline {
     let principal: Principal | undefined;
     const authenticateCaller = () => {
       trace.source = 'security';
-      principal = authenticate(op.security, mount.spec.securitySchemes, source, api, {
+      principal = authenticate(op.security, presented, api, {
         api: api.name,
         operationId: op.operationId,
         session,

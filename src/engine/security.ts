@@ -52,13 +52,23 @@ function authorizationToken(headers: HeaderMap, expected: string): string | unde
   return value.slice(space + 1).trim();
 }
 
-/** The key that identifies the caller for rate limits and rule matching, whatever the operation's security. */
-export function credentialKey(source: CredentialSource, schemes: Record<string, SecurityScheme>): string | undefined {
+/** The credentials a request carries, one read per scheme of the spec (rules and authentication share it). */
+export type PresentedCredentials = Map<string, PresentedCredential>;
+
+export function readCredentials(schemes: Record<string, SecurityScheme>, source: CredentialSource): PresentedCredentials {
+  const presented: PresentedCredentials = new Map();
   for (const [name, scheme] of Object.entries(schemes)) {
     const credential = readCredential(name, scheme, source);
-    if (credential) return credential.key;
+    if (credential) presented.set(name, credential);
   }
-  const header = source.headers.authorization;
+  return presented;
+}
+
+/** The key that identifies the caller for rate limits and rule matching, whatever the operation's security. */
+export function credentialKey(presented: PresentedCredentials, headers: HeaderMap): string | undefined {
+  const first = presented.values().next().value;
+  if (first) return first.key;
+  const header = headers.authorization;
   return Array.isArray(header) ? header[0] : header;
 }
 
@@ -69,8 +79,7 @@ export function credentialKey(source: CredentialSource, schemes: Record<string, 
  */
 export function authenticate(
   requirements: SecurityRequirements,
-  schemes: Record<string, SecurityScheme>,
-  source: CredentialSource,
+  presented: PresentedCredentials,
   api: ApiModule,
   ctx: SecurityContext,
 ): Principal | undefined {
@@ -82,10 +91,10 @@ export function authenticate(
       anonymousAllowed = true;
       continue;
     }
-    const presented = names.map((name) => (schemes[name] ? readCredential(name, schemes[name], source) : undefined));
-    if (presented.some((c) => c === undefined)) continue;
+    const credentials = names.map((name) => presented.get(name));
+    if (credentials.some((c) => c === undefined)) continue;
     let principal: Principal | undefined;
-    for (const credential of presented as PresentedCredential[]) {
+    for (const credential of credentials as PresentedCredential[]) {
       const verify = api.verifiers[credential.scheme] ?? api.verifiers[credential.type satisfies CredentialType];
       // A scheme with no verifier cannot be trusted: openapi-backend treats it as unauthorized too.
       if (!verify) throw unauthorized('invalid', `no verifier for security scheme ${credential.scheme}`);
