@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Faker } from '@faker-js/faker';
 import type { Coverage } from '../journal/coverage.js';
-import { redactBody, redactHeaders, type AnswerSource, type Journal } from '../journal/journal.js';
+import { keptBodyText, type AnswerSource, type Journal } from '../journal/journal.js';
 import type { RuleEngine } from '../rules/rules.js';
 import type { RuleOutcome } from '../rules/types.js';
 import { DEFAULT_SESSION, SESSION_HEADER, type Sessions } from '../state/sessions.js';
@@ -99,6 +99,8 @@ export class Pipeline {
         if (this.deps.strict) reply = this.renderError(mount, responseInvalid(responseIssues), requestId, operation.operationId);
       }
     }
+    // Serialised once, here: the edge sends this text and the journal keeps it.
+    reply = serializeJson(reply);
     if (!mount.internal) this.record(req, reply, mount, operation, session, requestId, trace, responseIssues, started);
     return reply;
   }
@@ -289,8 +291,8 @@ export class Pipeline {
       responseValid: responseIssues ? responseIssues.length === 0 : undefined,
       responseIssues: responseIssues?.length ? responseIssues : undefined,
       explicit: trace.explicit,
-      request: { headers: redactHeaders(req.headers), body: req.rawBody?.length ? safeBody(req.rawBody) : undefined },
-      response: { headers: redactHeaders(reply.headers ?? {}), body: redactBody(reply.body) },
+      request: { headers: req.headers, bodyText: keptBodyText(req.rawBody), bodyBytes: req.rawBody?.length ?? 0 },
+      response: { headers: reply.headers ?? {}, bodyText: keptBodyText(reply.body as Buffer | string | undefined), bodyBytes: bodyLength(reply.body) },
     });
     this.deps.logger.info({ method: req.method, path: req.path, status: reply.status, operationId: op?.operationId, session, durationMs, source: trace.source });
   }
@@ -330,12 +332,15 @@ function paramDecodingIssues(raw: Record<string, string>): ValidationIssue[] {
   return issues;
 }
 
-function safeBody(raw: Buffer): unknown {
-  try {
-    return redactBody(JSON.parse(raw.toString('utf8')));
-  } catch {
-    return `[${raw.length} bytes]`;
-  }
+/** JSON bodies become their text, with the content type that says so; other bodies pass untouched. */
+function serializeJson(reply: Reply): Reply {
+  const { body } = reply;
+  if (body === undefined || body === null || typeof body === 'string' || Buffer.isBuffer(body)) return reply;
+  return { ...reply, body: JSON.stringify(body), contentType: reply.contentType ?? 'application/json' };
+}
+
+function bodyLength(body: unknown): number {
+  return typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : 0;
 }
 
 function headerValue(req: EngineRequest, name: string): string | undefined {

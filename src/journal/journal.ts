@@ -1,7 +1,8 @@
 /**
  * The request journal: what each session asked and got, with the contract verdicts, newest last. A ring
- * per session bounded by --journal-limit, so a million-request soak keeps memory flat. Secrets are redacted
- * before anything is stored.
+ * per session bounded by --journal-limit, so a million-request soak keeps memory flat. Recording is on the
+ * hot path and reading is rare, so bodies are kept as the text that crossed the wire and secrets are
+ * redacted when the journal is read.
  */
 import type { ValidationIssue } from '../engine/errors.js';
 
@@ -33,6 +34,14 @@ export interface JournalEntry {
   response: { headers: Record<string, unknown>; body?: unknown };
 }
 
+/** What the pipeline records: bodies as the text that crossed the wire (JSON text, or undefined). */
+export interface RecordedExchange extends Omit<JournalEntry, 'id' | 'request' | 'response'> {
+  request: { headers: Record<string, unknown>; bodyText?: string; bodyBytes: number };
+  response: { headers: Record<string, unknown>; bodyText?: string; bodyBytes: number };
+}
+
+type StoredEntry = RecordedExchange & { id: number };
+
 export interface JournalFilter {
   session?: string;
   operationId?: string;
@@ -62,13 +71,13 @@ class Ring<T> {
 }
 
 export class Journal {
-  private readonly rings = new Map<string, Ring<JournalEntry>>();
+  private readonly rings = new Map<string, Ring<StoredEntry>>();
   private nextId = 1;
   private violationLog: Array<{ operationId?: string; status: number; issues: ValidationIssue[] }> = [];
 
   constructor(private readonly limitPerSession: number) {}
 
-  record(entry: Omit<JournalEntry, 'id'>): void {
+  record(entry: RecordedExchange): void {
     let ring = this.rings.get(entry.session);
     if (!ring) {
       ring = new Ring(this.limitPerSession);
@@ -81,7 +90,7 @@ export class Journal {
     }
   }
 
-  /** Entries matching the filter, newest first. */
+  /** Entries matching the filter, newest first, secrets redacted. */
   list(filter: JournalFilter = {}): JournalEntry[] {
     const sessions = filter.session !== undefined ? [filter.session] : [...this.rings.keys()];
     const entries = sessions
@@ -93,7 +102,7 @@ export class Journal {
           (filter.api === undefined || e.api === filter.api),
       )
       .sort((a, b) => b.id - a.id);
-    return filter.limit ? entries.slice(0, filter.limit) : entries;
+    return (filter.limit ? entries.slice(0, filter.limit) : entries).map(present);
   }
 
   clear(session?: string): void {
@@ -109,7 +118,16 @@ export class Journal {
   }
 }
 
-export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+function present(entry: StoredEntry): JournalEntry {
+  const { request, response, ...rest } = entry;
+  return {
+    ...rest,
+    request: { headers: redactHeaders(request.headers), body: redactBody(request.bodyText, request.bodyBytes) },
+    response: { headers: redactHeaders(response.headers), body: redactBody(response.bodyText, response.bodyBytes) },
+  };
+}
+
+function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(headers)) {
     out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? '[redacted]' : value;
@@ -117,12 +135,19 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
   return out;
 }
 
-/** Copies a JSON body with secret-looking fields replaced, cut down when large. */
-export function redactBody(body: unknown): unknown {
-  if (body === undefined || body === null) return body;
-  if (Buffer.isBuffer(body)) return `[${body.length} bytes]`;
-  const text = JSON.stringify(body, (key, value) => (key && SECRET_KEYS.test(key) && typeof value === 'string' ? '[redacted]' : value));
-  if (text === undefined) return undefined;
-  if (text.length > MAX_BODY_CHARS) return `[${text.length} characters of JSON, not kept]`;
-  return JSON.parse(text);
+/** The body as JSON with secret-looking fields replaced; a placeholder for large or non-JSON bodies. */
+function redactBody(text: string | undefined, bytes: number): unknown {
+  if (bytes === 0) return undefined;
+  if (text === undefined || text.length > MAX_BODY_CHARS) return `[${bytes} bytes, not kept]`;
+  try {
+    return JSON.parse(text, (key, value) => (key && SECRET_KEYS.test(key) && typeof value === 'string' ? '[redacted]' : value));
+  } catch {
+    return `[${bytes} bytes, not JSON]`;
+  }
+}
+
+/** The part of a body worth keeping: JSON-looking text small enough to show. */
+export function keptBodyText(body: Buffer | string | undefined): string | undefined {
+  if (body === undefined || body.length > MAX_BODY_CHARS) return undefined;
+  return typeof body === 'string' ? body : body.toString('utf8');
 }

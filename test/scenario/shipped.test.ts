@@ -7,6 +7,7 @@ import { createTestApp, scenarioPath, type TestApp } from '../support/test-app.j
 import { ACME, apiKey, awsKeys, basic, client, expectError } from '../apis/tiledb/helpers.js';
 import { body, READ, WRITE } from '../apis/registry/support.js';
 
+const WRITE_OPERATION_ID = 'generate_write_access_credentials_registry_credentials_generate_write_access_credentials_post';
 const ALICE = 'tdb-ws_9m4e2mr0ui3e8a215n4g-alicedemotoken00000001';
 let t: TestApp | undefined;
 const open = async (name: string) => (t = await createTestApp({ scenario: scenarioPath(name) }));
@@ -59,6 +60,16 @@ it('default: registry read and write tokens mint credentials; the read token can
   expect(denied.body).toEqual({ detail: "You are not authorised to access this resource as you don't have the correct role." });
   expect((await registryCall(app, READ, 'reg-noclaim-token')).body).toEqual({ detail: 'Token had incorrect structure.' });
   expect((await app.http.post(READ).send(body())).body).toEqual({ detail: 'Not authenticated' });
+
+  // The journal keeps what was minted, with the secrets redacted (and the bearer token with them).
+  const minted = (await app.http.get(`/__admin/requests?operationId=${WRITE_OPERATION_ID}&status=200`)).body.requests[0];
+  expect(minted.request.headers.authorization).toBe('[redacted]');
+  expect(minted.request.body).toEqual(body());
+  expect(minted.response.body.credentials).toMatchObject({
+    aws_access_key_id: expect.stringMatching(/^ASIA/),
+    aws_secret_access_key: '[redacted]',
+    aws_session_token: '[redacted]',
+  });
 });
 
 it('expired-token: the registry answers 401 "Could not validate credentials" for the expired and revoked tokens', async () => {
