@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Run by `npm test` (pretest) and by .ci/run: makes sure the tools the suites drive are on this machine.
+#   - .venv/ with the pinned Python packages of test/python/requirements.txt (the real consumer SDKs and
+#     schemathesis); reinstalled only when that file changes, so a warm run costs nothing;
+#   - Debian's chromium at /usr/bin/chromium for the browser tests (browsers cannot be downloaded here;
+#     installing needs root, as on CI).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+requirements=test/python/requirements.txt
+stamp=.venv/.requirements.sha256
+wanted=$(sha256sum "$requirements" | cut -d' ' -f1)
+if [[ ! -x .venv/bin/python || "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
+  echo "mockgate: installing the Python test tools into .venv (from $requirements)"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r "$requirements"
+  echo "$wanted" > "$stamp"
+fi
+
+if [[ ! -x /usr/bin/chromium ]]; then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "mockgate: error: /usr/bin/chromium is missing; install it with 'apt-get install -y chromium' as root" >&2
+    exit 1
+  fi
+  echo "mockgate: installing Debian's chromium for the browser tests"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
