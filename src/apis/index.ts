@@ -3,7 +3,8 @@
  * ApiModule, and one line here.
  */
 import type { ApiModule } from '../engine/types.js';
+import { lakefs } from './lakefs/index.js';
 import { registry } from './registry/index.js';
 import { tiledb } from './tiledb/index.js';
 
-export const apis: ApiModule[] = [tiledb, registry];
+export const apis: ApiModule[] = [lakefs, tiledb, registry];

@@ -336,7 +336,8 @@ function paramDecodingIssues(raw: Record<string, string>): ValidationIssue[] {
 function serializeJson(reply: Reply): Reply {
   const { body } = reply;
   if (body === undefined || body === null || typeof body === 'string' || Buffer.isBuffer(body)) return reply;
-  return { ...reply, body: JSON.stringify(body), contentType: reply.contentType ?? 'application/json' };
+  const text = JSON.stringify(body) + (reply.newlineTerminated ? '\n' : '');
+  return { ...reply, body: text, contentType: reply.contentType ?? 'application/json' };
 }
 
 function bodyLength(body: unknown): number {

@@ -75,7 +75,7 @@ export function credentialKey(presented: PresentedCredentials, headers: HeaderMa
 /**
  * Runs the operation's security requirements: the first alternative whose credentials are all present
  * decides (a bad one is not rescued by a later alternative, as lakeFS tries its JWT first). No credentials:
- * anonymous when an empty requirement allows it, else 401 'missing'.
+ * anonymous when an empty requirement or the API's `missingCredentials: 'anonymous'` allows it, else 401 'missing'.
  */
 export function authenticate(
   requirements: SecurityRequirements,
@@ -102,6 +102,6 @@ export function authenticate(
     }
     return principal;
   }
-  if (anonymousAllowed) return api.anonymous ? api.anonymous(ctx) : undefined;
+  if (anonymousAllowed || api.missingCredentials === 'anonymous') return api.anonymous ? api.anonymous(ctx) : undefined;
   throw unauthorized('missing');
 }

@@ -32,6 +32,8 @@ export interface Reply {
   headers?: Record<string, string | string[]>;
   /** Defaults to application/json when there is a body. */
   contentType?: string;
+  /** End the JSON text with a newline, as Go's json.Encoder does (lakeFS): byte-exact for clients that compare bodies. */
+  newlineTerminated?: boolean;
 }
 
 /** The authenticated caller, as an API's verifier describes it. */
@@ -137,6 +139,12 @@ export interface ApiModule<S = any, O = any> {
    * return a principal, undefined, or throw unauthorized(). Absent: anonymous callers get no principal.
    */
   anonymous?: (ctx: SecurityContext<S, O>) => Principal | undefined;
+  /**
+   * A call with no credential to an operation that requires one: 'reject' (the default) answers 401 before the
+   * handler; 'anonymous' goes on through the `anonymous` hook, for servers whose handlers decide (lakeFS lets
+   * the request through, then each handler's authorization answers 401 — and GET /user answers the empty user).
+   */
+  missingCredentials?: 'reject' | 'anonymous';
   /** Renders any MockError in the API's own wire shape. May change the status (FastAPI answers 422 for 400s). */
   renderError(error: MockError, ctx: RenderContext): Reply;
   /**

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
+import { createFaker } from '../engine/faker.js';
 import type { ApiModule } from '../engine/types.js';
 import { parseDuration } from '../rules/duration.js';
 import { scenarioSchema } from './schema.js';
@@ -19,7 +20,7 @@ export class ScenarioLoader {
   private readonly validate: ValidateFunction;
 
   constructor(
-    apis: ApiModule[],
+    private readonly apis: ApiModule[],
     private readonly bundledDir: string,
   ) {
     const ajv = new Ajv({ allErrors: false, strict: false });
@@ -50,9 +51,26 @@ export class ScenarioLoader {
     }
     const raw = this.parse(text, file);
     const own = this.check(raw, file, text);
-    if (!raw.extends) return own;
-    const parent = await this.load(raw.extends, path.dirname(file), [...seen, file]);
-    return mergeScenarios(parent, own);
+    const scenario = raw.extends ? mergeScenarios(await this.load(raw.extends, path.dirname(file), [...seen, file]), own) : own;
+    // Only the file asked for is seeded: a parent may leave references for its children to fill.
+    if (seen.length === 0) this.trySeeding(scenario, file);
+    return scenario;
+  }
+
+  /**
+   * Seeds every API once from the scenario, so a mistake the schema cannot see (a user in a group that no
+   * file defines, a credential of an unknown workspace) is refused at load, naming the file, instead of
+   * failing the first request of every session.
+   */
+  private trySeeding(scenario: Scenario, label: string): void {
+    for (const api of this.apis) {
+      if (scenario.apis[api.name] === undefined) continue;
+      try {
+        api.createState(structuredClone(scenario.apis[api.name]), { faker: createFaker(undefined, `seed-check:${api.name}`), now: new Date() });
+      } catch (err) {
+        throw new ScenarioError(`${label}: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** A scenario sent inline to PUT /__admin/scenario. */
@@ -60,7 +78,9 @@ export class ScenarioLoader {
     if (raw && typeof raw === 'object' && 'extends' in raw) {
       throw new ScenarioError(`${label}: extends is only supported in files`);
     }
-    return this.check(raw, label, undefined);
+    const scenario = this.check(raw, label, undefined);
+    this.trySeeding(scenario, label);
+    return scenario;
   }
 
   private parse(text: string, file: string): any {

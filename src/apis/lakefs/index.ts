@@ -1,0 +1,31 @@
+/**
+ * lakeFS (seeds 000 and 001): the auth API of lakeFS Enterprise (RBAC mode) and the experimental operations
+ * with the repository model behind them, at /api/v1, plus the mock's own browser pages. Request validation
+ * runs before authentication, as kin-openapi runs before lakeFS's auth middleware (400 wins over 401); a
+ * request with no credential goes on to the handler, whose authorization answers 401.
+ */
+import type { ApiModule } from '../../engine/types.js';
+import { authHandlers, authSpecs } from './auth/index.js';
+import { renderError } from './errors.js';
+import { loginHandlers, loginSpecs } from './login/index.js';
+import { prepareRequest } from './query-booleans.js';
+import { repoHandlers, repoSpecs } from './repos/index.js';
+import { anonymous, verifiers } from './security.js';
+import { createState } from './seed.js';
+import { seedSchema } from './seed-schema.js';
+import type { LakefsOptions, LakefsState } from './state.js';
+
+export const lakefs: ApiModule<LakefsState, Partial<LakefsOptions>> = {
+  name: 'lakefs',
+  title: 'lakeFS (auth and experimental)',
+  specs: [...authSpecs, ...loginSpecs, ...repoSpecs],
+  handlers: { ...authHandlers, ...loginHandlers, ...repoHandlers },
+  verifiers,
+  anonymous,
+  missingCredentials: 'anonymous',
+  renderError,
+  order: 'validate-first',
+  prepareRequest,
+  seedSchema: seedSchema(),
+  createState,
+};

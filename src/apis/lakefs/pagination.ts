@@ -1,0 +1,57 @@
+/**
+ * lakeFS auth lists (notes §8.9): `prefix`, exclusive `after`, `amount` (absent or ≤ 0 → 100, capped at 1000),
+ * items in byte-wise order of their key. As in lakeFS's KV backends, a page that fills up reports `has_more`
+ * with `next_offset` = its last key, even when nothing follows (the client then reads one empty page), and auth
+ * lists leave `max_per_page` at 0.
+ */
+export interface PageQuery {
+  prefix?: string;
+  after?: string;
+  amount?: number;
+}
+
+export interface Pagination {
+  has_more: boolean;
+  next_offset: string;
+  results: number;
+  max_per_page: number;
+}
+
+export const DEFAULT_AMOUNT = 100;
+export const MAX_AMOUNT = 1000;
+
+export function pageAmount(amount: number | undefined): number {
+  if (amount === undefined || amount <= 0) return DEFAULT_AMOUNT;
+  return Math.min(amount, MAX_AMOUNT);
+}
+
+/** Byte-wise (UTF-8) order, as a KV scan returns keys — not JavaScript's UTF-16 order. */
+export function compareBytewise(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+export function paginate<T>(
+  items: Iterable<T>,
+  keyOf: (item: T) => string,
+  query: PageQuery,
+  maxPerPage = 0,
+): { results: T[]; pagination: Pagination } {
+  const prefix = query.prefix ?? '';
+  const after = query.after ?? '';
+  const amount = pageAmount(query.amount);
+  const candidates = [...items]
+    .map((item) => ({ item, key: keyOf(item) }))
+    .filter(({ key }) => key.startsWith(prefix) && (after === '' || compareBytewise(key, after) > 0))
+    .sort((a, b) => compareBytewise(a.key, b.key));
+  const page = candidates.slice(0, amount);
+  const full = page.length === amount;
+  return {
+    results: page.map(({ item }) => item),
+    pagination: {
+      has_more: full,
+      next_offset: full ? page[page.length - 1]!.key : '',
+      results: page.length,
+      max_per_page: maxPerPage,
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Who is calling (lakeFS pkg/api/auth_middleware.go). The engine tries the operation's schemes in the spec's
+ * order — jwt_token, basic_auth, cookie_auth, oidc_auth, saml_auth, as upstream — and the first scheme whose
+ * credential is present decides: a bad Bearer token is 401 even next to good basic credentials, as upstream
+ * tries the JWT first and aborts on any error. No credential at all is not an error here: the request goes on
+ * unauthenticated and each handler's authorize() answers 401 (GET /user answers the empty user instead).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { PresentedCredential, Principal, Verifier } from '../../engine/types.js';
+import { lakefsErrors } from './errors.js';
+import { verifyLoginToken } from './jwt.js';
+import { ssoSessionUser } from './login/state.js';
+import { optionsOf, type LakefsOptions, type LakefsSecurityContext, type LakefsState } from './state.js';
+import { has, lookup } from './table.js';
+
+type LakefsVerifier = Verifier<LakefsState, Partial<LakefsOptions>>;
+
+/** A token's user must still exist: a token of a deleted user is refused (UserByToken calls GetUser). */
+function tokenPrincipal(token: string, scheme: string, ctx: LakefsSecurityContext): Principal {
+  const userId = verifyLoginToken(token, optionsOf(ctx).jwtSecret, ctx.now);
+  if (!has(ctx.state.users, userId)) throw lakefsErrors.authenticating('revoked');
+  return { id: userId, scheme };
+}
+
+const jwtToken: LakefsVerifier = (credential, ctx) => tokenPrincipal(credential.value ?? '', 'jwt_token', ctx);
+
+/** The access key pair of the credential store (BuiltinAuthenticator): unknown key or wrong secret → 401. */
+const basicAuth: LakefsVerifier = (credential, ctx) => {
+  const stored = lookup(ctx.state.credentials, credential.username ?? '');
+  if (!stored || !sameSecret(stored.secretAccessKey, credential.password ?? '')) throw lakefsErrors.authenticating('invalid');
+  if (!has(ctx.state.users, stored.userId)) throw lakefsErrors.authenticating('revoked');
+  return { id: stored.userId, scheme: 'basic_auth' };
+};
+
+/** The `internal_auth_session` cookie set by login holds the login token. */
+const cookieAuth: LakefsVerifier = (credential, ctx) => tokenPrincipal(credential.value ?? '', 'cookie_auth', ctx);
+
+const ssoCookie =
+  (kind: 'oidc' | 'saml', scheme: string): LakefsVerifier =>
+  (credential: PresentedCredential, ctx) => {
+    const userId = ssoSessionUser(ctx.state.login, kind, credential.value ?? '', ctx.now);
+    if (!userId || !has(ctx.state.users, userId)) throw lakefsErrors.authenticating('invalid');
+    return { id: userId, scheme };
+  };
+
+export const verifiers: Record<string, LakefsVerifier> = {
+  jwt_token: jwtToken,
+  basic_auth: basicAuth,
+  cookie_auth: cookieAuth,
+  oidc_auth: ssoCookie('oidc', 'oidc_auth'),
+  saml_auth: ssoCookie('saml', 'saml_auth'),
+};
+
+/**
+ * No credential under any scheme's name. The Python SDK's `api_key={"cookie_auth": V}` sends `Cookie: V` —
+ * the bare value with no cookie name — so a bare login token in the Cookie header is read as cookie_auth.
+ * Anything else leaves the caller anonymous.
+ */
+export function anonymous(ctx: LakefsSecurityContext): Principal | undefined {
+  const raw = ctx.request.headers.cookie;
+  const cookie = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  if (!cookie || cookie.includes('=') || cookie.split('.').length !== 3) return undefined;
+  return tokenPrincipal(cookie, 'cookie_auth', ctx);
+}
+
+function sameSecret(stored: string, given: string): boolean {
+  const a = Buffer.from(stored);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

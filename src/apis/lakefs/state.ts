@@ -1,0 +1,121 @@
+/**
+ * The per-session state of the lakeFS API: the identity store (users, groups, policies, credentials and the
+ * relations between them) that authentication and authorization read, plus the login flows' and the
+ * repositories' own parts, each owned by its folder. Plain JSON: snapshots, --state-file and reset work on it
+ * as is. Times are Unix seconds, as lakeFS sends them.
+ */
+import type { HandlerContext, SecurityContext } from '../../engine/types.js';
+import type { LoginOptions, LoginState } from './login/state.js';
+import type { RepoOptions, RepoState } from './repos/state.js';
+import type { Table } from './table.js';
+
+export interface UserRecord {
+  /** The username: lakeFS's public `id`. */
+  id: string;
+  creationDate: number;
+  friendlyName?: string;
+  email?: string;
+  /** The identity provider's subject for users created or matched by OIDC / SAML / STS logins. */
+  externalId?: string;
+}
+
+export interface GroupRecord {
+  id: string;
+  /** Display name; equal to the id in lakeFS's reference backends. */
+  name: string;
+  description?: string;
+  creationDate: number;
+}
+
+export type Effect = 'allow' | 'deny';
+
+/** `{ IpAddress: { SourceIp: ['10.0.0.0/8'] } }` and the like (lakeFS pkg/auth/condition.go). */
+export type PolicyCondition = Record<string, Record<string, string[]>>;
+
+export interface PolicyStatement {
+  effect: Effect;
+  action: string[];
+  /** One ARN, `*`, or a JSON array of ARNs encoded as a string, as lakeFS stores it. */
+  resource: string;
+  condition?: PolicyCondition;
+}
+
+export interface PolicyRecord {
+  id: string;
+  creationDate: number;
+  statement: PolicyStatement[];
+}
+
+export interface CredentialRecord {
+  accessKeyId: string;
+  secretAccessKey: string;
+  userId: string;
+  creationDate: number;
+}
+
+export interface ExternalPrincipalRecord {
+  /** The principal's id, e.g. an AWS IAM role ARN. */
+  id: string;
+  userId: string;
+  /**
+   * Seeded only: the fields an identity request must carry (all of them, equal) for
+   * externalPrincipalLogin to resolve to this principal.
+   */
+  identity?: Record<string, string>;
+  /** Seeded only: logins resolving to this principal answer 403 `session expired`. */
+  expired?: boolean;
+}
+
+export interface LakefsOptions extends LoginOptions, RepoOptions {
+  /**
+   * `rbac`: lakeFS Enterprise / RBAC mode, policies evaluated. `community`: open-source lakeFS's single-user mode,
+   * where every call of the one user is allowed and groups, policies and external principals answer 501.
+   */
+  mode: 'rbac' | 'community';
+  /** HS256 secret of the login tokens (lakeFS's `auth.encrypt.secret_key`). */
+  jwtSecret: string;
+  /** Lifetime of `POST /auth/login` tokens (lakeFS's `auth.login_duration`, 168h). */
+  loginTokenLifetimeSeconds: number;
+  /** Longest lifetime a caller may ask for (lakeFS's `auth.login_max_duration`, 336h). */
+  loginTokenMaxLifetimeSeconds: number;
+  /** Whether external principals are enabled (`auth.authentication_api.external_principals_enabled`). */
+  externalPrincipals: boolean;
+}
+
+export interface LakefsState {
+  users: Table<UserRecord>;
+  groups: Table<GroupRecord>;
+  policies: Table<PolicyRecord>;
+  /** By access key id. */
+  credentials: Table<CredentialRecord>;
+  /** group id → member user ids. */
+  groupMembers: Table<string[]>;
+  /** user id → directly attached policy ids. */
+  userPolicies: Table<string[]>;
+  /** group id → attached policy ids. */
+  groupPolicies: Table<string[]>;
+  externalPrincipals: Table<ExternalPrincipalRecord>;
+  /** Owned by login/: cookie sessions, OIDC / STS codes, token mailboxes. */
+  login: LoginState;
+  /** Owned by repos/: repositories, branches, commits, objects, multipart uploads. */
+  repos: RepoState;
+}
+
+/** Options arrive as the scenario wrote them: read them through optionsOf(), which fills the defaults. */
+export type LakefsContext = HandlerContext<LakefsState, Partial<LakefsOptions>>;
+export type LakefsSecurityContext = SecurityContext<LakefsState, Partial<LakefsOptions>>;
+
+export const defaultOptions = {
+  mode: 'rbac',
+  jwtSecret: 'mockgate-lakefs-dev-secret',
+  loginTokenLifetimeSeconds: 168 * 3600,
+  loginTokenMaxLifetimeSeconds: 336 * 3600,
+  externalPrincipals: true,
+} satisfies Partial<LakefsOptions>;
+
+/** The scenario's options over the defaults (the scenario may set any subset). */
+export function optionsOf(ctx: { options: Partial<LakefsOptions> | undefined }): LakefsOptions {
+  return { ...defaultOptions, ...(ctx.options ?? {}) } as LakefsOptions;
+}
+
+export const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
