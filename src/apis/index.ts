@@ -4,7 +4,8 @@
  */
 import type { ApiModule } from '../engine/types.js';
 import { lakefs } from './lakefs/index.js';
+import { lakefsAuthentication } from './lakefs-authentication/index.js';
 import { registry } from './registry/index.js';
 import { tiledb } from './tiledb/index.js';
 
-export const apis: ApiModule[] = [lakefs, tiledb, registry];
+export const apis: ApiModule[] = [lakefs, lakefsAuthentication, tiledb, registry];

@@ -1,0 +1,25 @@
+/**
+ * externalPrincipalLogin: who signed this presigned GetCallerIdentity request? The seeded entries stand in
+ * for STS: the token's access key id picks the entry (and its session token must match when the entry
+ * names one), and the answer is the entry's ARN. lakeFS maps this operation's 400 to "invalid request",
+ * 401 to "invalid token format" and 403 to "session expired", so those are the statuses used here.
+ */
+import type { Handler } from '../../../engine/types.js';
+import { identityRefused, sessionExpired } from '../errors.js';
+import { readIdentityToken } from '../identity-token.js';
+import { jsonReply } from '../reply.js';
+import { hasExpired, resolveOptions, type AuthServiceOptions, type AuthServiceState } from '../state.js';
+
+export const externalPrincipalLogin: Handler<AuthServiceState, AuthServiceOptions> = (ctx) => {
+  const options = resolveOptions(ctx.options);
+  const token = readIdentityToken(ctx.request.body);
+  const entry = ctx.state.externalPrincipals.find((p) => p.accessKeyId === token.accessKeyId);
+  if (!entry) throw identityRefused('the identity token was not signed by a known AWS identity');
+  if (entry.securityToken !== undefined && entry.securityToken !== token.securityToken) {
+    throw identityRefused('the identity token carries the wrong security token');
+  }
+  if (entry.expired || hasExpired(entry.expiresAt, ctx.now)) throw sessionExpired();
+  // STS refuses a presigned request once X-Amz-Date + X-Amz-Expires has passed.
+  if (options.checkIdentityTokenExpiry && token.validUntil && token.validUntil.getTime() <= ctx.now.getTime()) throw sessionExpired();
+  return jsonReply(200, { id: entry.id });
+};
