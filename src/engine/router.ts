@@ -39,7 +39,7 @@ export class RouteCollisionError extends Error {}
 export class Router<M> {
   private readonly staticPaths = new Map<string, PathEntry<M>>();
   private readonly templated: PathEntry<M>[] = [];
-  private readonly prefixes: Array<{ prefix: string; mount: M }>;
+  private readonly prefixes: Array<{ prefix: string; mount: M; firstSegments: Set<string>; servesRoot: boolean }>;
 
   constructor(mounts: MountedRoutes<M>[]) {
     const byShape = new Map<string, PathEntry<M>>();
@@ -69,7 +69,12 @@ export class Router<M> {
     }
     this.templated.sort((a, b) => b.literalLength - a.literalLength);
     this.prefixes = mounts
-      .map((m) => ({ prefix: m.prefix, mount: m.mount }))
+      .map((m) => ({
+        prefix: m.prefix,
+        mount: m.mount,
+        firstSegments: new Set(m.operations.map((op) => firstSegment(op.pathTemplate))),
+        servesRoot: m.operations.some((op) => op.pathTemplate === '/' || op.pathTemplate === ''),
+      }))
       .sort((a, b) => b.prefix.length - a.prefix.length);
     Object.freeze(this);
   }
@@ -100,13 +105,26 @@ export class Router<M> {
     return { kind: 'not-found', mount: owner };
   }
 
-  /** The mount whose prefix is the longest one containing this path. */
+  /**
+   * The mount that answers an unknown path: the longest prefix containing it. Several specs may share a
+   * prefix (the registry and lakeFS's browser pages both live at `/`): then the one with a route under the
+   * path's first segment, else the one that serves the prefix's root, else the first registered.
+   */
   mountFor(path: string): M | undefined {
-    for (const { prefix, mount } of this.prefixes) {
-      if (prefix === '' || path === prefix || path.startsWith(`${prefix}/`)) return mount;
+    let best: { mount: M; score: number; length: number } | undefined;
+    for (const { prefix, mount, firstSegments, servesRoot } of this.prefixes) {
+      if (best && prefix.length < best.length) break;
+      if (!(prefix === '' || path === prefix || path.startsWith(`${prefix}/`))) continue;
+      const score = firstSegments.has(firstSegment(path.slice(prefix.length))) ? 2 : servesRoot ? 1 : 0;
+      if (!best || score > best.score) best = { mount, score, length: prefix.length };
     }
-    return undefined;
+    return best?.mount;
   }
+}
+
+/** `/repositories/{id}` → `repositories`; templated first segments never match a literal one. */
+function firstSegment(path: string): string {
+  return path.split('/')[1] ?? '';
 }
 
 /** HEAD is answered by the GET operation when the spec declares no HEAD, as HTTP servers do. */

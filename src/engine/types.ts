@@ -81,6 +81,11 @@ export interface ValidatedRequest {
   path: string;
   params: Record<string, any>;
   query: Record<string, any>;
+  /**
+   * The query as received, undeclared parameters included: what a handler reads when a user's spec omits a
+   * parameter the real server uses (upstream lakeFS declares no `code` on its OIDC callback).
+   */
+  rawQuery: Record<string, string | string[]>;
   headers: HeaderMap;
   cookies: Record<string, string>;
   body: any;
@@ -106,6 +111,11 @@ export interface HandlerContext<S = any, O = any> {
   faker: Faker;
   /** Unique per request; APIs that echo a request id use this one. */
   requestId: string;
+  /**
+   * Changes made by POST / PUT / PATCH / DELETE are saved to --state-file after the handler; a GET that changes
+   * state (an OIDC callback creating a session, a token mailbox handing out its token) calls this to be saved too.
+   */
+  stateChanged(): void;
 }
 
 export type Handler<S = any, O = any> = (ctx: HandlerContext<S, O>) => Reply | Promise<Reply>;

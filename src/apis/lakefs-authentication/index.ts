@@ -4,7 +4,7 @@
  * kin-openapi, so request validation runs before anything else and its 400s use kin-openapi's wording.
  */
 import { fileURLToPath } from 'node:url';
-import type { ApiModule, PrepareRequest } from '../../engine/types.js';
+import type { ApiModule } from '../../engine/types.js';
 import { renderError } from './errors.js';
 import { externalPrincipalLogin } from './handlers/external-principal.js';
 import { healthCheck } from './handlers/health.js';
@@ -16,17 +16,6 @@ import type { AuthServiceOptions, AuthServiceState } from './state.js';
 // Three levels up from src/apis/lakefs-authentication/ and from dist/apis/lakefs-authentication/ alike.
 const specPath = fileURLToPath(new URL('../../../specs/lakefs-authentication.yaml', import.meta.url));
 
-/**
- * The upstream document declares no query parameters on the OIDC callback, and the engine passes handlers
- * only declared ones; so that `--spec authentication.yml` still works, the callback's code and state ride
- * in the (otherwise empty, never validated) body.
- */
-const prepareRequest: PrepareRequest = (request) => {
-  if (request.operationId !== 'oauthCallback') return;
-  const { code, state } = request.query;
-  request.body = { code, state };
-};
-
 export const lakefsAuthentication: ApiModule<AuthServiceState, AuthServiceOptions> = {
   name: 'lakefs-authentication',
   title: 'lakeFS external authentication service',
@@ -36,7 +25,6 @@ export const lakefsAuthentication: ApiModule<AuthServiceState, AuthServiceOption
   verifiers: {},
   renderError,
   order: 'validate-first',
-  prepareRequest,
   seedSchema,
   createState,
 };

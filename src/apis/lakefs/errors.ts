@@ -31,7 +31,8 @@ export function renderError(error: MockError, ctx: RenderContext): Reply {
   }
   headers['X-Content-Type-Options'] = 'nosniff';
   return {
-    status: error.status,
+    // kin-openapi reports a body of the wrong content type as a request error: 400, not 415.
+    status: error.code === ErrorCode.UnsupportedMediaType ? 400 : error.status,
     body: { message: messageOf(error) },
     newlineTerminated: true,
     headers,
@@ -46,8 +47,10 @@ function messageOf(error: MockError): string {
       return error.issues.length ? kinOpenapiText(error.issues[0]!) : error.message;
     case ErrorCode.MalformedBody:
       return `request body has an error: failed to decode request body: ${error.message}`;
-    case ErrorCode.UnsupportedMediaType:
-      return `request body has an error: ${error.message}`;
+    case ErrorCode.UnsupportedMediaType: {
+      const type = error.message.replace(/^unsupported content type: /, '');
+      return `request body has an error: header Content-Type has unexpected value: ${JSON.stringify(type === '(none)' ? '' : type)}`;
+    }
     case ErrorCode.Unauthenticated:
       // Every authentication failure reads the same on the wire (lakeFS masks the cause), unless the
       // thrower chose a lakeFS text of its own (`Unauthorized`, `invalid token format`).

@@ -9,7 +9,7 @@ const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
 /** Query parameters lakeFS declares as booleans (in the operations mockgate serves). */
-const BOOLEAN_PARAMS = new Set(['effective', 'force']);
+const BOOLEAN_PARAMS = new Set(['effective', 'force', 'bare', 'show_hidden', 'user_metadata', 'presign']);
 
 export function prepareRequest(request: PreparableRequest): void {
   for (const name of BOOLEAN_PARAMS) {

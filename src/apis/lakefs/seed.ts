@@ -22,7 +22,7 @@ export function createState(seed: Record<string, any> | undefined, ctx: StateFac
     groupPolicies: {},
     externalPrincipals: {},
     login: { oidcSessions: {}, samlSessions: {} },
-    repos: {},
+    repos: { repositories: {}, uploads: {} },
   };
 
   (input.policies ?? []).forEach((p: any, i: number) => {

@@ -48,7 +48,7 @@ export const STSLogin: Handler<AuthServiceState, AuthServiceOptions> = (ctx) => 
 
 export const oauthCallback: Handler<AuthServiceState, AuthServiceOptions> = (ctx) => {
   const options = resolveOptions(ctx.options);
-  const { code, state } = callbackQuery(ctx.request.query, ctx.request.body);
+  const { code, state } = callbackQuery(ctx.request.rawQuery);
   const entry = checkCode(
     code === undefined ? undefined : ctx.state.oidcCodes.find((c) => c.code === code),
     options,
@@ -56,17 +56,14 @@ export const oauthCallback: Handler<AuthServiceState, AuthServiceOptions> = (ctx
   );
   if (entry.state !== undefined && entry.state !== state) throw codeRefused('state does not match the authorization request');
   entry.usedAt = ctx.now.toISOString();
+  ctx.stateChanged();
   return { status: 302, headers: { Location: entry.location ?? options.oidcCallbackLocation } };
 };
 
-/**
- * `code` and `state` come from the query. Under the upstream document, which declares no parameters, the
- * engine hands the handler no query values; prepareRequest (index.ts) keeps them in the body instead.
- */
-function callbackQuery(query: Record<string, unknown>, body: unknown): { code?: string; state?: string } {
-  const kept = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+/** Read from the raw query: upstream's document declares no parameters on the callback, and a user may mount it. */
+function callbackQuery(query: Record<string, string | string[]>): { code?: string; state?: string } {
   const pick = (name: string) => {
-    const value = query[name] ?? kept[name];
+    const value = query[name];
     const first = Array.isArray(value) ? value[0] : value;
     return typeof first === 'string' && first !== '' ? first : undefined;
   };

@@ -1,21 +1,36 @@
 /**
- * The lakeFS login flows: login, external principal and STS logins, the OIDC callback, the token mailbox,
- * and the mock's own browser pages. (Being built: exports are the contract with ../index.ts.)
+ * The lakeFS login flows: key-pair login and logout, external principal and STS logins, the OIDC callback
+ * (with mockgate's stand-in identity provider page), the `lakectl login` token mailbox (with mockgate's
+ * sign-in page). Exports are the contract with ../index.ts.
  */
-import type { Handler, StateFactoryContext } from '../../../engine/types.js';
+import { fileURLToPath } from 'node:url';
+import type { Handler } from '../../../engine/types.js';
 import type { LakefsOptions, LakefsState } from '../state.js';
-import type { LoginState } from './state.js';
+import { externalPrincipalLogin, stsLogin } from './handlers/external.js';
+import { mockgateLogin, mockgateLoginPage } from './handlers/login-page.js';
+import { getTokenFromMailbox, getTokenRedirect, releaseTokenToMailbox } from './handlers/mailbox.js';
+import { mockgateOidcAuthorize, mockgateOidcAuthorizePage, oauthCallback } from './handlers/oidc.js';
+import { login, logout } from './handlers/session.js';
 
-/** Absolute paths of the spec files this folder serves (added once they load cleanly). */
-export const loginSpecs: string[] = [];
+export { createLoginState, loginOptionProperties, loginSeedProperties } from './seed.js';
 
-export const loginHandlers: Record<string, Handler<LakefsState, Partial<LakefsOptions>>> = {};
+/** Absolute paths of the spec files this folder serves: the API operations at /api/v1, the browser pages at /. */
+export const loginSpecs: string[] = [
+  fileURLToPath(new URL('../../../../specs/lakefs/login.yaml', import.meta.url)),
+  fileURLToPath(new URL('../../../../specs/lakefs/browser.yaml', import.meta.url)),
+];
 
-/** JSON Schema properties this folder adds under `apis.lakefs` (seed keys) and under `apis.lakefs.options`. */
-export const loginSeedProperties: Record<string, unknown> = {};
-export const loginOptionProperties: Record<string, unknown> = {};
-
-/** `seed` is the whole `apis.lakefs` object; `identity` the users etc. already built from it. */
-export function createLoginState(_seed: Record<string, any>, _identity: Pick<LakefsState, 'users'>, _ctx: StateFactoryContext): LoginState {
-  return { oidcSessions: {}, samlSessions: {} };
-}
+export const loginHandlers: Record<string, Handler<LakefsState, Partial<LakefsOptions>>> = {
+  login,
+  logout,
+  externalPrincipalLogin,
+  stsLogin,
+  oauthCallback,
+  getTokenRedirect,
+  releaseTokenToMailbox,
+  getTokenFromMailbox,
+  mockgateOidcAuthorizePage,
+  mockgateOidcAuthorize,
+  mockgateLoginPage,
+  mockgateLogin,
+};

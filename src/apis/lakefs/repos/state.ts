@@ -1,10 +1,122 @@
 /**
- * The repositories' part of the lakeFS state (owned by repos/): repositories, branches, commits, objects and
- * presigned multipart uploads. (Being built.)
+ * The repositories' part of the lakeFS state (owned by repos/): repositories with their branches, tags and
+ * commits, the objects of each commit and the uncommitted (staged) objects of each branch, and the presigned
+ * multipart uploads in progress. Plain JSON, keyed through table.ts. Times are Unix seconds.
+ *
+ * A commit keeps the whole tree it points at (path → object), not a diff: lookups stay trivial and a hard
+ * reset is one assignment. Objects are metadata only — mockgate never keeps object data.
  */
+import type { Handler } from '../../../engine/types.js';
+import type { LakefsOptions, LakefsState } from '../state.js';
+import type { Table } from '../table.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface RepoState {}
+/** A handler of this folder: it sees the whole lakeFS state (identity included, for authorization). */
+export type RepoHandler = Handler<LakefsState, Partial<LakefsOptions>>;
 
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface RepoOptions {}
+export interface ObjectRecord {
+  path: string;
+  /** As stored: relative to the storage namespace (`data/…`) or a full URI. */
+  physicalAddress: string;
+  /** The ETag, without quotes. */
+  checksum: string;
+  sizeBytes: number;
+  mtime: number;
+  contentType: string;
+  metadata: Record<string, string>;
+}
+
+export interface CommitRecord {
+  id: string;
+  parents: string[];
+  committer: string;
+  message: string;
+  creationDate: number;
+  metaRangeId: string;
+  metadata: Record<string, string>;
+  generation: number;
+  /** The tree at this commit, by path. */
+  objects: Table<ObjectRecord>;
+}
+
+export interface BranchRecord {
+  id: string;
+  commitId: string;
+  /** Uncommitted objects, by path. */
+  staged: Table<ObjectRecord>;
+  /** A branch protection rule covers it: writes, commits, hard resets and deletion are refused (403). */
+  protected: boolean;
+  /** Left out of listBranches unless show_hidden. */
+  hidden: boolean;
+}
+
+export interface RepositoryRecord {
+  id: string;
+  storageNamespace: string;
+  defaultBranch: string;
+  creationDate: number;
+  readOnly: boolean;
+  storageId?: string;
+  branches: Table<BranchRecord>;
+  /** tag → commit id. */
+  tags: Table<string>;
+  commits: Table<CommitRecord>;
+}
+
+export interface PartRecord {
+  sizeBytes: number;
+  /** MD5 of the part's bytes, hex (the ETag without quotes). */
+  md5: string;
+}
+
+export interface UploadRecord {
+  id: string;
+  repository: string;
+  branch: string;
+  path: string;
+  /** Relative to the storage namespace, signed: `data/<xid>/<xid>,<signature>`. */
+  address: string;
+  createdAt: number;
+  /** What the path showed on the branch when the upload started (`checksum@physicalAddress`, or '' for nothing). */
+  baseline: string;
+  /** part number → part. */
+  parts: Table<PartRecord>;
+}
+
+export interface RepoState {
+  repositories: Table<RepositoryRecord>;
+  /** Multipart uploads in progress, by upload id (completed and aborted ones are removed). */
+  uploads: Table<UploadRecord>;
+}
+
+export interface RepoOptions {
+  /**
+   * Whether the blockstore can presign multipart uploads (lakeFS: only S3 can). false: the three presigned
+   * multipart operations answer 501 `presign multipart upload API is not supported`.
+   */
+  presignMultipart: boolean;
+  /** Lifetime of the part upload URLs (lakeFS's `blockstore.s3.pre_signed_expiry`, 15 minutes). */
+  presignExpirySeconds: number;
+  /** What GET /config/version reports. */
+  lakefsVersion: string;
+}
+
+export const defaultRepoOptions: RepoOptions = {
+  presignMultipart: true,
+  presignExpirySeconds: 900,
+  lakefsVersion: '1.84.0',
+};
+
+/** This folder's options over their defaults. */
+export function repoOptions(ctx: { options: Partial<RepoOptions> | undefined }): RepoOptions {
+  const given = ctx.options ?? {};
+  return {
+    presignMultipart: given.presignMultipart ?? defaultRepoOptions.presignMultipart,
+    presignExpirySeconds: given.presignExpirySeconds ?? defaultRepoOptions.presignExpirySeconds,
+    lakefsVersion: given.lakefsVersion ?? defaultRepoOptions.lakefsVersion,
+  };
+}
+
+/** Open uploads kept per session; starting one more forgets the oldest (S3 would keep them, a mock must not grow without end). */
+export const MAX_OPEN_UPLOADS = 100;
+/** S3's limits, which lakeFS checks too. */
+export const MAX_UPLOAD_PARTS = 10000;

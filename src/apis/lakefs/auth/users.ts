@@ -1,0 +1,93 @@
+/**
+ * Users and the current user. Deleting a user takes everything hanging off it with it: access keys, group
+ * memberships, direct policy attachments and external principals (a login token of the user stops working too,
+ * as the verifiers look the user up).
+ */
+import { arn } from '../arn.js';
+import { authorize } from '../authorize.js';
+import { lakefsErrors, messages } from '../errors.js';
+import { paginate } from '../pagination.js';
+import { empty, json } from '../reply.js';
+import { unixSeconds, type LakefsState } from '../state.js';
+import { has, lookup, put, remove, removeFrom, rows } from '../table.js';
+import { isCommunity, pageQuery, parseEmailAddress, refusePercent, validateEntityId, type AuthContext } from './common.js';
+import { userBody } from './present.js';
+
+/** GET /user: no authorization; an anonymous caller gets the empty user rather than a 401. */
+export function getCurrentUser(ctx: AuthContext) {
+  const user = ctx.principal ? lookup(ctx.state.users, ctx.principal.id) : undefined;
+  if (!user) return json(ctx, 200, { user: { creation_date: 0, id: '' } });
+  return json(ctx, 200, {
+    user: {
+      id: user.id,
+      creation_date: user.creationDate,
+      friendly_name: user.friendlyName ?? user.id,
+      ...(user.email !== undefined && { email: user.email }),
+    },
+  });
+}
+
+export function listUsers(ctx: AuthContext) {
+  authorize(ctx, 'auth:ListUsers', arn.all);
+  const users = rows(ctx.state.users);
+  if (isCommunity(ctx)) {
+    // The single-user service ignores paging and answers its one user (upstream BasicAuthService.ListUsers).
+    return json(ctx, 200, { pagination: { has_more: false, next_offset: '', results: users.length, max_per_page: 0 }, results: users.map(userBody) });
+  }
+  const page = paginate(users, (u) => u.id, pageQuery(ctx));
+  return json(ctx, 200, { pagination: page.pagination, results: page.results.map(userBody) });
+}
+
+export function createUser(ctx: AuthContext) {
+  const body = (ctx.request.body ?? {}) as { id?: string; invite_user?: boolean };
+  const requested = body.id ?? '';
+  refusePercent(requested, 'User');
+  const invite = body.invite_user === true;
+  let username = requested;
+  let address: string | undefined;
+  if (invite) {
+    address = parseEmailAddress(requested);
+    if (!address) throw lakefsErrors.badRequest('Invalid email format');
+    username = address.toLowerCase();
+  }
+  authorize(ctx, 'auth:CreateUser', arn.user(username));
+  if (invite) {
+    // The single-user service has no e-mail inviter.
+    if (isCommunity(ctx)) throw lakefsErrors.notImplemented();
+    validateEntityId(ctx, username);
+    if (has(ctx.state.users, username)) throw lakefsErrors.alreadyExists();
+    put(ctx.state.users, username, { id: username, creationDate: unixSeconds(ctx.now), email: address });
+    // lakeFS answers an invitation with the address as parsed and a zero creation date.
+    return json(ctx, 201, { id: address, creation_date: 0 });
+  }
+  validateEntityId(ctx, username);
+  // Community mode holds exactly one user: any second one already "exists".
+  if (has(ctx.state.users, username) || (isCommunity(ctx) && rows(ctx.state.users).length > 0)) throw lakefsErrors.alreadyExists();
+  const user = { id: username, creationDate: unixSeconds(ctx.now) };
+  put(ctx.state.users, username, user);
+  return json(ctx, 201, { id: user.id, creation_date: user.creationDate });
+}
+
+export function getUser(ctx: AuthContext) {
+  const userId: string = ctx.request.params.userId;
+  authorize(ctx, 'auth:ReadUser', arn.user(userId));
+  const user = lookup(ctx.state.users, userId);
+  if (!user) throw lakefsErrors.notFound(messages.userNotFound);
+  return json(ctx, 200, userBody(user));
+}
+
+export function deleteUser(ctx: AuthContext) {
+  const userId: string = ctx.request.params.userId;
+  authorize(ctx, 'auth:DeleteUser', arn.user(userId));
+  if (!has(ctx.state.users, userId)) throw lakefsErrors.notFound(messages.userNotFound);
+  removeUserEverywhere(ctx.state, userId);
+  return empty(ctx, 204);
+}
+
+function removeUserEverywhere(state: LakefsState, userId: string): void {
+  remove(state.users, userId);
+  remove(state.userPolicies, userId);
+  for (const groupId of Object.keys(state.groupMembers)) removeFrom(state.groupMembers, groupId, userId);
+  for (const c of rows(state.credentials)) if (c.userId === userId) remove(state.credentials, c.accessKeyId);
+  for (const p of rows(state.externalPrincipals)) if (p.userId === userId) remove(state.externalPrincipals, p.id);
+}

@@ -1,0 +1,52 @@
+/**
+ * How the sign-in flows find — and for SSO and directory logins, create — the lakeFS user behind an
+ * identity: key pairs from the credential store, then the directory (lakeFS's ChainAuthenticator); SSO
+ * identities by external id (the `sub` claim), as lakeFS's GetUserByExternalID does.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { lakefsErrors } from '../errors.js';
+import type { LakefsContext, LakefsState, UserRecord } from '../state.js';
+import { addTo, has, lookup, put, rows } from '../table.js';
+import { loginOptionsOf, nowSeconds } from './options.js';
+import { flowsOf } from './state.js';
+
+export function userByExternalId(state: LakefsState, externalId: string): UserRecord | undefined {
+  return rows(state.users).find((user) => user.externalId === externalId);
+}
+
+/**
+ * The user an access key pair signs in: the credential store first, then the directory accounts of
+ * `sso.ldapUsers` (username / password), whose first sign-in creates the lakeFS user — id = username,
+ * external id = the DN — in the default group. Anything else is 401 `error authenticating request`.
+ */
+export function userForKeyPair(ctx: LakefsContext, accessKeyId: string, secret: string): string {
+  const stored = lookup(ctx.state.credentials, accessKeyId);
+  if (stored && sameSecret(stored.secretAccessKey, secret) && has(ctx.state.users, stored.userId)) return stored.userId;
+
+  const account = lookup(flowsOf(ctx.state).ldapUsers, accessKeyId);
+  if (!account || !sameSecret(account.password, secret)) throw lakefsErrors.authenticating('invalid');
+  const externalId = account.dn ?? account.username;
+  const known = userByExternalId(ctx.state, externalId);
+  if (known) return known.id;
+  const sameName = lookup(ctx.state.users, account.username);
+  // A user of that name from elsewhere is taken to be this person unless it is bound to another identity.
+  if (sameName) {
+    if (sameName.externalId !== undefined) throw lakefsErrors.authenticating('invalid');
+    return sameName.id;
+  }
+  const options = loginOptionsOf(ctx);
+  put(ctx.state.users, account.username, {
+    id: account.username,
+    creationDate: nowSeconds(ctx.now),
+    friendlyName: account.username,
+    externalId,
+  });
+  if (has(ctx.state.groups, options.ldapDefaultGroup)) addTo(ctx.state.groupMembers, options.ldapDefaultGroup, account.username);
+  return account.username;
+}
+
+export function sameSecret(stored: string, given: string): boolean {
+  const a = Buffer.from(stored);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,53 @@
+/**
+ * How records look on the wire, field for field as lakeFS's Go structs encode them: required fields always,
+ * optional pointers only when set.
+ */
+import type { CommitRecord, ObjectRecord, RepositoryRecord } from './state.js';
+import { qualify } from './refs.js';
+
+export function toRepository(repo: RepositoryRecord): Record<string, unknown> {
+  return {
+    id: repo.id,
+    creation_date: repo.creationDate,
+    default_branch: repo.defaultBranch,
+    storage_namespace: repo.storageNamespace,
+    ...(repo.storageId !== undefined && { storage_id: repo.storageId }),
+    read_only: repo.readOnly,
+  };
+}
+
+export function toCommit(commit: CommitRecord): Record<string, unknown> {
+  return {
+    id: commit.id,
+    parents: commit.parents,
+    committer: commit.committer,
+    message: commit.message,
+    creation_date: commit.creationDate,
+    meta_range_id: commit.metaRangeId,
+    metadata: commit.metadata,
+    generation: commit.generation,
+    version: 1,
+  };
+}
+
+/**
+ * statObject / listObjects: the physical address qualified with the storage namespace; user metadata unless
+ * the caller asked to leave it out.
+ */
+export function toObjectStats(repo: RepositoryRecord, object: ObjectRecord, withMetadata: boolean): Record<string, unknown> {
+  return {
+    checksum: object.checksum,
+    content_type: object.contentType,
+    ...(withMetadata && { metadata: object.metadata }),
+    mtime: object.mtime,
+    path: object.path,
+    path_type: 'object',
+    physical_address: qualify(repo.storageNamespace, object.physicalAddress),
+    size_bytes: object.sizeBytes,
+  };
+}
+
+/** A folded common prefix: Go still sends the required fields, empty. */
+export function toCommonPrefix(path: string): Record<string, unknown> {
+  return { checksum: '', mtime: 0, path, path_type: 'common_prefix', physical_address: '' };
+}

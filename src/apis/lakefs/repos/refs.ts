@@ -1,0 +1,141 @@
+/**
+ * Finding things in a repository the way graveler does: repositories and branches by name (with lakeFS's
+ * 404 texts), references resolved to commits, the tree visible at a reference, and content-addressed ids.
+ *
+ * A reference is a branch, a tag, a full commit id or an unambiguous prefix of one (at least 6 hex digits),
+ * optionally followed by `@` (a branch's committed state, without its staged changes) and by `~N` / `^N`
+ * steps to ancestors (first parent, as git).
+ */
+import { createHash } from 'node:crypto';
+import { lakefsErrors } from '../errors.js';
+import { lookup, rows, type Table } from '../table.js';
+import type { BranchRecord, CommitRecord, ObjectRecord, RepositoryRecord, RepoState } from './state.js';
+
+/** lakeFS's name rules (pkg/validator): repositories, and branches (also tags). */
+export const REPOSITORY_NAME = /^[a-z0-9][a-z0-9-]{2,62}$/;
+export const BRANCH_NAME = /^\w[-\w]*$/;
+
+const invalid = (argument: string, what: string) =>
+  lakefsErrors.badRequest(`argument ${argument}: ${what}: invalid value: validation error`);
+const required = (argument: string) => lakefsErrors.badRequest(`argument ${argument}: required value: validation error`);
+
+/** graveler validates names before it looks anything up: an impossible name is 400, not 404. */
+export function checkRepositoryName(name: string): void {
+  if (!REPOSITORY_NAME.test(name)) throw invalid('repository', 'repository id');
+}
+
+export function checkBranchName(name: string, argument = 'branch'): void {
+  if (name === '') throw required(argument);
+  if (!BRANCH_NAME.test(name)) throw invalid(argument, 'branch id');
+}
+
+export function checkRef(ref: string, argument = 'ref'): void {
+  if (ref === '') throw required(argument);
+  if (/\s/.test(ref)) throw invalid(argument, 'ref');
+}
+
+export function requireRepository(state: RepoState, name: string): RepositoryRecord {
+  checkRepositoryName(name);
+  const repo = lookup(state.repositories, name);
+  if (!repo) throw lakefsErrors.notFound('repository not found');
+  return repo;
+}
+
+export function requireBranch(repo: RepositoryRecord, name: string): BranchRecord {
+  checkBranchName(name);
+  const branch = lookup(repo.branches, name);
+  if (!branch) throw lakefsErrors.notFound('branch not found');
+  return branch;
+}
+
+export interface Resolved {
+  commit: CommitRecord;
+  /** Set when the reference names a branch as is: its staged objects are part of what it shows. */
+  branch?: BranchRecord;
+}
+
+/** The commit a reference points at, or undefined when nothing matches. */
+export function resolveRef(repo: RepositoryRecord, ref: string): Resolved | undefined {
+  const match = /^(.*?)((?:[~^]\d*)*)$/.exec(ref);
+  let base = match?.[1] ?? ref;
+  const steps = match?.[2] ?? '';
+  const committedOnly = base.endsWith('@');
+  if (committedOnly) base = base.slice(0, -1);
+  if (base === '') return undefined;
+
+  let branch = lookup(repo.branches, base);
+  let commit: CommitRecord | undefined;
+  if (branch) commit = lookup(repo.commits, branch.commitId);
+  else {
+    const tagged = lookup(repo.tags, base);
+    commit = tagged !== undefined ? lookup(repo.commits, tagged) : commitById(repo.commits, base);
+  }
+  if (!commit) return undefined;
+
+  for (const [, op, digits] of steps.matchAll(/([~^])(\d*)/g)) {
+    const n = digits === '' ? 1 : Number(digits);
+    if (op === '^') {
+      // ^0 is the commit itself; ^N its N-th parent.
+      if (n === 0) continue;
+      commit = lookup(repo.commits, commit.parents[n - 1] ?? '');
+    } else {
+      for (let i = 0; i < n && commit; i++) commit = lookup(repo.commits, commit.parents[0] ?? '');
+    }
+    if (!commit) return undefined;
+  }
+  if (steps !== '' || committedOnly) branch = undefined;
+  return branch ? { commit, branch } : { commit };
+}
+
+/** A full id, or a prefix of at least 6 hex digits that only one commit starts with. */
+function commitById(commits: Table<CommitRecord>, id: string): CommitRecord | undefined {
+  const exact = lookup(commits, id);
+  if (exact) return exact;
+  if (!/^[0-9a-f]{6,63}$/.test(id)) return undefined;
+  const candidates = rows(commits).filter((c) => c.id.startsWith(id));
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+/** The objects visible at a resolved reference: the commit's tree, with a branch's staged objects over it. */
+export function visibleObject(resolved: Resolved, path: string): ObjectRecord | undefined {
+  if (resolved.branch) {
+    const staged = lookup(resolved.branch.staged, path);
+    if (staged) return staged;
+  }
+  return lookup(resolved.commit.objects, path);
+}
+
+export function visibleObjects(resolved: Resolved): ObjectRecord[] {
+  if (!resolved.branch) return rows(resolved.commit.objects);
+  const byPath = new Map(rows(resolved.commit.objects).map((o) => [o.path, o]));
+  for (const o of rows(resolved.branch.staged)) byPath.set(o.path, o);
+  return [...byPath.values()];
+}
+
+export function isDirty(branch: BranchRecord): boolean {
+  return Object.keys(branch.staged).length > 0;
+}
+
+/** 64 hex digits, as lakeFS's content addresses (SHA-256 of the content). */
+export function contentAddress(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+/** The metarange of a tree: '' for an empty one (as lakeFS's first commit), else a hash of its entries. */
+export function metaRangeOf(objects: Table<ObjectRecord>): string {
+  const entries = rows(objects)
+    .map((o) => [o.path, o.checksum, o.physicalAddress] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return entries.length === 0 ? '' : contentAddress(entries);
+}
+
+/** A commit's id from its content (graveler's ContentAddress), so equal content gives equal ids. */
+export function commitId(commit: Omit<CommitRecord, 'id' | 'objects' | 'generation'>): string {
+  return contentAddress([commit.parents, commit.committer, commit.message, commit.creationDate, commit.metaRangeId, commit.metadata]);
+}
+
+/** A repository's storage namespace joined with a relative address. */
+export function qualify(storageNamespace: string, address: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(address)) return address;
+  return `${storageNamespace.replace(/\/+$/, '')}/${address}`;
+}

@@ -1,0 +1,89 @@
+/**
+ * Repositories: create (with the default branch and lakeFS's first, empty "Repository created" commit, unless
+ * bare), read, list, delete. A taken name is 409 `not unique` (graveler.ErrNotUnique: lakeFS's text for a
+ * repository, unlike the auth API's `Already exists`).
+ */
+import { conflict } from '../../../engine/errors.js';
+import { arn } from '../arn.js';
+import { authorize } from '../authorize.js';
+import { lakefsErrors } from '../errors.js';
+import { empty, json } from '../reply.js';
+import { unixSeconds } from '../state.js';
+import { has, put, remove, rows } from '../table.js';
+import { page, pageQuery } from './paging.js';
+import { toRepository } from './present.js';
+import { checkBranchName, commitId, requireRepository } from './refs.js';
+import type { CommitRecord, RepoHandler, RepositoryRecord } from './state.js';
+
+interface RepositoryCreation {
+  name: string;
+  storage_namespace: string;
+  default_branch?: string;
+  storage_id?: string;
+  sample_data?: boolean;
+  read_only?: boolean;
+}
+
+export const FIRST_COMMIT_MESSAGE = 'Repository created';
+
+/** The commit every non-bare repository starts with: no parents, no committer, an empty tree. */
+export function firstCommit(creationDate: number): CommitRecord {
+  const content = { parents: [], committer: '', message: FIRST_COMMIT_MESSAGE, creationDate, metaRangeId: '', metadata: {} };
+  return { ...content, id: commitId(content), generation: 1, objects: {} };
+}
+
+export const createRepository: RepoHandler = (ctx) => {
+  const body = ctx.request.body as RepositoryCreation;
+  authorize(ctx, 'fs:CreateRepository', arn.repository(body.name));
+  authorize(ctx, 'fs:AttachStorageNamespace', arn.namespace(body.storage_namespace));
+  const bare = ctx.request.query.bare === true;
+  const defaultBranch = body.default_branch || 'main';
+  checkBranchName(defaultBranch);
+  const repos = ctx.state.repos;
+  if (has(repos.repositories, body.name)) throw conflict('not unique');
+
+  const now = unixSeconds(ctx.now);
+  const repo: RepositoryRecord = {
+    id: body.name,
+    storageNamespace: body.storage_namespace,
+    defaultBranch,
+    creationDate: now,
+    readOnly: body.read_only === true,
+    ...(body.storage_id !== undefined && { storageId: body.storage_id }),
+    branches: {},
+    tags: {},
+    commits: {},
+  };
+  if (!bare) {
+    const commit = firstCommit(now);
+    put(repo.commits, commit.id, commit);
+    put(repo.branches, defaultBranch, { id: defaultBranch, commitId: commit.id, staged: {}, protected: false, hidden: false });
+  }
+  put(repos.repositories, repo.id, repo);
+  return json(ctx, 201, toRepository(repo));
+};
+
+export const getRepository: RepoHandler = (ctx) => {
+  const name = String(ctx.request.params.repository);
+  authorize(ctx, 'fs:ReadRepository', arn.repository(name));
+  return json(ctx, 200, toRepository(requireRepository(ctx.state.repos, name)));
+};
+
+export const listRepositories: RepoHandler = (ctx) => {
+  authorize(ctx, 'fs:ListRepositories', arn.all);
+  const search = typeof ctx.request.query.search === 'string' ? ctx.request.query.search : '';
+  const matching = rows(ctx.state.repos.repositories).filter((r) => r.id.includes(search));
+  const { results, pagination } = page(matching, (r) => r.id, pageQuery(ctx.request.query));
+  return json(ctx, 200, { pagination, results: results.map(toRepository) });
+};
+
+export const deleteRepository: RepoHandler = (ctx) => {
+  const name = String(ctx.request.params.repository);
+  authorize(ctx, 'fs:DeleteRepository', arn.repository(name));
+  const repos = ctx.state.repos;
+  const repo = requireRepository(repos, name);
+  if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden('read-only repository');
+  remove(repos.repositories, name);
+  for (const upload of rows(repos.uploads)) if (upload.repository === name) remove(repos.uploads, upload.id);
+  return empty(ctx, 204);
+};

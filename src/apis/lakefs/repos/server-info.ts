@@ -1,0 +1,14 @@
+/**
+ * healthCheck (204, no credentials) and getLakeFSVersion (any authenticated caller; the version comes from
+ * the scenario's `lakefsVersion` option).
+ */
+import { currentUser } from '../authorize.js';
+import { empty, json } from '../reply.js';
+import { repoOptions, type RepoHandler } from './state.js';
+
+export const healthCheck: RepoHandler = (ctx) => empty(ctx, 204);
+
+export const getLakeFSVersion: RepoHandler = (ctx) => {
+  currentUser(ctx);
+  return json(ctx, 200, { version: repoOptions(ctx).lakefsVersion });
+};

@@ -1,0 +1,108 @@
+/**
+ * Who may do what: credentials in every form lakeFS clients send them, and policy evaluation with wildcards,
+ * `${user}`, resource lists, explicit denies and IP conditions. Permission denied is 401, as in lakeFS.
+ */
+import { describe, expect, it } from 'vitest';
+import { issueLoginToken } from '../../../../src/apis/lakefs/jwt.js';
+import { expectLakefsError } from '../support.js';
+import { JWT_SECRET, NOW, as, client, tokenOf, useAuthApp, withToken } from './helpers.js';
+
+const t = useAuthApp();
+
+describe('credentials', () => {
+  it.each([
+    ['basic access key and secret', as('developer')],
+    ['a Bearer login token', withToken('developer')],
+    ['the internal_auth_session cookie', { Cookie: `internal_auth_session=${tokenOf('developer')}` }],
+    ['a bare login token as the Cookie header (the Python SDK with api_key cookie_auth)', { Cookie: tokenOf('developer') }],
+  ])('authenticates %s', async (_label, headers) => {
+    const res = await client(t, headers).get('/user');
+    expect(res.body.user.id).toBe('developer');
+    expect((await client(t, headers).get('/auth/users/developer/credentials')).status).toBe(200);
+  });
+
+  it.each([
+    ['an expired token', { Authorization: `Bearer ${issueLoginToken('developer', JWT_SECRET, new Date(NOW.getTime() - 7200_000), 3600).token}` }],
+    ['a token signed with another secret', { Authorization: `Bearer ${issueLoginToken('developer', 'other', NOW, 3600).token}` }],
+    ['a token of an unknown user', withToken('ghost')],
+    ['a bad internal_auth_session cookie', { Cookie: 'internal_auth_session=garbage' }],
+    ['a bad bare token in the Cookie header', { Cookie: 'aaa.bbb.ccc' }],
+  ])('refuses %s with 401, even on GET /user', async (_label, headers) => {
+    expectLakefsError(await client(t, headers).get('/user'), 401, 'error authenticating request');
+    expectLakefsError(await client(t, headers).get('/auth/users'), 401, 'error authenticating request');
+  });
+
+  // Basic and Bearer share the Authorization header; the session cookie is the good credential beside it.
+  it('lets a bad Bearer token win over good credentials of a later scheme (the JWT is tried first)', async () => {
+    const c = client(t, { Authorization: 'Bearer nonsense', Cookie: `internal_auth_session=${tokenOf('admin')}` });
+    expectLakefsError(await c.get('/auth/users'), 401, 'error authenticating request');
+    expectLakefsError(await c.get('/user'), 401, 'error authenticating request');
+  });
+
+  it('uses a good Bearer token over a bad cookie', async () => {
+    const c = client(t, { Authorization: `Bearer ${tokenOf('admin')}`, Cookie: 'internal_auth_session=garbage' });
+    expect((await c.get('/auth/users')).status).toBe(200);
+  });
+
+  it('refuses the token of a user deleted since it was issued', async () => {
+    const c = client(t);
+    const token = tokenOf('nobody');
+    expect((await c.as({ Authorization: `Bearer ${token}` }).get('/user')).body.user.id).toBe('nobody');
+    await c.delete('/auth/users/nobody');
+    expectLakefsError(await c.as({ Authorization: `Bearer ${token}` }).get('/user'), 401, 'error authenticating request');
+    expectLakefsError(await c.as({ Cookie: token }).get('/user'), 401, 'error authenticating request');
+  });
+
+  it('ignores cookies it does not know', async () => {
+    const res = await client(t, { Cookie: 'theme=dark; lang=en' }).get('/user');
+    expect(res.body).toEqual({ user: { creation_date: 0, id: '' } });
+  });
+});
+
+describe('policy evaluation', () => {
+  it('matches actions with wildcards (auth:* for admins, auth:Read* on team-????? for the team lead)', async () => {
+    const lead = client(t, as('teamLead'));
+    expect((await lead.get('/auth/users/team-alpha')).status).toBe(200);
+    expect((await lead.get('/auth/users/team-alpha/groups')).status).toBe(200);
+    // `?` is exactly one character: team-beta has four after the dash.
+    expectLakefsError(await lead.get('/auth/users/team-beta'), 401, 'insufficient permissions: not allowed to auth:ReadUser');
+    // auth:Read* does not cover auth:DeleteUser.
+    expectLakefsError(await lead.delete('/auth/users/team-alpha'), 401, 'insufficient permissions: not allowed to auth:DeleteUser');
+  });
+
+  it('matches any ARN of a resource list', async () => {
+    const lead = client(t, as('teamLead'));
+    expect((await lead.get('/auth/users/admin')).status).toBe(200);
+    expect((await lead.get('/auth/users/developer')).status).toBe(200);
+    expectLakefsError(await lead.get('/auth/users/nobody'), 401, 'insufficient permissions: not allowed to auth:ReadUser');
+  });
+
+  it('replaces ${user} with the caller: a developer manages only their own credentials', async () => {
+    const dev = client(t, as('developer'));
+    expect((await dev.get('/auth/users/developer/credentials')).status).toBe(200);
+    expectLakefsError(await dev.get('/auth/users/nobody/credentials'), 401, 'insufficient permissions: not allowed to auth:ListCredentials');
+    expectLakefsError(await dev.post('/auth/users/nobody/credentials'), 401, 'insufficient permissions: not allowed to auth:CreateCredentials');
+  });
+
+  it('lets an explicit deny win over an allow, with the "denied permission" text', async () => {
+    const c = client(t, as('restrained'));
+    expect((await c.get('/auth/users')).status).toBe(200);
+    expectLakefsError(await c.delete('/auth/users/team-beta'), 401, 'insufficient permissions: denied permission to auth:DeleteUser');
+  });
+
+  it('applies IpAddress conditions to the client address (tests run on loopback)', async () => {
+    expect((await client(t, as('localOperator')).get('/auth/users')).status).toBe(200);
+    expectLakefsError(await client(t, as('remoteOperator')).get('/auth/users'), 401, 'insufficient permissions: not allowed to auth:ListUsers');
+    expectLakefsError(await client(t, as('fencedOperator')).get('/auth/users'), 401, 'insufficient permissions: denied permission to auth:ListUsers');
+  });
+
+  it('follows policy changes at once', async () => {
+    const c = client(t);
+    const condition = { IpAddress: { SourceIp: ['10.20.0.0/16', '127.0.0.1/32', '::1/128'] } };
+    await c.put('/auth/policies/ListUsersFromOffice', {
+      id: 'ListUsersFromOffice',
+      statement: [{ effect: 'allow', action: ['auth:ListUsers'], resource: '*', condition }],
+    });
+    expect((await c.as(as('remoteOperator')).get('/auth/users')).status).toBe(200);
+  });
+});

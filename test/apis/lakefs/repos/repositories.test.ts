@@ -1,0 +1,149 @@
+/** Repositories: create, read, list, delete — with lakeFS's texts, fs: permissions and exact paging. */
+import { describe, expect, it } from 'vitest';
+import { expectLakefsError, expectNoBody } from '../support.js';
+import { client, NOW_SECONDS, useReposApp } from './support.js';
+
+const creation = { name: 'new-repo', storage_namespace: 's3://bucket/new-repo' };
+
+describe('createRepository', () => {
+  const t = useReposApp();
+
+  it('creates the repository with its default branch on a first, empty commit', async () => {
+    const c = client(t);
+    const res = await c.post('/repositories', creation);
+    expect(res.status, res.text).toBe(201);
+    expect(res.text.endsWith('}\n')).toBe(true);
+    expect(res.body).toEqual({
+      id: 'new-repo',
+      creation_date: NOW_SECONDS,
+      default_branch: 'main',
+      storage_namespace: 's3://bucket/new-repo',
+      read_only: false,
+    });
+    const branch = await c.get('/repositories/new-repo/branches/main');
+    expect(branch.status).toBe(200);
+    expect(branch.body.commit_id).toMatch(/^[0-9a-f]{64}$/);
+    const first = await c.get(`/repositories/new-repo/commits/${branch.body.commit_id}`);
+    expect(first.body).toMatchObject({ parents: [], committer: '', message: 'Repository created', meta_range_id: '', creation_date: NOW_SECONDS });
+  });
+
+  it('uses the default branch name given, and read_only', async () => {
+    const c = client(t);
+    const res = await c.post('/repositories', { ...creation, default_branch: 'trunk', read_only: true, storage_id: 'primary' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ default_branch: 'trunk', read_only: true, storage_id: 'primary' });
+    expect((await c.get('/repositories/new-repo/branches/trunk')).status).toBe(200);
+  });
+
+  it('creates a bare repository (bare=true) with no branch and no commit', async () => {
+    const c = client(t);
+    expect((await c.post('/repositories?bare=true', creation)).status).toBe(201);
+    expectLakefsError(await c.get('/repositories/new-repo/branches/main'), 404, 'branch not found');
+    expect(Object.keys(c.state().repositories['new-repo']!.commits)).toEqual([]);
+  });
+
+  it('answers 409 `not unique` when the name is taken, changing nothing', async () => {
+    const c = client(t);
+    expectLakefsError(await c.post('/repositories', { ...creation, name: 'example-repo' }), 409, 'not unique');
+    expect((await c.get('/repositories/example-repo')).body.storage_namespace).toBe('s3://example-bucket/example-repo');
+  });
+
+  it.each([
+    ['a name the pattern refuses', { ...creation, name: 'Bad_Name' }],
+    ['a storage namespace without a known scheme', { ...creation, storage_namespace: 'ftp://x' }],
+    ['no storage namespace', { name: 'new-repo' }],
+  ])('answers 400 for %s (before authentication)', async (_, body) => {
+    const res = await client(t, 'anonymous').post('/repositories', body);
+    expectLakefsError(res, 400, /^request body has an error/);
+  });
+
+  it('answers 400 for an invalid default branch name', async () => {
+    expectLakefsError(
+      await client(t).post('/repositories', { ...creation, default_branch: 'no/slashes' }),
+      400,
+      'argument branch: branch id: invalid value: validation error',
+    );
+  });
+
+  it('answers 401 without credentials and 401 `insufficient permissions` to a developer', async () => {
+    expectLakefsError(await client(t, 'anonymous').post('/repositories', creation), 401, 'error authenticating request');
+    expectLakefsError(await client(t, 'developer').post('/repositories', creation), 401, 'insufficient permissions: not allowed to fs:CreateRepository');
+  });
+});
+
+describe('getRepository', () => {
+  const t = useReposApp();
+
+  it('reads a seeded repository', async () => {
+    const res = await client(t, 'viewer').get('/repositories/frozen-repo');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: 'frozen-repo', creation_date: 1700000000, default_branch: 'main', storage_namespace: 'gs://frozen-bucket/', read_only: true });
+  });
+
+  it('answers 404 `repository not found` and 400 for a name no repository can have', async () => {
+    expectLakefsError(await client(t).get('/repositories/no-such-repo'), 404, 'repository not found');
+    expectLakefsError(await client(t).get('/repositories/__proto__'), 400, 'argument repository: repository id: invalid value: validation error');
+  });
+
+  it('answers 401 to an anonymous caller and to a user without policies', async () => {
+    expectLakefsError(await client(t, 'anonymous').get('/repositories/example-repo'), 401, 'error authenticating request');
+    expectLakefsError(await client(t, 'nobody').get('/repositories/example-repo'), 401, 'insufficient permissions: not allowed to fs:ReadRepository');
+  });
+});
+
+describe('listRepositories', () => {
+  const t = useReposApp();
+
+  it('lists in byte-wise order with max_per_page 1000', async () => {
+    const res = await client(t, 'viewer').get('/repositories');
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: { id: string }) => r.id)).toEqual(['empty-repo', 'example-repo', 'frozen-repo']);
+    expect(res.body.pagination).toEqual({ has_more: false, next_offset: '', results: 3, max_per_page: 1000 });
+  });
+
+  it('pages exactly: has_more only when another item follows, after is exclusive', async () => {
+    const c = client(t);
+    const first = await c.get('/repositories?amount=2');
+    expect(first.body.pagination).toEqual({ has_more: true, next_offset: 'example-repo', results: 2, max_per_page: 1000 });
+    const second = await c.get('/repositories?amount=2&after=example-repo');
+    expect(second.body.results.map((r: { id: string }) => r.id)).toEqual(['frozen-repo']);
+    expect(second.body.pagination).toEqual({ has_more: false, next_offset: '', results: 1, max_per_page: 1000 });
+    const exact = await c.get('/repositories?amount=3');
+    expect(exact.body.pagination.has_more).toBe(false);
+  });
+
+  it.each([
+    ['prefix=ex', ['example-repo']],
+    ['search=zen', ['frozen-repo']],
+    ['search=repo&prefix=e', ['empty-repo', 'example-repo']],
+  ])('filters with %s', async (query, ids) => {
+    const res = await client(t).get(`/repositories?${query}`);
+    expect(res.body.results.map((r: { id: string }) => r.id)).toEqual(ids);
+  });
+
+  it('answers 400 for an amount over 1000 and 401 without the permission', async () => {
+    expectLakefsError(await client(t).get('/repositories?amount=1001'), 400, /^parameter "amount" in query has an error/);
+    expectLakefsError(await client(t, 'nobody').get('/repositories'), 401, 'insufficient permissions: not allowed to fs:ListRepositories');
+  });
+});
+
+describe('deleteRepository', () => {
+  const t = useReposApp();
+
+  it('deletes the repository (204, no body), then it is not found', async () => {
+    const c = client(t);
+    expectNoBody(await c.delete('/repositories/example-repo'), 204);
+    expectLakefsError(await c.get('/repositories/example-repo'), 404, 'repository not found');
+  });
+
+  it('refuses a read-only repository with 403 unless force=True', async () => {
+    const c = client(t);
+    expectLakefsError(await c.delete('/repositories/frozen-repo'), 403, 'read-only repository');
+    expectNoBody(await c.delete('/repositories/frozen-repo?force=True'), 204);
+  });
+
+  it('answers 404 for an unknown repository and 401 to a developer', async () => {
+    expectLakefsError(await client(t).delete('/repositories/no-such-repo'), 404, 'repository not found');
+    expectLakefsError(await client(t, 'developer').delete('/repositories/example-repo'), 401, 'insufficient permissions: not allowed to fs:DeleteRepository');
+  });
+});
