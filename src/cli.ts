@@ -3,7 +3,11 @@
  * The mockgate command: flags and MOCKGATE_* environment variables → AppConfig → a listening server.
  * The only module that reads argv or exits the process; every configuration mistake ends here as one
  * line on stderr naming the flag or file and the fix, with exit code 1.
+ *
+ * `mockgate coverage --require <file>` is the one subcommand: a CI gate that asks a running mockgate which
+ * operation × status pairs it served and exits 1 when a required one is missing (src/coverage-gate.ts).
  */
+import { readFile } from 'node:fs/promises';
 import { watchFile } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createApp, type MockgateApp } from './app.js';
@@ -13,6 +17,7 @@ import { RouteCollisionError } from './engine/router.js';
 import { SpecError } from './engine/spec.js';
 import { ListenError } from './server/listen.js';
 import { StateFileError } from './state/store.js';
+import { coverageRows, formatMissing, missingPairs, parseRequirements, requiredPairCount, RequirementsError } from './coverage-gate.js';
 
 const LOG_LEVELS: LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
 
@@ -60,9 +65,75 @@ export function buildProgram(): Command {
     .addOption(new Option('--admin-token <token>', 'require "Authorization: Bearer <token>" on /__admin').env('MOCKGATE_ADMIN_TOKEN'))
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(defaults.logLevel).env('MOCKGATE_LOG_LEVEL'))
     .addOption(new Option('--cors-origin <origins>', 'comma-separated origins allowed by CORS on the mocked APIs, or *').default('*').env('MOCKGATE_CORS_ORIGIN'))
+    .addHelpText('after', '\nCommands:\n  coverage --require <file>   exit 1 when a required operation × status was never served (see: mockgate coverage --help)\n')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `mockgate: ${text}` : text) });
+}
+
+export function buildCoverageProgram(): Command {
+  return new Command()
+    .name('mockgate coverage')
+    .description(
+      'CI gate: read GET <url>/__admin/coverage from a running mockgate and compare it with a requirement file. ' +
+        'Prints each required operation × status that was never served, one per line ("<api> <operationId> <status>: …"), and exits 1; exits 0 when all were served.',
+    )
+    .requiredOption('--require <file>', 'YAML requirement file: operations: [{api, operationId, statuses: [...]}]')
+    .addOption(new Option('--url <base>', 'base URL of the running mockgate').default('http://127.0.0.1:4010').env('MOCKGATE_URL'))
+    .addOption(new Option('--session <name>', 'count only this session (default: every session)'))
+    .addOption(new Option('--admin-token <token>', 'bearer token for /__admin, when the server requires one').env('MOCKGATE_ADMIN_TOKEN'))
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `mockgate coverage: ${text}` : text) });
+}
+
+async function runCoverage(argv: string[]): Promise<void> {
+  const program = buildCoverageProgram();
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err: any) {
+    process.exit(err?.exitCode === 0 ? 0 : 1);
+  }
+  const opts = program.opts<{ require: string; url: string; session?: string; adminToken?: string }>();
+  let text: string;
+  try {
+    text = await readFile(opts.require, 'utf8');
+  } catch (err) {
+    fail(`--require ${opts.require}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let requirements;
+  try {
+    requirements = parseRequirements(text, opts.require);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const base = opts.url.replace(/\/+$/, '');
+  const url = `${base}/__admin/coverage${opts.session !== undefined ? `?session=${encodeURIComponent(opts.session)}` : ''}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: opts.adminToken ? { Authorization: `Bearer ${opts.adminToken}` } : {} });
+  } catch (err) {
+    const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
+    fail(`cannot reach mockgate at ${base} (${cause?.code ?? cause?.message ?? (err as Error).message}); start it, or pass --url <base>`);
+  }
+  if (res.status === 401) fail(`${url} answered 401: the admin API needs its token; pass --admin-token <token>`);
+  if (res.status !== 200) fail(`${url} answered ${res.status}; is --url a mockgate server?`);
+  let rows;
+  try {
+    rows = coverageRows(await res.json());
+  } catch (err) {
+    fail(err instanceof RequirementsError ? err.message : `${url} did not answer JSON`);
+  }
+  const missing = missingPairs(requirements, rows);
+  const total = requiredPairCount(requirements);
+  const scope = opts.session !== undefined ? ` in session ${opts.session}` : '';
+  if (missing.length === 0) {
+    process.stderr.write(`mockgate coverage: all ${total} required operation × status pairs were served${scope}\n`, () => process.exit(0));
+    return;
+  }
+  process.stderr.write(`mockgate coverage: ${missing.length} of ${total} required operation × status pairs were not served${scope}\n`);
+  // Exit once stdout is flushed: a CI log reading a pipe must get every line.
+  process.stdout.write(missing.map((m) => `${formatMissing(m)}\n`).join(''), () => process.exit(1));
 }
 
 export function configFromOptions(opts: Record<string, any>): AppConfig {
@@ -103,6 +174,7 @@ function watchScenario(app: MockgateApp, file: string): void {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'coverage') return runCoverage(process.argv.slice(3));
   const program = buildProgram();
   try {
     program.parse(process.argv);

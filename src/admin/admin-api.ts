@@ -3,8 +3,9 @@
  * specs/admin.yaml, validated like the others, and handled here by operationId. It owns no state of its
  * own; every handler works on the services the app wires in.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
-import { packageRoot } from '../config.js';
+import { bundledScenariosDir, packageRoot } from '../config.js';
 import { badRequest, unauthorized, type MockError } from '../engine/errors.js';
 import type { Mount } from '../engine/mount.js';
 import type { ApiModule, Handler } from '../engine/types.js';
@@ -16,6 +17,8 @@ import type { RuleEngine } from '../rules/rules.js';
 import { compileRule } from '../rules/rules.js';
 import type { Rule } from '../rules/types.js';
 import { DEFAULT_SESSION, type Sessions } from '../state/sessions.js';
+import { listBundledScenarios } from './bundled-scenarios.js';
+import { dashboardPage } from './dashboard/page.js';
 
 export const adminSpecFile = path.join(packageRoot, 'specs', 'admin.yaml');
 
@@ -29,9 +32,17 @@ export interface AdminServices {
   adminDocument: () => unknown;
   adminToken?: string;
   startedAt: number;
+  /** Where the bundled scenarios live (default: the package's scenarios/). */
+  bundledScenariosDir?: string;
 }
 
 const sessionOf = (query: Record<string, any>): string => query.session ?? DEFAULT_SESSION;
+
+/** Compares tokens in constant time (over their digests, so lengths do not leak either). */
+function sameToken(presented: string | undefined, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return presented !== undefined && timingSafeEqual(digest(presented), digest(expected));
+}
 
 export function createAdminApi(services: AdminServices): ApiModule {
   const { sessions, rules, journal, coverage } = services;
@@ -64,8 +75,10 @@ export function createAdminApi(services: AdminServices): ApiModule {
       },
     }),
 
-    resetSessions: ({ request }) => {
+    resetSessions: async ({ request }) => {
       resetSession(request.query.session);
+      // The pipeline saves nothing for the admin mount: a reset must survive a restart like any write.
+      await sessions.persist();
       return { status: 200, body: { reset: request.query.session ?? 'all' } };
     },
 
@@ -166,6 +179,29 @@ export function createAdminApi(services: AdminServices): ApiModule {
     }),
 
     getAdminOpenApi: () => ({ status: 200, body: services.adminDocument() }),
+
+    listSessions: () => {
+      // Sessions with state, plus "default" (always there, seeded on first use).
+      const names = [...new Set([DEFAULT_SESSION, ...sessions.names()])];
+      const rest = names.filter((n) => n !== DEFAULT_SESSION).sort();
+      return {
+        status: 200,
+        body: { sessions: [DEFAULT_SESSION, ...rest].map((name) => ({ name, scenario: sessions.scenarioFor(name).name })) },
+      };
+    },
+
+    listScenarios: async () => ({
+      status: 200,
+      body: { scenarios: await listBundledScenarios(services.bundledScenariosDir ?? bundledScenariosDir) },
+    }),
+
+    // The page is static: the session and token it needs are read by its script from its own address.
+    getDashboard: () => ({ status: 200, body: dashboardPage.html, contentType: 'text/html; charset=utf-8', headers: { ...dashboardPage.headers } }),
+  };
+
+  const checkToken = (value: string | undefined) => {
+    if (services.adminToken !== undefined && !sameToken(value, services.adminToken)) throw unauthorized('invalid', 'invalid admin token');
+    return { id: 'admin' };
   };
 
   return {
@@ -174,14 +210,14 @@ export function createAdminApi(services: AdminServices): ApiModule {
     specs: [adminSpecFile],
     handlers,
     verifiers: {
-      adminToken: (credential) => {
-        if (services.adminToken !== undefined && credential.value !== services.adminToken) throw unauthorized('invalid', 'invalid admin token');
-        return { id: 'admin' };
-      },
+      adminToken: (credential) => checkToken(credential.value),
+      // Declared by GET /ui only: a browser cannot send a header when it navigates to the dashboard.
+      adminTokenQuery: (credential) => checkToken(credential.value),
     },
-    anonymous: () => {
-      if (services.adminToken !== undefined) throw unauthorized('missing', 'this mockgate requires the admin token: Authorization: Bearer <token>');
-      return { id: 'admin' };
+    anonymous: (ctx) => {
+      if (services.adminToken === undefined) return { id: 'admin' };
+      if (ctx.operationId === 'getDashboard') throw unauthorized('missing', 'this mockgate requires the admin token: open the dashboard as /__admin/ui?token=<token>');
+      throw unauthorized('missing', 'this mockgate requires the admin token: Authorization: Bearer <token>');
     },
     order: 'authenticate-first',
     seedSchema: {},

@@ -26,6 +26,8 @@ export const ErrorCode = {
   MalformedBody: 'MALFORMED_BODY',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  HeaderTooLarge: 'HEADER_TOO_LARGE',
+  MalformedRequest: 'MALFORMED_REQUEST',
   BadRequest: 'BAD_REQUEST',
   Unauthenticated: 'UNAUTHENTICATED',
   Forbidden: 'FORBIDDEN',
@@ -91,6 +93,8 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
   MALFORMED_BODY: 'request body is not valid JSON',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported content type',
   PAYLOAD_TOO_LARGE: 'request body too large',
+  HEADER_TOO_LARGE: 'request header fields too large',
+  MALFORMED_REQUEST: 'malformed HTTP request',
   BAD_REQUEST: 'bad request',
   UNAUTHENTICATED: 'authentication required',
   FORBIDDEN: 'forbidden',
@@ -106,13 +110,31 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
 
 export const validationFailed = (issues: ValidationIssue[], message?: string) =>
   new MockError(ErrorCode.ValidationFailed, 400, { issues, message });
+/**
+ * Why a body that is not plain bad JSON syntax was refused: bytes that are not UTF-8 (RFC 8259 §8.1), or
+ * nesting deeper than the engine accepts. Renderers whose real server words these differently (FastAPI
+ * answers both with 400 "There was an error parsing the body") switch on it.
+ */
+export type MalformedBodyReason = 'invalid-utf8' | 'too-deep';
+
 /** `doc` is the body text, so renderers can reproduce their own parser's wording and positions. */
-export const malformedBody = (message: string, position: number | undefined, doc: string) =>
-  new MockError(ErrorCode.MalformedBody, 400, { message, position, detail: { doc }, issues: [{ in: 'body', path: [], message, keyword: 'parse' }] });
+export const malformedBody = (message: string, position: number | undefined, doc: string, reason?: MalformedBodyReason) =>
+  new MockError(ErrorCode.MalformedBody, 400, {
+    message,
+    position,
+    detail: reason ? { doc, reason } : { doc },
+    issues: [{ in: 'body', path: [], message, keyword: 'parse' }],
+  });
 export const unsupportedMediaType = (contentType: string) =>
   new MockError(ErrorCode.UnsupportedMediaType, 415, { message: `unsupported content type: ${contentType || '(none)'}` });
 export const payloadTooLarge = (limitBytes: number) =>
   new MockError(ErrorCode.PayloadTooLarge, 413, { message: `request body exceeds ${limitBytes} bytes` });
+/** The HTTP parser refused the request's header section (more than the server's bound): 431. */
+export const headerTooLarge = (limitBytes: number) =>
+  new MockError(ErrorCode.HeaderTooLarge, 431, { message: `request header fields exceed ${limitBytes} bytes` });
+/** The HTTP parser refused the request itself (bytes not allowed in the request line or a header, bad framing). */
+export const malformedRequest = (reason: string, status = 400) =>
+  new MockError(ErrorCode.MalformedRequest, status, { message: `malformed HTTP request: ${reason}` });
 export const badRequest = (message: string, issues: ValidationIssue[] = []) =>
   new MockError(ErrorCode.BadRequest, 400, { message, issues });
 export const unauthorized = (authFailure: AuthFailure, message?: string) =>
@@ -145,8 +167,8 @@ export function isMockError(value: unknown): value is MockError {
 
 const statusTexts: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 420: 'Enhance Your Calm',
-  422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented',
+  408: 'Request Timeout', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 420: 'Enhance Your Calm',
+  422: 'Unprocessable Entity', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error', 501: 'Not Implemented',
   502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 export function httpStatusText(status: number): string {

@@ -13,7 +13,7 @@ import type { Coverage } from '../journal/coverage.js';
 import { keptBodyText, type AnswerSource, type Journal } from '../journal/journal.js';
 import type { RuleEngine } from '../rules/rules.js';
 import type { RuleOutcome } from '../rules/types.js';
-import { DEFAULT_SESSION, SESSION_HEADER, type Sessions } from '../state/sessions.js';
+import { DEFAULT_SESSION, SESSION_HEADER, SESSION_QUERY, type Sessions } from '../state/sessions.js';
 import {
   injectedStatus,
   internal,
@@ -37,6 +37,8 @@ import type { Operation } from './spec.js';
 import type { EngineRequest, HandlerContext, Principal, Reply, ValidatedRequest } from './types.js';
 
 export interface Logger {
+  /** pino's: lets the pipeline skip building a per-request log line nobody will see. */
+  isLevelEnabled?(level: string): boolean;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
@@ -66,9 +68,16 @@ interface Trace {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const NO_RULES: string[] = Object.freeze([]) as unknown as string[];
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 export class Pipeline {
-  constructor(private readonly deps: PipelineDeps) {}
+  /** Whether per-request log lines are wanted (pino at info or below); decided once. */
+  private readonly logRequests: boolean;
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.logRequests = deps.logger.isLevelEnabled?.('info') ?? true;
+  }
 
   async handle(req: EngineRequest): Promise<Reply> {
     const started = performance.now();
@@ -76,8 +85,8 @@ export class Pipeline {
     const match = this.deps.router.match(req.method, req.path);
     if (match.kind === 'no-mount') return { status: 404, body: { message: `no API is mounted at ${req.path}` } };
     const mount = match.mount;
-    const session = headerValue(req, SESSION_HEADER) || DEFAULT_SESSION;
-    const trace: Trace = { source: 'router', rules: [], ruleHeaders: {}, explicit: false };
+    const session = headerValue(req, SESSION_HEADER) || firstQueryValue(req.query[SESSION_QUERY]) || DEFAULT_SESSION;
+    const trace: Trace = { source: 'router', rules: NO_RULES, ruleHeaders: NO_HEADERS, explicit: false };
     const operation = match.kind === 'operation' ? match.operation : undefined;
     let reply: Reply;
     try {
@@ -87,7 +96,7 @@ export class Pipeline {
     } catch (err) {
       reply = this.renderError(mount, err, requestId, operation?.operationId);
     }
-    if (Object.keys(trace.ruleHeaders).length) reply = { ...reply, headers: { ...trace.ruleHeaders, ...reply.headers } };
+    if (hasKeys(trace.ruleHeaders)) reply = { ...reply, headers: { ...trace.ruleHeaders, ...reply.headers } };
 
     let responseIssues: ValidationIssue[] | undefined;
     if (operation) {
@@ -151,7 +160,8 @@ export class Pipeline {
     // Stage: read the body. Malformed JSON fails here, before validation or authentication, for every API.
     trace.source = 'validation';
     const body = readBody(op, req.rawBody, req.headers);
-    const query: Record<string, any> = { ...req.query };
+    // prepareRequest changes the query in place: it gets a copy; validation builds its own object anyway.
+    const query: Record<string, any> = api.prepareRequest ? { ...req.query } : req.query;
     if (api.prepareRequest) {
       const prepared = { operationId: op.operationId, query, body: body.body };
       api.prepareRequest(prepared);
@@ -160,11 +170,13 @@ export class Pipeline {
 
     const state = mount.internal ? undefined : this.deps.sessions.apiState(session, api.name);
     const options = mount.internal ? {} : (this.deps.sessions.scenarioFor(session).apis[api.name]?.options ?? {});
+    const decoded = decodeParams(rawParams);
     const request: ValidatedRequest = {
       method: req.method,
       path: req.path,
-      params: decodeParams(rawParams),
+      params: decoded.params,
       query,
+      rawQuery: req.query,
       headers: req.headers,
       cookies,
       body: body.body,
@@ -176,11 +188,11 @@ export class Pipeline {
     // Stages: validation and security, in the order the API's real server uses.
     const validate = () => {
       if (body.mediaTypeError) throw body.mediaTypeError;
-      const issues = paramDecodingIssues(rawParams);
+      const issues = decoded.issues;
       const result = mount.validator.validateRequest(op, {
         params: request.params,
         query,
-        headers: { ...req.headers },
+        headers: req.headers,
         cookies,
         body: body.body,
         hasBody: body.hasBody && body.validatable,
@@ -227,9 +239,24 @@ export class Pipeline {
       return mockResponse(op, { statusKey: status.key, status: status.code, seed: this.deps.seed }, this.deps.faker);
     }
     trace.source = 'handler';
-    const ctx: HandlerContext = { api: api.name, operationId: op.operationId, session, request, principal, state, options, now, faker: this.deps.faker, requestId };
+    let changedOnSafeMethod = false;
+    const ctx: HandlerContext = {
+      api: api.name,
+      operationId: op.operationId,
+      session,
+      request,
+      principal,
+      state,
+      options,
+      now,
+      faker: this.deps.faker,
+      requestId,
+      stateChanged: () => {
+        changedOnSafeMethod = true;
+      },
+    };
     const reply = await handler(ctx);
-    if (!SAFE_METHODS.has(req.method) && !mount.internal) await this.deps.sessions.persist();
+    if ((changedOnSafeMethod || !SAFE_METHODS.has(req.method)) && !mount.internal) await this.deps.sessions.persist();
     return reply;
   }
 
@@ -274,7 +301,7 @@ export class Pipeline {
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     if (op) this.deps.coverage.record(session, mount.api.name, op.operationId, reply.status);
     this.deps.journal.record({
-      time: this.deps.now().toISOString(),
+      timeMs: this.deps.now().getTime(),
       session,
       requestId,
       api: mount.api.name,
@@ -294,7 +321,9 @@ export class Pipeline {
       request: { headers: req.headers, bodyText: keptBodyText(req.rawBody), bodyBytes: req.rawBody?.length ?? 0 },
       response: { headers: reply.headers ?? {}, bodyText: keptBodyText(reply.body as Buffer | string | undefined), bodyBytes: bodyLength(reply.body) },
     });
-    this.deps.logger.info({ method: req.method, path: req.path, status: reply.status, operationId: op?.operationId, session, durationMs, source: trace.source });
+    if (this.logRequests) {
+      this.deps.logger.info({ method: req.method, path: req.path, status: reply.status, operationId: op?.operationId, session, durationMs, source: trace.source });
+    }
   }
 }
 
@@ -308,28 +337,29 @@ function successStatus(op: Operation): { key: string; code: number } {
   return first ? { key: first, code: Number(first) } : { key: 'default', code: 200 };
 }
 
-function decodeParams(raw: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    try {
-      out[name] = decodeURIComponent(value);
-    } catch {
-      out[name] = value;
-    }
-  }
-  return out;
-}
-
-function paramDecodingIssues(raw: Record<string, string>): ValidationIssue[] {
+/** Path parameters percent-decoded, in one pass; a value that is not valid percent-encoded UTF-8 stays raw and is an issue. */
+function decodeParams(raw: Record<string, string>): { params: Record<string, string>; issues: ValidationIssue[] } {
+  const params: Record<string, string> = {};
   const issues: ValidationIssue[] = [];
-  for (const [name, value] of Object.entries(raw)) {
+  for (const name in raw) {
+    const value = raw[name]!;
+    if (value.indexOf('%') < 0) {
+      params[name] = value;
+      continue;
+    }
     try {
-      decodeURIComponent(value);
+      params[name] = decodeURIComponent(value);
     } catch {
+      params[name] = value;
       issues.push({ in: 'path', path: [name], message: 'is not valid percent-encoded UTF-8', keyword: 'format' });
     }
   }
-  return issues;
+  return { params, issues };
+}
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
 }
 
 /** JSON bodies become their text, with the content type that says so; other bodies pass untouched. */
@@ -350,3 +380,7 @@ function headerValue(req: EngineRequest, name: string): string | undefined {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function firstQueryValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -2,7 +2,12 @@
  * Reading the body the way the real servers do: JSON is parsed when the client says it is JSON (a parse
  * failure is always the first error reported), form bodies become objects, and a body of a type the
  * operation does not accept is an unsupported media type — reported at the validation stage.
+ *
+ * Two bounds protect everything downstream (validation, handlers, state snapshots, the journal): a JSON
+ * body must be UTF-8 (RFC 8259 §8.1), and may nest at most MAX_JSON_DEPTH arrays / objects. Both are
+ * refused as malformed bodies, so they answer 400 (in each API's own shape) before anything else runs.
  */
+import { isUtf8 } from 'node:buffer';
 import { malformedBody, unsupportedMediaType, type MockError } from './errors.js';
 import type { Operation } from './spec.js';
 import type { HeaderMap } from './types.js';
@@ -46,15 +51,70 @@ export function readBody(operation: Operation, rawBody: Buffer | undefined, head
   return { body: rawBody, hasBody: true, validatable: false };
 }
 
+/**
+ * The deepest nesting of arrays and objects a JSON body may have. Go's encoding/json stops at 10000 and
+ * Python's json module at its recursion limit (about 1000); V8's structuredClone and JSON.stringify, which
+ * state snapshots and persistence use, overflow the stack at a few thousand. 1000 is far beyond any real
+ * client and leaves them room.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
 function parseJson(raw: Buffer): unknown {
   const text = raw.toString('utf8');
+  if (!isUtf8(raw)) {
+    const at = firstInvalidUtf8(raw);
+    throw malformedBody(`invalid UTF-8 in request body at byte ${at}`, text.length - raw.subarray(at).toString('utf8').length, text, 'invalid-utf8');
+  }
+  // Only a text longer than the limit can nest deeper than it; short bodies skip the scan.
+  const tooDeepAt = text.length > MAX_JSON_DEPTH ? depthExceededAt(text, MAX_JSON_DEPTH) : undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     const message = (err as Error).message;
-    const position = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
-    throw malformedBody(message, position, text);
+    const found = /position (\d+)/.exec(message)?.[1];
+    // Whichever problem comes first in the text is the one reported, as a streaming parser would.
+    if (tooDeepAt !== undefined && tooDeepAt < (found === undefined ? text.length : Number(found))) throw tooDeep(tooDeepAt, text);
+    throw malformedBody(message, Number(found ?? 0), text);
   }
+  if (tooDeepAt !== undefined) throw tooDeep(tooDeepAt, text);
+  return value;
+}
+
+const tooDeep = (position: number, text: string) =>
+  malformedBody(`exceeded max depth: JSON nested deeper than ${MAX_JSON_DEPTH} levels at position ${position}`, position, text, 'too-deep');
+
+/**
+ * Where nesting first goes past the limit (the index of the opening bracket), or undefined. Brackets inside
+ * strings do not count. Meaningful up to the first syntax error, which JSON.parse reports.
+ */
+function depthExceededAt(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return i;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return undefined;
+}
+
+/** Byte offset of the first byte that does not start or continue a valid UTF-8 sequence (error path only). */
+function firstInvalidUtf8(raw: Buffer): number {
+  let i = 0;
+  while (i < raw.length) {
+    const b = raw[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    if (need > 0 && !isUtf8(raw.subarray(i, i + need + 1))) return i;
+    i += need + 1;
+  }
+  return raw.length;
 }
 
 export function parseCookies(header: string | string[] | undefined): Record<string, string> {

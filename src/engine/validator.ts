@@ -1,7 +1,18 @@
 /**
  * Request and response validation with openapi-backend's OpenAPIValidator. Its ajv validators are compiled
- * once per operation at start-up; per request we only build the small parameter object they check, instead
- * of going through its validateRequest (which re-parses the request and re-compiles the path template).
+ * once per operation; per request we only build the small parameter object they check, instead of going
+ * through its validateRequest (which re-parses the request and re-compiles the path template).
+ *
+ * Compiling is most of mockgate's start-up, so it is arranged to cost as little as possible and not to stand
+ * between start and the first answer:
+ * - one Ajv per validation context and spec, without meta-schema validation of our own schemas (each Ajv
+ *   compiled the JSON Schema meta-schema first) or code-generation optimisation passes;
+ * - response validators are compiled by schema: openapi-backend clones every response schema before
+ *   compiling it, so the one error schema an API uses for 400, 401, 403, 404, 409 and 429 of every operation
+ *   was compiled once per operation and status; here it is compiled once per spec;
+ * - an operation's validators are compiled the first time a request needs them, and shortly after start-up
+ *   a background warm-up compiles the rest, one operation per event-loop turn. So the server answers as
+ *   soon as the routes are built, and within a moment of start nothing is compiled on a request any more.
  */
 import { OpenAPIValidator } from 'openapi-backend';
 import addFormats from 'ajv-formats';
@@ -12,6 +23,7 @@ import type { LoadedSpec, Operation } from './spec.js';
 export interface RequestParts {
   params: Record<string, unknown>;
   query: Record<string, unknown>;
+  /** The request's header map (lower-case names); not modified. */
   headers: Record<string, unknown>;
   cookies: Record<string, unknown>;
   /** Parsed body; undefined when the request had none. */
@@ -19,31 +31,51 @@ export interface RequestParts {
   hasBody: boolean;
 }
 
-interface CompiledOperation {
-  request: ValidateFunction[];
-  /** By status key as declared: "200", "2XX", "default". */
-  responses: Record<string, ValidateFunction | undefined>;
+interface OperationInfo {
   declaredStatuses: string[];
   /** Responses declared without any content. */
   emptyStatuses: Set<string>;
   queryNames: Set<string>;
   arrayQueryNames: Set<string>;
+  /** Lower-case names of the header parameters: only these are handed to the validator. */
+  headerNames: string[];
+  /** Compiled on first use (or by the warm-up). */
+  request?: ValidateFunction[];
+  /** By status key as declared: "200", "2XX", "default". Compiled on first use (or by the warm-up). */
+  responses?: Record<string, ValidateFunction | undefined>;
 }
 
-export class SpecValidator {
-  private readonly compiled = new Map<string, CompiledOperation>();
+const AJV_OPTIONS = {
+  allErrors: true,
+  strict: false,
+  // verbose: failing values are kept on the error, so issues can say what was received
+  verbose: true,
+  // Our own documents' schemas are not checked against the meta-schema (openapi-backend compiled it once per
+  // Ajv instance); a broken schema still fails to compile, with ajv's message.
+  validateSchema: false,
+  code: { optimize: false },
+};
 
-  constructor(spec: LoadedSpec) {
-    // openapi-backend makes a fresh Ajv instance for every validator it compiles, and by default compiles
-    // validators we never call (a oneOf of all responses, four header validators per status). Start-up was
-    // 70% ajv: so compile lazily, only what is used below, on one shared Ajv per validation context.
+/** How long after construction the background warm-up starts. */
+const WARM_UP_DELAY_MS = 1000;
+
+export class SpecValidator {
+  private readonly operations = new Map<string, { op: Operation; info: OperationInfo }>();
+  private readonly backend: OpenAPIValidator;
+  /** The shared Ajv of the response context (openapi-backend's getAjv goes through customizeAjv). */
+  private responseAjv?: unknown;
+  /** Compiled response validators by schema object (the document is dereferenced: a shared $ref is one object). */
+  private readonly responseValidators = new Map<object, ValidateFunction>();
+
+  constructor(spec: LoadedSpec, options: { warmUp?: boolean } = {}) {
+    // openapi-backend makes a fresh Ajv instance for every validator it compiles; customizeAjv hands back one
+    // shared Ajv per validation context instead.
     const sharedAjv = new Map<unknown, unknown>();
-    const validator = new OpenAPIValidator({
+    this.backend = new OpenAPIValidator({
       definition: spec.definition,
       router: spec.router,
       lazyCompileValidators: true,
-      // verbose: failing values are kept on the error, so issues can say what was received
-      ajvOpts: { allErrors: true, strict: false, verbose: true },
+      ajvOpts: AJV_OPTIONS,
       customizeAjv: (ajv, _opts, context) => {
         if (!sharedAjv.has(context)) {
           addFormats.default(ajv as any);
@@ -53,25 +85,81 @@ export class SpecValidator {
       },
     });
     for (const op of spec.operations) {
-      const statusValidators = (validator.getStatusBasedResponseValidatorForOperation(op.operationId) ?? {}) as Record<
-        string,
-        ValidateFunction
-      >;
       const emptyStatuses = new Set(
         Object.entries(op.responses)
           .filter(([, r]) => !r?.content || Object.keys(r.content).length === 0)
           .map(([status]) => status),
       );
       const queryParams = op.parameters.filter((p) => p.in === 'query');
-      this.compiled.set(op.operationId, {
-        request: (validator.getRequestValidatorsForOperation(op.operationId) ?? []) as ValidateFunction[],
-        responses: statusValidators,
-        declaredStatuses: Object.keys(op.responses),
-        emptyStatuses,
-        queryNames: new Set(queryParams.map((p) => p.name)),
-        arrayQueryNames: new Set(queryParams.filter((p) => p.schema?.type === 'array').map((p) => p.name)),
+      this.operations.set(op.operationId, {
+        op,
+        info: {
+          declaredStatuses: Object.keys(op.responses),
+          emptyStatuses,
+          queryNames: new Set(queryParams.map((p) => p.name)),
+          arrayQueryNames: new Set(queryParams.filter((p) => p.schema?.type === 'array').map((p) => p.name)),
+          headerNames: op.parameters.filter((p) => p.in === 'header').map((p) => p.name.toLowerCase()),
+        },
       });
     }
+    if (options.warmUp !== false) this.warmUp();
+  }
+
+  /**
+   * Compiles every operation's validators in the background, one operation per event-loop turn, so requests
+   * keep being answered meanwhile. The timers are unref'd: a process that is done does not wait for them.
+   */
+  private warmUp(): void {
+    const pending = [...this.operations.values()];
+    const step = () => {
+      const next = pending.shift();
+      if (!next) return;
+      this.requestValidators(next.op, next.info);
+      this.responseValidatorsOf(next.op, next.info);
+      setTimeout(step, 0).unref();
+    };
+    // Started a little later, so it does not compete with the rest of start-up (other specs, the scenario).
+    setTimeout(step, WARM_UP_DELAY_MS).unref();
+  }
+
+  /** Compiles everything now (tests and benchmarks that want no compile after this point). */
+  compileAll(): void {
+    for (const { op, info } of this.operations.values()) {
+      this.requestValidators(op, info);
+      this.responseValidatorsOf(op, info);
+    }
+  }
+
+  private info(op: Operation): OperationInfo {
+    return this.operations.get(op.operationId)!.info;
+  }
+
+  private requestValidators(op: Operation, info: OperationInfo): ValidateFunction[] {
+    info.request ??= (this.backend.getRequestValidatorsForOperation(op.operationId) ?? []) as ValidateFunction[];
+    return info.request;
+  }
+
+  private responseValidatorsOf(op: Operation, info: OperationInfo): Record<string, ValidateFunction | undefined> {
+    if (info.responses) return info.responses;
+    const validators: Record<string, ValidateFunction | undefined> = {};
+    for (const [status, response] of Object.entries<any>(op.responses)) {
+      // As openapi-backend: the application/json schema of each declared status.
+      const schema = response?.content?.['application/json']?.schema;
+      if (schema && typeof schema === 'object') validators[status] = this.responseValidator(schema);
+    }
+    info.responses = validators;
+    return validators;
+  }
+
+  private responseValidator(schema: object): ValidateFunction {
+    let validate = this.responseValidators.get(schema);
+    if (!validate) {
+      this.responseAjv ??= this.backend.getAjv('responseValidator' as any);
+      // openapi-backend's own compile step: it replaces reference cycles (recursive schemas) by $refs first.
+      validate = (OpenAPIValidator as any).compileSchema(this.responseAjv, schema) as ValidateFunction;
+      this.responseValidators.set(schema, validate);
+    }
+    return validate;
   }
 
   /**
@@ -79,17 +167,21 @@ export class SpecValidator {
    * types (ajv coerceTypes), so the returned parts are what handlers see.
    */
   validateRequest(op: Operation, parts: RequestParts): { issues: ValidationIssue[]; query: Record<string, unknown> } {
-    const c = this.compiled.get(op.operationId)!;
+    const c = this.info(op);
     // Real servers ignore query parameters they don't know; the compiled schema would reject them.
     const query: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(parts.query)) {
       if (!c.queryNames.has(name)) continue;
       query[name] = c.arrayQueryNames.has(name) && !Array.isArray(value) ? [value] : value;
     }
-    const input: Record<string, unknown> = { path: parts.params, query, header: parts.headers, cookie: parts.cookies };
+    // Only the declared header parameters are handed over: the schema allows any others, and ajv coerces the
+    // declared ones in place, so they are copied out of the request's own header map.
+    const header: Record<string, unknown> = {};
+    for (const name of c.headerNames) if (parts.headers[name] !== undefined) header[name] = parts.headers[name];
+    const input: Record<string, unknown> = { path: parts.params, query, header, cookie: parts.cookies };
     if (parts.hasBody) input.requestBody = parts.body;
     const issues: ValidationIssue[] = [];
-    for (const validate of c.request) {
+    for (const validate of this.requestValidators(op, c)) {
       if (!validate(input)) issues.push(...(validate.errors ?? []).map(toIssue));
     }
     return { issues, query };
@@ -97,7 +189,7 @@ export class SpecValidator {
 
   /** Statuses the operation declares ("200", "4XX", "default", …). */
   declaredStatuses(op: Operation): string[] {
-    return this.compiled.get(op.operationId)!.declaredStatuses;
+    return this.info(op).declaredStatuses;
   }
 
   /** The declared status key that covers this status: exact, then "4XX"-style, then "default". */
@@ -112,7 +204,7 @@ export class SpecValidator {
   }
 
   validateResponse(op: Operation, status: number, body: unknown, hasBody: boolean, contentType?: string): ValidationIssue[] {
-    const c = this.compiled.get(op.operationId)!;
+    const c = this.info(op);
     const key = this.statusKey(op, status);
     if (!key) return [responseIssue([], `status ${status} is not declared for ${op.operationId}`, 'status')];
     if (c.emptyStatuses.has(key)) {
@@ -123,7 +215,7 @@ export class SpecValidator {
       const type = contentType.split(';')[0].trim();
       return media.includes(type) ? [] : [responseIssue([], `content type ${type} is not declared for status ${status}`, 'content')];
     }
-    const validate = c.responses[key];
+    const validate = this.responseValidatorsOf(op, c)[key];
     if (!validate) return []; // declared with a non-JSON media type only: nothing ajv can check
     if (validate(hasBody ? body : null)) return [];
     return (validate.errors ?? []).map((e) => ({ ...toIssue(e), in: 'body' as const }));

@@ -1,27 +1,64 @@
 /**
  * CORS for the mocked APIs, so a frontend on another localhost port can call them with cookies: the
  * origin is echoed (never "*", which browsers refuse with credentials) and preflights are answered here,
- * before routing — they are not operations of any spec. The admin API gets no CORS.
+ * before routing — they are not operations of any spec, and they stay out of the journal. The admin API
+ * gets no CORS (its dashboard is served from the same origin).
+ *
+ * Allowed origins are exact ("http://localhost:3000"), "*" (any origin, echoed), or patterns with "*"
+ * standing for any run of characters ("http://localhost:*", "https://*.example.test"), so a dev server
+ * whose port moves keeps working.
  */
 import type { NextFunction, Request, Response } from 'express';
 
-const EXPOSED = 'Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Location, X-Request-Id, X-LakeFS-Mailbox, WWW-Authenticate';
+const EXPOSED = 'Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Location, X-Request-Id, X-LakeFS-Mailbox, WWW-Authenticate, ETag';
+
+/** How long a browser may cache a preflight answer (Chromium caps it at 2 hours, Firefox at 24). */
+export const PREFLIGHT_MAX_AGE_SECONDS = 600;
+
+/** Compiles the allowed-origin list once into a predicate. */
+export function originMatcher(allowedOrigins: string[]): (origin: string) => boolean {
+  if (allowedOrigins.includes('*')) return () => true;
+  // Schemes and host names are case-insensitive; browsers send them in lower case.
+  const entries = allowedOrigins.map((o) => o.trim().toLowerCase());
+  const exact = new Set(entries.filter((o) => !o.includes('*')));
+  const escape = (text: string) => text.replace(/[.+?^$()|[\]{}\\]/g, '\\$&');
+  // "*" stands for any run of characters within the origin (no "/" or whitespace: an origin has neither).
+  const patterns = entries.filter((o) => o.includes('*')).map((o) => new RegExp(`^${o.split('*').map(escape).join('[^/\\s]*')}$`));
+  return (origin) => {
+    const o = origin.toLowerCase();
+    return exact.has(o) || patterns.some((p) => p.test(o));
+  };
+}
 
 export function cors(allowedOrigins: string[], adminPrefix: string) {
-  const anyOrigin = allowedOrigins.includes('*');
+  const allowed = originMatcher(allowedOrigins);
   return (req: Request, res: Response, next: NextFunction) => {
+    if (req.path === adminPrefix || req.path.startsWith(`${adminPrefix}/`)) return next();
+    // Every answer of a mocked API depends on the Origin (echoed or not), so shared caches must key on it.
+    res.vary('Origin');
     const origin = req.headers.origin;
-    if (!origin || req.path === adminPrefix || req.path.startsWith(`${adminPrefix}/`)) return next();
-    if (!anyOrigin && !allowedOrigins.includes(origin)) return next();
+    if (!origin) return next();
+    const requestedMethod = req.headers['access-control-request-method'];
+    const preflight = req.method === 'OPTIONS' && requestedMethod !== undefined;
+    if (!allowed(origin)) {
+      // A refused preflight is answered without any Access-Control-* header: the browser blocks the call.
+      if (preflight) {
+        res.status(204).end();
+        return;
+      }
+      return next();
+    }
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Allow-Credentials', 'true');
-    res.setHeader('Vary', 'Origin');
-    const requestedMethod = req.headers['access-control-request-method'];
-    if (req.method === 'OPTIONS' && requestedMethod) {
+    if (preflight) {
+      res.vary('Access-Control-Request-Method');
+      res.vary('Access-Control-Request-Headers');
       res.setHeader('Access-Control-Allow-Methods', String(requestedMethod));
       const requestedHeaders = req.headers['access-control-request-headers'];
       if (requestedHeaders) res.setHeader('Access-Control-Allow-Headers', String(requestedHeaders));
-      res.setHeader('Access-Control-Max-Age', '600');
+      // Chromium's Private Network Access: a page on a public address calling this mock on localhost.
+      if (req.headers['access-control-request-private-network'] === 'true') res.setHeader('Access-Control-Allow-Private-Network', 'true');
+      res.setHeader('Access-Control-Max-Age', String(PREFLIGHT_MAX_AGE_SECONDS));
       res.status(204).end();
       return;
     }

@@ -146,6 +146,55 @@ describe('CORS', () => {
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('marks every mocked answer Vary: Origin, and preflights Vary on what they echo', async () => {
+    const plain = await t.http.get(`${WIDGETS}/widgets`).set(ALICE).expect(200);
+    expect(plain.headers.vary).toBe('Origin');
+    const preflight = await t.http.options(`${WIDGETS}/widgets`).set('Origin', 'http://localhost:5173').set('Access-Control-Request-Method', 'GET');
+    expect(preflight.headers.vary).toBe('Origin, Access-Control-Request-Method, Access-Control-Request-Headers');
+    expect(preflight.headers['access-control-allow-methods']).toBe('GET');
+  });
+
+  it('answers preflights at the edge: they are no operation, and stay out of the journal', async () => {
+    await t.http.options(`${WIDGETS}/widgets`).set('Origin', 'http://localhost:5173').set('Access-Control-Request-Method', 'DELETE').set('X-Mock-Session', 'pre').expect(204);
+    expect((await t.http.get('/__admin/requests?session=pre')).body.requests).toEqual([]);
+  });
+
+  it("allows Chromium's private-network preflight (a public page calling the mock on localhost)", async () => {
+    const res = await t.http
+      .options(`${WIDGETS}/widgets`)
+      .set('Origin', 'https://preview.example.test')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Private-Network', 'true');
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-private-network']).toBe('true');
+  });
+
+  it('answers a refused preflight without any Access-Control-* header, and the call gets none either', async () => {
+    const strict = await createWidgetsApp({ corsOrigins: ['http://localhost:3000'] });
+    const res = await strict.http.options(`${WIDGETS}/widgets`).set('Origin', 'http://evil.test').set('Access-Control-Request-Method', 'GET');
+    expect(res.status).toBe(204);
+    expect(Object.keys(res.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+    expect(res.headers.vary).toBe('Origin');
+    await strict.close();
+  });
+
+  it.each([
+    ['http://localhost:*', 'http://localhost:5173', true],
+    ['http://localhost:*', 'http://localhost', false],
+    ['http://localhost:*', 'https://localhost:5173', false],
+    ['http://localhost:*', 'http://localhost.evil.test:80', false],
+    ['https://*.example.test', 'https://app.example.test', true],
+    ['https://*.example.test', 'https://a.b.example.test', true],
+    ['https://*.example.test', 'https://example.test', false],
+    ['https://*.example.test', 'https://evil.test/.example.test', false],
+    ['http://LOCALHOST:3000', 'http://localhost:3000', true],
+  ])('with --cors-origin %s, origin %s is allowed: %s', async (pattern, origin, allowed) => {
+    const app = await createWidgetsApp({ corsOrigins: [pattern] });
+    const res = await app.http.get(`${WIDGETS}/widgets`).set(ALICE).set('Origin', origin).expect(200);
+    expect(res.headers['access-control-allow-origin']).toBe(allowed ? origin : undefined);
+    await app.close();
+  });
+
   it('only echoes configured origins when a list is given', async () => {
     const strict = await createWidgetsApp({ corsOrigins: ['http://localhost:3000'] });
     const other = await strict.http.get(`${WIDGETS}/widgets`).set(ALICE).set('Origin', 'http://evil.test');

@@ -5,7 +5,7 @@
 import { httpStatusText, type MockError, type ValidationIssue } from '../../engine/errors.js';
 import type { RenderContext, Reply } from '../../engine/types.js';
 import { BODY_MODELS, declarationRank } from './model.js';
-import { formatPythonJsonError, locate, pythonJsonError } from './python-json.js';
+import { formatPythonJsonError, locate, pythonJsonError, type PythonJsonError } from './python-json.js';
 import { INCORRECT_STRUCTURE } from './security.js';
 
 export interface PydanticError {
@@ -36,14 +36,17 @@ function renderBody(error: MockError, ctx: RenderContext): Reply {
     case 'VALIDATION_FAILED':
       return unprocessable(validationErrors(error.issues, ctx.operationId));
     case 'MALFORMED_BODY':
-      return unprocessable([jsonDecodeError(error)]);
+      // Bytes that are not UTF-8 and nesting past Python's recursion limit raise UnicodeDecodeError and
+      // RecursionError in json.loads, not JSONDecodeError: FastAPI's generic 400.
+      if (error.detail.reason !== undefined) return detail(400, PARSE_ERROR);
+      return jsonDecodeOrParseError(error);
     case 'UNSUPPORTED_MEDIA_TYPE':
       // FastAPI hands a non-JSON body to pydantic as raw bytes, which is not a dict.
       return unprocessable([{ loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' }]);
     case 'BAD_REQUEST':
       return error.issues.length
         ? unprocessable(validationErrors(error.issues, ctx.operationId))
-        : detail(400, 'There was an error parsing the body');
+        : detail(400, PARSE_ERROR);
     case 'UNAUTHENTICATED':
       return detail(401, authText(error));
     case 'NOT_FOUND':
@@ -53,6 +56,10 @@ function renderBody(error: MockError, ctx: RenderContext): Reply {
       // A scripted 422 still has to be a list of errors to match the declared schema.
       if (error.status === 422) return unprocessable([{ loc: ['body'], msg: httpStatusText(422), type: 'value_error' }]);
       return detail(error.status, httpStatusText(error.status));
+    case 'MALFORMED_REQUEST':
+      // uvicorn refuses what its HTTP parser cannot read before FastAPI runs.
+      return detail(error.status, error.status === 400 ? 'Invalid HTTP request received.' : httpStatusText(error.status));
+    case 'HEADER_TOO_LARGE':
     case 'RATE_LIMITED':
     case 'METHOD_NOT_ALLOWED':
     case 'FORBIDDEN':
@@ -74,6 +81,7 @@ function authText(error: MockError): string {
 }
 
 const detail = (status: number, text: string): Reply => ({ status, body: { detail: text } });
+const PARSE_ERROR = 'There was an error parsing the body';
 const unprocessable = (errors: PydanticError[]): Reply => ({ status: 422, body: { detail: errors } });
 
 /** pydantic reports one error per field, in declaration order, where ajv reports `required` first. */
@@ -128,9 +136,14 @@ function pydanticText(issue: ValidationIssue): { msg: string; type: string } {
  * engine hands over the body text (detail.doc), the position and wording are Python's own; otherwise the
  * engine's position is kept and the message is the most common one.
  */
-function jsonDecodeError(error: MockError): PydanticError {
+function jsonDecodeOrParseError(error: MockError): Reply {
   const doc = typeof error.detail.doc === 'string' ? error.detail.doc : undefined;
   const found = doc !== undefined ? pythonJsonError(doc) : undefined;
+  if (found?.recursion) return detail(400, PARSE_ERROR);
+  return unprocessable([jsonDecodeError(error, doc, found)]);
+}
+
+function jsonDecodeError(error: MockError, doc: string | undefined, found: PythonJsonError | undefined): PydanticError {
   const e = found ?? locate(doc !== undefined ? Array.from(doc) : [], 'Expecting value', error.position ?? 0);
   const ctx = doc !== undefined ? { msg: e.msg, doc, pos: e.pos, lineno: e.lineno, colno: e.colno } : undefined;
   return { loc: ['body', e.pos], msg: formatPythonJsonError(e), type: 'value_error.jsondecode', ...(ctx ? { ctx } : {}) };

@@ -11,6 +11,22 @@ export interface PythonJsonError {
   pos: number;
   lineno: number;
   colno: number;
+  /**
+   * Python gave up with a RecursionError instead (nesting deeper than its recursion limit): not a
+   * JSONDecodeError, so FastAPI answers 400 "There was an error parsing the body" rather than a 422.
+   */
+  recursion?: true;
+}
+
+/**
+ * How deep Python's json scanner nests before its RecursionError. CPython's default recursion limit is 1000
+ * frames, shared with the frames already on the stack, so the real depth is a little lower and varies with
+ * the Python version; the engine refuses deeper bodies at the same depth.
+ */
+export const PYTHON_MAX_DEPTH = 1000;
+
+class TooDeep {
+  constructor(readonly pos: number) {}
 }
 
 class Fail {
@@ -28,10 +44,11 @@ const HEX = /^[0-9a-fA-F]{4}$/;
 export function pythonJsonError(doc: string): PythonJsonError | undefined {
   const s = Array.from(doc);
   try {
-    const end = skip(s, scanValue(s, skip(s, 0)));
+    const end = skip(s, scanValue(s, skip(s, 0), 0));
     if (end !== s.length) throw new Fail('Extra data', end);
     return undefined;
   } catch (err) {
+    if (err instanceof TooDeep) return { ...locate(s, 'maximum recursion depth exceeded while decoding a JSON document', err.pos), recursion: true };
     if (!(err instanceof Fail)) throw err;
     return locate(s, err.msg, err.pos);
   }
@@ -61,12 +78,13 @@ function skip(s: string[], i: number): number {
 }
 
 /** scan_once: a missing value is StopIteration(idx), which json.loads reports as "Expecting value". */
-function scanValue(s: string[], i: number): number {
+function scanValue(s: string[], i: number, depth: number): number {
   if (i >= s.length) throw new Fail('Expecting value', i);
   const c = s[i];
   if (c === '"') return scanString(s, i + 1);
-  if (c === '{') return scanObject(s, i + 1);
-  if (c === '[') return scanArray(s, i + 1);
+  if ((c === '{' || c === '[') && depth >= PYTHON_MAX_DEPTH) throw new TooDeep(i);
+  if (c === '{') return scanObject(s, i + 1, depth + 1);
+  if (c === '[') return scanArray(s, i + 1, depth + 1);
   for (const word of ['null', 'true', 'false', 'NaN', 'Infinity', '-Infinity']) {
     if (s.slice(i, i + word.length).join('') === word) return i + word.length;
   }
@@ -130,25 +148,25 @@ function scanString(s: string[], i: number): number {
   }
 }
 
-function scanObject(s: string[], i: number): number {
+function scanObject(s: string[], i: number, depth: number): number {
   i = skip(s, i);
   if (s[i] === '}') return i + 1;
   for (;;) {
     if (s[i] !== '"') throw new Fail('Expecting property name enclosed in double quotes', i);
     i = skip(s, scanString(s, i + 1));
     if (s[i] !== ':') throw new Fail("Expecting ':' delimiter", i);
-    i = skip(s, scanValue(s, skip(s, i + 1)));
+    i = skip(s, scanValue(s, skip(s, i + 1), depth));
     if (s[i] === '}') return i + 1;
     if (s[i] !== ',') throw new Fail("Expecting ',' delimiter", i);
     i = skip(s, i + 1);
   }
 }
 
-function scanArray(s: string[], i: number): number {
+function scanArray(s: string[], i: number, depth: number): number {
   i = skip(s, i);
   if (s[i] === ']') return i + 1;
   for (;;) {
-    i = skip(s, scanValue(s, i));
+    i = skip(s, scanValue(s, i, depth));
     if (s[i] === ']') return i + 1;
     if (s[i] !== ',') throw new Fail("Expecting ',' delimiter", i);
     i = skip(s, i + 1);

@@ -9,7 +9,10 @@ export interface PaginationMetadata { page: number; per_page: number; total_page
 
 export interface PageRequest { page: number; perPage: number }
 
-/** Reads page and per_page; values below 1 (or not integers) are issues, per_page above the maximum is lowered. */
+/**
+ * Reads page and per_page; values below 1, not integers, or beyond 2^53 - 1 (which the server's 64-bit
+ * parse would refuse, and which cannot be echoed back exactly) are issues; per_page above the maximum is lowered.
+ */
 export function readPageRequest(
   query: Record<string, unknown>,
   options: TiledbOptions,
@@ -25,6 +28,8 @@ function integerParam(raw: unknown, fallback: number, name: string, issues: Vali
   const value = typeof raw === 'number' ? raw : Number(raw);
   if (!Number.isInteger(value) || value < 1) {
     issues.push({ in: 'query', path: [name], message: 'must be an integer of at least 1', keyword: 'minimum' });
+  } else if (!Number.isSafeInteger(value)) {
+    issues.push({ in: 'query', path: [name], message: `must be at most ${Number.MAX_SAFE_INTEGER}`, keyword: 'maximum' });
   }
   return value;
 }
