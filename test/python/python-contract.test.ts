@@ -42,4 +42,10 @@ describe('Python consumer contract suites', () => {
     expect(run.code, run.output).toBe(0);
     expect(app.journal.violations()).toEqual([]);
   }, 120_000);
+
+  it('lakefs-sdk and the legacy lakefs-client drive presigned multipart upload, commit, hard reset, 404/400/403/409/420', async () => {
+    const run = await pytest('lakefs/test_repos_contract.py');
+    expect(run.code, run.output).toBe(0);
+    expect(app.journal.violations()).toEqual([]);
+  }, 120_000);
 });
