@@ -168,7 +168,7 @@ describe('dashboard: live panels', () => {
     // Maps keyed by id (lakeFS) render as tables too; the password column of TileDB users is masked.
     const users = h.page.locator('#state [data-state-key="tiledb/users"]');
     expect(await users.textContent()).not.toContain('alice-password');
-    expect(await h.page.locator('#state [data-state-key="lakefs/users"] td', { hasText: /^quickstart$/ }).count()).toBe(1);
+    expect(await h.page.locator('#state [data-state-key="lakefs/users"] td', { hasText: /^quickstart$/ }).count()).toBeGreaterThan(0);
     await h.page.locator('#show-secrets').check();
     await eventually(() => users.textContent()).toContain('alice-password');
     await h.page.locator('#show-secrets').uncheck();

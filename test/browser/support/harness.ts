@@ -123,7 +123,9 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
     const watch = (context: BrowserContext) => {
       const attach = (page: Page) => {
         page.on('console', (msg) => {
-          if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()} (${page.url()})`);
+          // Chromium asks every origin for /favicon.ico on its own, and that 404 lands in the console late, at
+          // random: it is not something the page did.
+          if (msg.type() === 'error' && !msg.location().url.endsWith('/favicon.ico')) pageErrors.push(`console: ${msg.text()} (${page.url()})`);
         });
         page.on('pageerror', (err) => pageErrors.push(`uncaught: ${err.message} (${page.url()})`));
       };
