@@ -1,8 +1,8 @@
 /**
  * lakeFS auth lists (notes §8.9): `prefix`, exclusive `after`, `amount` (absent or ≤ 0 → 100, capped at 1000),
- * items in byte-wise order of their key. As in lakeFS's KV backends, a page that fills up reports `has_more`
- * with `next_offset` = its last key, even when nothing follows (the client then reads one empty page), and auth
- * lists leave `max_per_page` at 0.
+ * items in byte-wise order of their key. As in lakeFS's KV backends, an auth list's page that fills up reports
+ * `has_more` with `next_offset` = its last key, even when nothing follows (the client then reads one empty page),
+ * and auth lists leave `max_per_page` at 0; the catalog's lists are exact and say 1000 (PageStyle).
  */
 export interface PageQuery {
   prefix?: string;
@@ -30,11 +30,23 @@ export function compareBytewise(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
+/**
+ * How lists fill `has_more`: `page-full` as the auth lists' KV backends do (a full page says more may follow),
+ * `exact` as the catalog's repository, branch and object lists do (they read one item past the page).
+ */
+export interface PageStyle {
+  hasMore: 'page-full' | 'exact';
+  maxPerPage: number;
+}
+
+/** The auth lists' style: page-full `has_more`, `max_per_page` left at 0 by the controller. */
+export const AUTH_LISTS: PageStyle = { hasMore: 'page-full', maxPerPage: 0 };
+
 export function paginate<T>(
   items: Iterable<T>,
   keyOf: (item: T) => string,
   query: PageQuery,
-  maxPerPage = 0,
+  style: PageStyle = AUTH_LISTS,
 ): { results: T[]; pagination: Pagination } {
   const prefix = query.prefix ?? '';
   const after = query.after ?? '';
@@ -44,14 +56,14 @@ export function paginate<T>(
     .filter(({ key }) => key.startsWith(prefix) && (after === '' || compareBytewise(key, after) > 0))
     .sort((a, b) => compareBytewise(a.key, b.key));
   const page = candidates.slice(0, amount);
-  const full = page.length === amount;
+  const hasMore = style.hasMore === 'exact' ? candidates.length > amount : page.length === amount;
   return {
     results: page.map(({ item }) => item),
     pagination: {
-      has_more: full,
-      next_offset: full ? page[page.length - 1]!.key : '',
+      has_more: hasMore,
+      next_offset: hasMore ? page[page.length - 1]!.key : '',
       results: page.length,
-      max_per_page: maxPerPage,
+      max_per_page: style.maxPerPage,
     },
   };
 }

@@ -4,27 +4,12 @@
  * lists' KV backends — and `max_per_page` is 1000. `prefix`, exclusive `after`, `amount` and the byte-wise
  * order are the auth lists' (pagination.ts).
  */
-import { compareBytewise, MAX_AMOUNT, pageAmount, type PageQuery, type Pagination } from '../pagination.js';
+import { MAX_AMOUNT, paginate, type PageQuery, type PageStyle, type Pagination } from '../pagination.js';
+
+const CATALOG_LISTS: PageStyle = { hasMore: 'exact', maxPerPage: MAX_AMOUNT };
 
 export function page<T>(items: Iterable<T>, keyOf: (item: T) => string, query: PageQuery): { results: T[]; pagination: Pagination } {
-  const prefix = query.prefix ?? '';
-  const after = query.after ?? '';
-  const amount = pageAmount(query.amount);
-  const candidates = [...items]
-    .map((item) => ({ item, key: keyOf(item) }))
-    .filter(({ key }) => key.startsWith(prefix) && (after === '' || compareBytewise(key, after) > 0))
-    .sort((a, b) => compareBytewise(a.key, b.key));
-  const chosen = candidates.slice(0, amount);
-  const hasMore = candidates.length > amount;
-  return {
-    results: chosen.map(({ item }) => item),
-    pagination: {
-      has_more: hasMore,
-      next_offset: hasMore ? chosen[chosen.length - 1]!.key : '',
-      results: chosen.length,
-      max_per_page: MAX_AMOUNT,
-    },
-  };
+  return paginate(items, keyOf, query, CATALOG_LISTS);
 }
 
 /** The page query of a request (strings and the integer amount, as validated). */

@@ -156,8 +156,12 @@ describe('paginate', () => {
     expect(named.results).toEqual(['ac']);
   });
 
-  it('passes max_per_page through', () => {
-    expect(paginate([], (s: string) => s, {}, 1000).pagination.max_per_page).toBe(1000);
+  it('says max_per_page 0 for auth lists, and 1000 with exact has_more for catalog-style lists', () => {
+    expect(paginate([], (s: string) => s, {}).pagination.max_per_page).toBe(0);
+    const exact = paginate(['a', 'b'], (s) => s, { amount: 2 }, { hasMore: 'exact', maxPerPage: 1000 });
+    expect(exact.pagination).toEqual({ has_more: false, next_offset: '', results: 2, max_per_page: 1000 });
+    const full = paginate(['a', 'b'], (s) => s, { amount: 2 });
+    expect(full.pagination).toEqual({ has_more: true, next_offset: 'b', results: 2, max_per_page: 0 });
   });
 
   it.each([
