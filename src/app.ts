@@ -79,6 +79,13 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
     ),
   );
 
+  // A session the cap evicts is re-seeded on its next use, like a reset: forget its journal, coverage and counters too.
+  sessions.onEvict((session) => {
+    journal.clear(session);
+    coverage.clear(session);
+    rules.reset(session);
+  });
+
   let mounts: Mount[] = apiMounts;
   const admin = createAdminApi({
     sessions,

@@ -18,14 +18,28 @@ export interface CoverageRow extends CoverageOperation {
 }
 
 export class Coverage {
-  /** session → "api operationId" → status → count. Bounded by sessions × operations × statuses. */
+  /**
+   * session → "api operationId" → status → count, least recently recorded session first. Bounded by
+   * maxSessions × operations × statuses: beyond maxSessions the least recent session's counts are dropped.
+   */
   private readonly counts = new Map<string, Map<string, Map<number, number>>>();
+  private lastSession?: string;
 
-  constructor(private readonly operations: CoverageOperation[]) {}
+  constructor(
+    private readonly operations: CoverageOperation[],
+    private readonly maxSessions = 1000,
+  ) {}
 
   record(session: string, api: string, operationId: string, status: number): void {
     let bySession = this.counts.get(session);
-    if (!bySession) this.counts.set(session, (bySession = new Map()));
+    if (!bySession) {
+      this.counts.set(session, (bySession = new Map()));
+      if (this.counts.size > Math.max(1, this.maxSessions)) this.counts.delete(this.counts.keys().next().value!);
+    } else if (this.lastSession !== session) {
+      this.counts.delete(session);
+      this.counts.set(session, bySession);
+    }
+    this.lastSession = session;
     const key = `${api} ${operationId}`;
     let byStatus = bySession.get(key);
     if (!byStatus) bySession.set(key, (byStatus = new Map()));
@@ -35,6 +49,7 @@ export class Coverage {
   clear(session?: string): void {
     if (session === undefined) this.counts.clear();
     else this.counts.delete(session);
+    this.lastSession = undefined;
   }
 
   report(session?: string): CoverageRow[] {

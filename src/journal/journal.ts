@@ -1,8 +1,10 @@
 /**
- * The request journal: what each session asked and got, with the contract verdicts, newest last. A ring
- * per session bounded by --journal-limit, so a million-request soak keeps memory flat. Recording is on the
- * hot path and reading is rare, so bodies are kept as the text that crossed the wire and secrets are
- * redacted when the journal is read.
+ * The request journal: what each session asked and got, with the contract verdicts, newest last. Bounded
+ * three ways, so a million-request soak keeps memory flat: a ring per session (--journal-limit entries), at
+ * most `maxSessions` rings (the least recently written one goes first), and at most `maxEntries` entries in
+ * all (the oldest entries of the least recently written session go first). Recording is on the hot path and
+ * reading is rare, so an entry keeps the request's own header map and the body texts that crossed the wire,
+ * and secrets are redacted when the journal is read.
  */
 import type { ValidationIssue } from '../engine/errors.js';
 
@@ -34,8 +36,12 @@ export interface JournalEntry {
   response: { headers: Record<string, unknown>; body?: unknown };
 }
 
-/** What the pipeline records: bodies as the text that crossed the wire (JSON text, or undefined). */
-export interface RecordedExchange extends Omit<JournalEntry, 'id' | 'request' | 'response'> {
+/**
+ * What the pipeline records: the time as epoch milliseconds (formatted when read), and bodies as the text that
+ * crossed the wire (JSON text, or undefined).
+ */
+export interface RecordedExchange extends Omit<JournalEntry, 'id' | 'time' | 'request' | 'response'> {
+  timeMs: number;
   request: { headers: Record<string, unknown>; bodyText?: string; bodyBytes: number };
   response: { headers: Record<string, unknown>; bodyText?: string; bodyBytes: number };
 }
@@ -54,36 +60,74 @@ const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'x-tile
 const SECRET_KEYS = /secret|password|passwd|token|key_text|external_id|sas_token|account_key/i;
 const MAX_BODY_CHARS = 4096;
 
+/** A bounded FIFO: pushing onto a full ring drops the oldest item. */
 class Ring<T> {
   private readonly items: T[] = [];
   private start = 0;
+  private count = 0;
   constructor(private readonly capacity: number) {}
-  push(item: T): void {
-    if (this.items.length < this.capacity) this.items.push(item);
-    else {
-      this.items[this.start] = item;
-      this.start = (this.start + 1) % this.capacity;
+  get size(): number {
+    return this.count;
+  }
+  /** Adds an item; returns true when the ring was full and its oldest item was dropped. */
+  push(item: T): boolean {
+    if (this.count < this.capacity) {
+      this.items[(this.start + this.count) % this.capacity] = item;
+      this.count++;
+      return false;
     }
+    this.items[this.start] = item;
+    this.start = (this.start + 1) % this.capacity;
+    return true;
+  }
+  /** Drops the oldest item. */
+  shift(): void {
+    if (this.count === 0) return;
+    this.items[this.start] = undefined as T;
+    this.start = (this.start + 1) % this.capacity;
+    this.count--;
   }
   toArray(): T[] {
-    return [...this.items.slice(this.start), ...this.items.slice(0, this.start)];
+    const out: T[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.items[(this.start + i) % this.capacity]!);
+    return out;
   }
 }
 
+export interface JournalBounds {
+  /** Rings kept at most (default 1000, the session cap). */
+  maxSessions?: number;
+  /** Entries kept at most across all sessions (default 10 × the per-session limit, at least 10 000). */
+  maxEntries?: number;
+}
+
 export class Journal {
+  /** Rings by session, least recently written first. */
   private readonly rings = new Map<string, Ring<StoredEntry>>();
+  private lastSession?: string;
+  private total = 0;
   private nextId = 1;
   private violationLog: Array<{ operationId?: string; status: number; issues: ValidationIssue[] }> = [];
+  private readonly maxSessions: number;
+  private readonly maxEntries: number;
 
-  constructor(private readonly limitPerSession: number) {}
+  constructor(
+    private readonly limitPerSession: number,
+    bounds: JournalBounds = {},
+  ) {
+    this.maxSessions = Math.max(1, bounds.maxSessions ?? 1000);
+    this.maxEntries = Math.max(1, bounds.maxEntries ?? Math.max(10_000, 10 * limitPerSession));
+  }
 
+  /** Takes ownership of the entry (it is stored as is, with its id added). */
   record(entry: RecordedExchange): void {
-    let ring = this.rings.get(entry.session);
-    if (!ring) {
-      ring = new Ring(this.limitPerSession);
-      this.rings.set(entry.session, ring);
-    }
-    ring.push({ ...entry, id: this.nextId++ });
+    if (this.limitPerSession <= 0) return;
+    const stored = entry as StoredEntry;
+    stored.id = this.nextId++;
+    stored.request.headers = boundedHeaders(stored.request.headers);
+    const ring = this.ringFor(entry.session);
+    if (!ring.push(stored)) this.total++;
+    while (this.total > this.maxEntries) this.dropOldest();
     if (entry.responseValid === false && !entry.explicit) {
       if (this.violationLog.length >= this.limitPerSession) this.violationLog.shift();
       this.violationLog.push({ operationId: entry.operationId, status: entry.status, issues: entry.responseIssues ?? [] });
@@ -108,8 +152,47 @@ export class Journal {
   clear(session?: string): void {
     if (session === undefined) {
       this.rings.clear();
+      this.total = 0;
       this.violationLog = [];
-    } else this.rings.delete(session);
+    } else {
+      this.total -= this.rings.get(session)?.size ?? 0;
+      this.rings.delete(session);
+    }
+    this.lastSession = undefined;
+  }
+
+  /** Entries held, across sessions. */
+  get size(): number {
+    return this.total;
+  }
+
+  /** The session's ring, made the most recently written; a new ring may push out the least recent one. */
+  private ringFor(session: string): Ring<StoredEntry> {
+    let ring = this.rings.get(session);
+    if (ring) {
+      if (this.lastSession !== session) {
+        this.rings.delete(session);
+        this.rings.set(session, ring);
+      }
+    } else {
+      ring = new Ring(this.limitPerSession);
+      this.rings.set(session, ring);
+      if (this.rings.size > this.maxSessions) {
+        const [oldest, oldestRing] = this.rings.entries().next().value!;
+        this.total -= oldestRing.size;
+        this.rings.delete(oldest);
+      }
+    }
+    this.lastSession = session;
+    return ring;
+  }
+
+  /** Drops the oldest entry of the least recently written session. */
+  private dropOldest(): void {
+    const [session, ring] = this.rings.entries().next().value!;
+    ring.shift();
+    this.total--;
+    if (ring.size === 0 && session !== this.lastSession) this.rings.delete(session);
   }
 
   /** Contract violations in answers the mock chose itself, since start (the test suite asserts none). */
@@ -119,9 +202,10 @@ export class Journal {
 }
 
 function present(entry: StoredEntry): JournalEntry {
-  const { request, response, ...rest } = entry;
+  const { request, response, timeMs, ...rest } = entry;
   return {
     ...rest,
+    time: new Date(timeMs).toISOString(),
     request: { headers: redactHeaders(request.headers), body: redactBody(request.bodyText, request.bodyBytes) },
     response: { headers: redactHeaders(response.headers), body: redactBody(response.bodyText, response.bodyBytes) },
   };
@@ -144,6 +228,26 @@ function redactBody(text: string | undefined, bytes: number): unknown {
   } catch {
     return `[${bytes} bytes, not JSON]`;
   }
+}
+
+/**
+ * The header map as kept: the request's own object (no copy) unless a value is longer than MAX_BODY_CHARS,
+ * which is replaced by a placeholder (servers accept headers of up to ~96 KB; ten thousand of them must not
+ * stay in memory).
+ */
+function boundedHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  for (const name in headers) {
+    const value = headers[name];
+    if (typeof value === 'string' ? value.length > MAX_BODY_CHARS : Array.isArray(value) && value.join('').length > MAX_BODY_CHARS) {
+      const out: Record<string, unknown> = {};
+      for (const [n, v] of Object.entries(headers)) {
+        const length = typeof v === 'string' ? v.length : Array.isArray(v) ? v.join(', ').length : 0;
+        out[n] = length > MAX_BODY_CHARS ? `[${length} characters, not kept]` : v;
+      }
+      return out;
+    }
+  }
+  return headers;
 }
 
 /** The part of a body worth keeping: JSON-looking text small enough to show. */

@@ -39,13 +39,19 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
   };
 }
 
+/** What evaluate() answers when no fault is queued and no rule matches: shared, never mutated. */
+const NOTHING: RuleOutcome = Object.freeze({ delayMs: 0, headers: Object.freeze({}) as Record<string, string>, fired: Object.freeze([]) as unknown as string[] });
+
 export class RuleEngine {
+  /** Per-session counters, limiters and faults, least recently used first; at most maxSessions of them. */
   private readonly runtimes = new Map<string, SessionRuntime>();
+  private lastSession?: string;
   private readonly compiled = new WeakMap<Rule[], CompiledRule[]>();
 
   constructor(
     private readonly rulesFor: (session: string) => Rule[],
     private readonly nowMs: () => number,
+    private readonly maxSessions = 1000,
   ) {}
 
   /** Queues a fault for one session (one-shot unless `times` says otherwise). */
@@ -58,19 +64,30 @@ export class RuleEngine {
   }
 
   pendingFaults(session: string): Rule[] {
-    return this.runtime(session).faults.map((f) => f.rule);
+    // Reading creates nothing (nor counts as use).
+    return (this.runtimes.get(session)?.faults ?? []).map((f) => f.rule);
   }
 
   /** Forgets counters, limiters and faults of one session, or of all. */
   reset(session?: string): void {
     if (session === undefined) this.runtimes.clear();
     else this.runtimes.delete(session);
+    this.lastSession = undefined;
   }
 
+  /**
+   * The rules' verdict for one request. The outcome is shared and frozen when nothing fired: read it, do not
+   * change it.
+   */
   evaluate(request: RuleRequest): RuleOutcome {
+    const scenarioRules = this.scenarioRules(request.session);
+    const existing = this.runtimes.get(request.session);
+    // The common case (no rule in the scenario, no fault queued) allocates nothing.
+    if (scenarioRules.length === 0 && (!existing || existing.faults.length === 0)) return NOTHING;
     const outcome: RuleOutcome = { delayMs: 0, headers: {}, fired: [] };
-    const runtime = this.runtime(request.session);
-    for (const compiled of [...runtime.faults, ...this.scenarioRules(request.session)]) {
+    const runtime = existing ? this.touch(request.session, existing) : this.runtime(request.session);
+    const candidates = runtime.faults.length ? [...runtime.faults, ...scenarioRules] : scenarioRules;
+    for (const compiled of candidates) {
       if (!compiled.matches(request)) continue;
       const seen = (runtime.seen.get(compiled) ?? 0) + 1;
       runtime.seen.set(compiled, seen);
@@ -138,10 +155,21 @@ export class RuleEngine {
   }
 
   private runtime(session: string): SessionRuntime {
-    let runtime = this.runtimes.get(session);
-    if (!runtime) {
-      runtime = { seen: new Map(), fired: new Map(), limiters: new Map(), faults: [] };
+    const runtime = this.runtimes.get(session);
+    if (runtime) return this.touch(session, runtime);
+    const created: SessionRuntime = { seen: new Map(), fired: new Map(), limiters: new Map(), faults: [] };
+    this.runtimes.set(session, created);
+    if (this.runtimes.size > Math.max(1, this.maxSessions)) this.runtimes.delete(this.runtimes.keys().next().value!);
+    this.lastSession = session;
+    return created;
+  }
+
+  /** Marks the session's runtime as the most recently used. */
+  private touch(session: string, runtime: SessionRuntime): SessionRuntime {
+    if (this.lastSession !== session) {
+      this.runtimes.delete(session);
       this.runtimes.set(session, runtime);
+      this.lastSession = session;
     }
     return runtime;
   }

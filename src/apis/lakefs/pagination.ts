@@ -25,9 +25,24 @@ export function pageAmount(amount: number | undefined): number {
   return Math.min(amount, MAX_AMOUNT);
 }
 
-/** Byte-wise (UTF-8) order, as a KV scan returns keys — not JavaScript's UTF-16 order. */
+/**
+ * Byte-wise (UTF-8) order, as a KV scan returns keys — not JavaScript's UTF-16 order. UTF-8 orders as code points
+ * do, and UTF-16 differs from code-point order only where a surrogate (an astral character) meets a BMP character
+ * above U+D7FF; comparing code units with that one correction avoids encoding both strings on every comparison
+ * (which cost a fifth of a 100-user listing's CPU).
+ */
 export function compareBytewise(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const shorter = Math.min(a.length, b.length);
+  for (let i = 0; i < shorter; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xSurrogate = x >= 0xd800 && x <= 0xdfff;
+    const ySurrogate = y >= 0xd800 && y <= 0xdfff;
+    if (xSurrogate !== ySurrogate && Math.max(x, y) >= 0xe000) return xSurrogate ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 /**

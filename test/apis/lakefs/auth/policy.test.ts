@@ -156,6 +156,18 @@ describe('paginate', () => {
     expect(named.results).toEqual(['ac']);
   });
 
+  it.each([
+    ['a', 'b', -1],
+    ['ab', 'a', 1],
+    ['\ue000', '😀', -1], // U+E000 sorts before an astral character in UTF-8, after it in UTF-16
+    ['😀', '\uffff', 1],
+    ['\ud7ff', '😀', -1],
+    ['é', 'z', 1],
+  ])('orders %j against %j byte-wise, as a KV scan does', (a, b, sign) => {
+    expect(Math.sign(compareBytewise(a, b))).toBe(sign);
+    expect(Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)))).toBe(sign);
+  });
+
   it('says max_per_page 0 for auth lists, and 1000 with exact has_more for catalog-style lists', () => {
     expect(paginate([], (s: string) => s, {}).pagination.max_per_page).toBe(0);
     const exact = paginate(['a', 'b'], (s) => s, { amount: 2 }, { hasMore: 'exact', maxPerPage: 1000 });

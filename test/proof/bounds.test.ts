@@ -1,0 +1,161 @@
+/**
+ * Proof: what a long run accumulates is bounded. Every distinct X-Mock-Session value makes a session, so the
+ * sessions, their journals, coverage counts and rule counters are capped (least recently used first out), and
+ * the journal is capped in entries overall. bench/soak.ts shows the effect on a million requests; these tests
+ * pin the rules down.
+ */
+import { describe, expect, it } from 'vitest';
+import { createFaker } from '../../src/engine/faker.js';
+import { Coverage } from '../../src/journal/coverage.js';
+import { Journal, type RecordedExchange } from '../../src/journal/journal.js';
+import { RuleEngine } from '../../src/rules/rules.js';
+import type { Scenario } from '../../src/scenario/types.js';
+import { DEFAULT_SESSION, Sessions } from '../../src/state/sessions.js';
+import { StateStore } from '../../src/state/store.js';
+import { widgetsApi } from '../support/widgets-api.js';
+
+const scenario: Scenario = { name: 'bounds', apis: { widgets: { widgets: [{ name: 'sprocket', color: 'red' }] } }, rules: [] };
+
+async function sessions(maxSessions: number) {
+  const store = await StateStore.open();
+  const evicted: string[] = [];
+  const s = new Sessions({ store, apis: [widgetsApi], now: () => new Date(0), fakerFor: (p) => createFaker(1, p), maxSessions }, scenario);
+  s.onEvict((name) => evicted.push(name));
+  return { s, store, evicted };
+}
+
+const widgets = (s: Sessions, session: string) => (s.apiState(session, 'widgets') as { widgets: Record<string, unknown> }).widgets;
+
+describe('the session cap', () => {
+  it('forgets the least recently used session beyond the cap, as if it had been reset', async () => {
+    const { s, evicted } = await sessions(3);
+    widgets(s, 'a').made = { name: 'made', color: 'blue' };
+    widgets(s, 'b');
+    widgets(s, 'c');
+    widgets(s, 'd');
+    expect(evicted).toEqual(['a']);
+    expect(s.names().sort()).toEqual(['b', 'c', 'd']);
+    // Using it again seeds it afresh from the scenario.
+    expect(Object.keys(widgets(s, 'a'))).toEqual(['sprocket']);
+    expect(evicted).toEqual(['a', 'b']);
+  });
+
+  it('keeps a session that is in use, whatever its age', async () => {
+    const { s, evicted } = await sessions(3);
+    for (const name of ['a', 'b', 'c']) widgets(s, name);
+    widgets(s, 'a'); // a is now the most recently used
+    widgets(s, 'd');
+    expect(evicted).toEqual(['b']);
+  });
+
+  it('never evicts the default session', async () => {
+    const { s, evicted } = await sessions(2);
+    widgets(s, DEFAULT_SESSION).mine = { name: 'mine', color: 'green' };
+    for (let i = 0; i < 10; i++) widgets(s, `s${i}`);
+    expect(evicted).not.toContain(DEFAULT_SESSION);
+    expect(Object.keys(widgets(s, DEFAULT_SESSION))).toEqual(['sprocket', 'mine']);
+    expect(s.names()).toHaveLength(2);
+  });
+
+  it('counts a restored snapshot and a per-session scenario as use, within the cap', async () => {
+    const { s, evicted } = await sessions(2);
+    s.restore('r', { widgets: { keys: [], widgets: {} } });
+    s.switchScenario({ ...scenario, name: 'other' }, 'w');
+    widgets(s, 'x');
+    expect(evicted).toEqual(['r']);
+    // w has its own scenario but no state yet (seeded on first use); it is kept all the same.
+    expect(s.scenarioFor('w').name).toBe('other');
+    widgets(s, 'w');
+    expect(evicted).toEqual(['r']);
+    expect(s.names().sort()).toEqual(['w', 'x']);
+  });
+});
+
+const exchange = (session: string, n: number): RecordedExchange => ({
+  timeMs: 0,
+  session,
+  requestId: `r${n}`,
+  method: 'GET',
+  path: `/p/${n}`,
+  query: {},
+  status: 200,
+  durationMs: 1,
+  source: 'handler',
+  rules: [],
+  explicit: false,
+  request: { headers: {}, bodyBytes: 0 },
+  response: { headers: {}, bodyBytes: 0 },
+});
+
+describe('the journal', () => {
+  it('keeps the last --journal-limit entries of a session', () => {
+    const journal = new Journal(3);
+    for (let n = 1; n <= 5; n++) journal.record(exchange('a', n));
+    expect(journal.list({ session: 'a' }).map((e) => e.path)).toEqual(['/p/5', '/p/4', '/p/3']);
+    expect(journal.size).toBe(3);
+  });
+
+  it('keeps at most maxSessions rings, dropping the least recently written', () => {
+    const journal = new Journal(10, { maxSessions: 2 });
+    journal.record(exchange('a', 1));
+    journal.record(exchange('b', 2));
+    journal.record(exchange('a', 3)); // a is now the most recent
+    journal.record(exchange('c', 4));
+    expect(journal.list().map((e) => e.session)).toEqual(['c', 'a', 'a']);
+    expect(journal.size).toBe(3);
+  });
+
+  it('keeps at most maxEntries in all, taking the oldest entries of the least recent session first', () => {
+    const journal = new Journal(10, { maxEntries: 4 });
+    for (let n = 1; n <= 3; n++) journal.record(exchange('a', n));
+    for (let n = 4; n <= 6; n++) journal.record(exchange('b', n));
+    expect(journal.size).toBe(4);
+    expect(journal.list().map((e) => e.path)).toEqual(['/p/6', '/p/5', '/p/4', '/p/3']);
+  });
+
+  it('does not keep header values longer than 4096 characters', () => {
+    const journal = new Journal(1);
+    const headers = { authorization: 'Bearer x', 'x-big': 'y'.repeat(64 * 1024) };
+    journal.record({ ...exchange('a', 1), request: { headers, bodyBytes: 0 } });
+    expect(journal.list()[0]!.request.headers).toEqual({ authorization: '[redacted]', 'x-big': '[65536 characters, not kept]' });
+  });
+
+  it('shows the time it was given, as ISO text', () => {
+    const journal = new Journal(1);
+    journal.record({ ...exchange('a', 1), timeMs: Date.parse('2026-01-02T03:04:05.006Z') });
+    expect(journal.list()[0]!.time).toBe('2026-01-02T03:04:05.006Z');
+  });
+});
+
+describe('coverage and rule counters', () => {
+  it('coverage keeps the counts of at most maxSessions sessions', () => {
+    const coverage = new Coverage([{ api: 'w', operationId: 'op', method: 'get', path: '/x', declared: ['200'] }], 2);
+    coverage.record('a', 'w', 'op', 200);
+    coverage.record('b', 'w', 'op', 200);
+    coverage.record('a', 'w', 'op', 200);
+    coverage.record('c', 'w', 'op', 200);
+    expect(coverage.report('a')[0]!.served).toEqual({ 200: 2 });
+    expect(coverage.report('b')[0]!.served).toEqual({});
+    expect(coverage.report()[0]!.served).toEqual({ 200: 3 });
+  });
+
+  it('rule runtimes (faults, counters) are kept for at most maxSessions sessions', () => {
+    const rules = new RuleEngine(() => [], () => 0, 2);
+    const request = (session: string) => ({ api: 'w', operationId: 'op', method: 'GET', path: '/x', clientAddress: '::1', session });
+    rules.addFault('a', { status: 503 });
+    rules.addFault('b', { status: 503 });
+    rules.addFault('c', { status: 503 });
+    expect(rules.pendingFaults('b')).toHaveLength(1);
+    expect(rules.pendingFaults('a')).toHaveLength(0);
+    expect(rules.evaluate(request('c')).answer?.status).toBe(503);
+  });
+
+  it('answers "nothing fired" without allocating when no rule or fault applies', () => {
+    const rules = new RuleEngine(() => [], () => 0);
+    const request = { api: 'w', operationId: 'op', method: 'GET', path: '/x', clientAddress: '::1', session: 's' };
+    const first = rules.evaluate(request);
+    expect(rules.evaluate(request)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(first).toEqual({ delayMs: 0, headers: {}, fired: [] });
+  });
+});
