@@ -166,7 +166,7 @@ describe.each(live)('$name: hostile input answers a 4xx in its own shape', (t) =
     'a%2Fb%2Fc',
     `${'%41'.repeat(10_000)}`,
   ];
-  it.runIf(t.idRoutes)('percent-encoded "/", "..", NUL and broken UTF-8 in ids: 400 or 404, nothing touched', async () => {
+  if (t.idRoutes) it('percent-encoded "/", "..", NUL and broken UTF-8 in ids: 400 or 404, nothing touched', async () => {
     for (const id of ids) {
       for (const sent of t.idRoutes!(id)) {
         const a = await send(server.base, as(t, sent));
@@ -176,7 +176,7 @@ describe.each(live)('$name: hostile input answers a 4xx in its own shape', (t) =
     }
   });
 
-  it.runIf(t.paging)('huge, negative and non-numeric paging values: 400', async () => {
+  if (t.paging) it('huge, negative and non-numeric paging values: 400', async () => {
     for (const query of t.paging!.bad) {
       const a = await send(server.base, as(t, { path: `${t.paging!.path}?${query}` }));
       expectOwnShape(t, a);
