@@ -3,7 +3,8 @@
  * gets the stateful auth operations, because handlers bind by operationId. Responses are still checked strictly,
  * against upstream's document this time, so this test exercises only statuses upstream declares (201, 200, 409,
  * 401, 404); the ones it leaves out (409 on attachments, 501) are covered against our own spec elsewhere.
- * The reference copy lives outside the repository; the test is skipped where it is absent.
+ * The reference copy lives outside the repository (MOCKGATE_UPSTREAM_LAKEFS_SPEC, else the workplace's shared/
+ * folder beside the clone or at /work/shared); the test is skipped only where none of them exists.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -12,9 +13,12 @@ import { fixturePath, repoRoot, type TestApp } from '../../../support/test-app.j
 import { expectLakefsError, lakefsApp } from '../support.js';
 import { NOW, NOW_SECONDS, as, client } from './helpers.js';
 
-const upstream = path.resolve(repoRoot, '../shared/reference/lakefs/swagger.yml');
+const upstream =
+  [process.env.MOCKGATE_UPSTREAM_LAKEFS_SPEC, path.resolve(repoRoot, '../shared/reference/lakefs/swagger.yml'), '/work/shared/reference/lakefs/swagger.yml']
+    .filter((file): file is string => Boolean(file))
+    .find((file) => existsSync(file)) ?? '';
 
-describe.skipIf(!existsSync(upstream))('mounted from the upstream swagger.yml', () => {
+describe.skipIf(!upstream)('mounted from the upstream swagger.yml', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await lakefsApp({ scenario: fixturePath('lakefs', 'auth', 'basic.yaml'), specs: [{ file: upstream }] }, NOW);
