@@ -1,7 +1,13 @@
 /**
- * The consumer's view: runs the pytest suites under test/python, which drive a listening mockgate through the
- * real published SDKs (lakefs-sdk, lakefs-client) installed in .venv by scripts/ensure-test-tools.sh. The
- * server is strict, so an answer that breaks our own spec fails the SDK call as a 500 — and is listed here.
+ * The consumer's view: runs the pytest suites under test/python, which drive one listening mockgate through the
+ * real published clients installed in .venv by scripts/ensure-test-tools.sh (lakefs-sdk, lakefs-client,
+ * tiledb-client; plain HTTP for the two APIs no client is published for). The server is strict, so an answer
+ * that breaks our own spec fails the client call as a 500 — and is listed here.
+ *
+ * Then the coverage gate, as CI runs it: `mockgate coverage --require test/contract/required-coverage.yaml
+ * --url <this server>` must exit 0, i.e. the suites made the server answer every operation × status the
+ * requirement file lists for the seeds. Each test uses a session of its own; the gate, given no --session,
+ * counts every session the server still remembers.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -9,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type MockgateApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
+import { runCli, stopAll } from '../support/spawn.js';
 import { repoRoot } from '../support/test-app.js';
 
 let app: MockgateApp;
@@ -20,11 +27,14 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(() => app.close());
+afterAll(async () => {
+  await stopAll();
+  await app.close();
+});
 
-function pytest(target: string): Promise<{ code: number | null; output: string }> {
+function pytest(targets: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(repoRoot, '.venv', 'bin', 'pytest'), ['-q', '-p', 'no:cacheprovider', '--tb=short', target], {
+    const child = spawn(path.join(repoRoot, '.venv', 'bin', 'pytest'), ['-q', '-p', 'no:cacheprovider', '--tb=short', ...targets], {
       cwd: path.join(repoRoot, 'test', 'python'),
       env: { ...process.env, MOCKGATE_URL: baseUrl },
     });
@@ -36,16 +46,36 @@ function pytest(target: string): Promise<{ code: number | null; output: string }
   });
 }
 
-describe('Python consumer contract suites', () => {
-  it('lakefs-sdk drives the lakeFS auth API: login, 409, 401, denial, policies, credentials, pages, 429 retries', async () => {
-    const run = await pytest('lakefs/test_auth_contract.py');
-    expect(run.code, run.output).toBe(0);
-    expect(app.journal.violations()).toEqual([]);
-  }, 120_000);
+const suites: Array<[title: string, targets: string[]]> = [
+  [
+    'seed 000, lakefs-sdk AuthApi: every operation\'s success, 401, 409 and 429; login, denial, policies, credentials, pages, 429 retries',
+    ['lakefs/test_auth_contract.py', 'lakefs/test_auth_operations.py'],
+  ],
+  [
+    'seed 001, the legacy lakefs-client ExperimentalApi (and lakefs-sdk): presigned multipart upload, hard reset, external principals, STS, 401/404/400/403/409/420',
+    ['lakefs/test_repos_contract.py', 'lakefs/test_experimental_legacy.py'],
+  ],
+  ['seed 002, the lakeFS authentication service over plain HTTP: LDAP, external principal (420), STS, OIDC callback, healthcheck', ['lakefs_authentication']],
+  ['seed 003, the registry credentials API over plain HTTP: read / write credentials, 401, 422', ['registry']],
+  ['seed 004, tiledb-client\'s client.credentials: create, list, get, update, verify, delete, CredentialsError from 401', ['tiledb_credentials']],
+];
 
-  it('lakefs-sdk and the legacy lakefs-client drive presigned multipart upload, commit, hard reset, 404/400/403/409/420', async () => {
-    const run = await pytest('lakefs/test_repos_contract.py');
+const ran = new Set<string>();
+
+describe('Python consumer contract suites', () => {
+  it.each(suites)('%s', { timeout: 120_000 }, async (title, targets) => {
+    ran.add(title);
+    const run = await pytest(targets);
     expect(run.code, run.output).toBe(0);
     expect(app.journal.violations()).toEqual([]);
-  }, 120_000);
+  });
+
+  it('the coverage gate: every required operation × status was served to the suites (mockgate coverage --require)', { timeout: 60_000 }, async (ctx) => {
+    // Only meaningful after every suite ran against this server (not under a -t filter that picked a few).
+    if (ran.size < suites.length) ctx.skip();
+    const requirements = path.join(repoRoot, 'test', 'contract', 'required-coverage.yaml');
+    const gate = await runCli(['coverage', '--require', requirements, '--url', baseUrl], { timeoutMs: 45_000 });
+    expect(gate.code, `${gate.stdout}${gate.stderr}`).toBe(0);
+    expect(gate.stderr).toMatch(/mockgate coverage: all \d+ required operation × status pairs were served/);
+  });
 });
