@@ -7,6 +7,10 @@
  * Prism with --errors answers requests it finds invalid itself (its own 401 / 422) without forwarding them, so
  * the steps that break the spec on purpose go through a second Prism without --errors: it forwards them,
  * lists the request's violations (expected) and still checks mockgate's answer (which must have none).
+ *
+ * A session may play in another bundled scenario (switched through the admin API before its first step), carry
+ * values from one answer into later steps (`save`, `{{name}}`), and do set-up straight against mockgate
+ * (`direct` steps, which Prism does not see and which count for no operation).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,7 +18,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Router } from '../../src/engine/router.js';
 import { foldSpec, isPrismProblem, parseViolations, startPrism, type RunningPrism } from './support/conformance/prism.js';
-import { sessionScripts, type Step } from './support/conformance/prism-sessions.js';
+import { sessionScripts, type Answer, type Step } from './support/conformance/prism-sessions.js';
 import { freshSession, startMockgate, type RunningMockgate } from './support/conformance/server.js';
 import { bundledTargets, credentialHeaders, type ConformanceTarget } from './support/conformance/targets.js';
 
@@ -49,7 +53,33 @@ describe.each(scripted.map((t) => [t.label, t] as const))('Prism proxy in front 
   let strict: RunningPrism;
   let lenient: RunningPrism;
 
+  /** What earlier steps saved, for the `{{name}}` placeholders of later ones. */
+  const saved: Record<string, string> = {};
+  const fill = (text: string) =>
+    text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+      if (!(name in saved)) throw new Error(`{{${name}}} was not saved by an earlier step`);
+      return saved[name]!;
+    });
+  const fillDeep = (value: unknown): unknown => {
+    if (typeof value === 'string') return fill(value);
+    if (Array.isArray(value)) return value.map(fillDeep);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillDeep(v)]));
+    return value;
+  };
+
+  /** Plays the session in another bundled scenario; the switch clears its journal, so its violations are checked first. */
+  const switchScenario = async (name: string) => {
+    expect(mockgate.app.journal.violations()).toEqual([]);
+    const res = await fetch(`${mockgate.origin}/__admin/scenario?session=${encodeURIComponent(session)}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name }),
+    });
+    expect(res.status, await res.text()).toBe(200);
+  };
+
   beforeAll(async () => {
+    if (script.scenario) await switchScenario(script.scenario);
     const folded = foldSpec(target.file, target.prefix, scratch, `${target.api}-${path.basename(target.file)}`);
     // Both proxies validate requests and answers; only the first turns violations into errors.
     [strict, lenient] = await Promise.all([
@@ -67,27 +97,48 @@ describe.each(scripted.map((t) => [t.label, t] as const))('Prism proxy in front 
       const match = router.match(step.method, target.prefix + step.path.split('?')[0]);
       return match.kind === 'operation' ? match.operation.operationId : `(no operation: ${match.kind})`;
     };
-    const unrouted = script.steps.filter((s) => operationOf(s).startsWith('(')).map((s) => `${s.method} ${s.path}`);
+    const checked = script.steps.filter((s) => !s.direct);
+    const unrouted = checked.filter((s) => operationOf(s).startsWith('(')).map((s) => `${s.method} ${s.path}`);
     expect(unrouted).toEqual([]);
-    const succeeded = new Set(script.steps.filter((s) => s.status < 300).map(operationOf));
+    const succeeded = new Set(checked.filter((s) => s.status < 300).map(operationOf));
     const exempt = script.successNotCheckable ?? {};
     expect(target.spec.operations.map((op) => op.operationId).filter((id) => !succeeded.has(id) && !(id in exempt))).toEqual([]);
     // An exemption must name an operation of the spec, and each one is called at least once (on an error path).
-    const called = new Set(script.steps.map(operationOf));
+    const called = new Set(checked.map(operationOf));
     expect(Object.keys(exempt).filter((id) => !called.has(id))).toEqual([]);
   });
 
   it.each(script.steps.map((s) => [s.name, s] as const))('%s', async (_name, step) => {
+    if (step.scenario) await switchScenario(step.scenario);
     if (step.fault) mockgate.app.rules.addFault(session, step.fault);
     const headers: Record<string, string> = { ...credentialHeaders(target.credentials), 'X-Mock-Session': session };
     for (const [name, value] of Object.entries(step.headers ?? {})) {
       for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
-      if (value !== null) headers[name] = value;
+      if (value !== null) headers[name] = fill(value);
     }
-    const body = step.body === undefined ? undefined : typeof step.body === 'string' ? step.body : JSON.stringify(step.body);
-    const proxy = step.invalidRequest ? lenient : strict;
-    const res = await fetch(`${proxy.origin}${target.prefix}${step.path}`, { method: step.method, headers, body, redirect: 'manual' });
+    const filled = fillDeep(step.body);
+    const body = filled === undefined ? undefined : typeof filled === 'string' ? filled : JSON.stringify(filled);
+    const stepPath = fill(step.path);
+    const url = step.direct
+      ? /^https?:\/\//.test(stepPath) ? stepPath : `${mockgate.origin}${stepPath}`
+      : `${(step.invalidRequest ? lenient : strict).origin}${target.prefix}${stepPath}`;
+    const res = await fetch(url, { method: step.method, headers, body, redirect: 'manual' });
     const text = await res.text();
+    const save = () => {
+      if (!step.save) return;
+      let parsed: unknown = text === '' ? undefined : text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: the text
+      }
+      Object.assign(saved, step.save({ status: res.status, headers: res.headers, body: parsed } satisfies Answer));
+    };
+    if (step.direct) {
+      expect(res.status, `set-up ${step.method} ${stepPath} (straight to mockgate): ${text.slice(0, 2000)}`).toBe(step.status);
+      save();
+      return;
+    }
     const violations = parseViolations(res.headers.get('sl-violations'));
     const seen = {
       via: step.invalidRequest ? 'prism proxy (no --errors)' : 'prism proxy --errors',
@@ -103,6 +154,7 @@ describe.each(scripted.map((t) => [t.label, t] as const))('Prism proxy in front 
     // A step meant to be valid must be valid for Prism too: otherwise the script (or mockgate's reading of the
     // spec) and Prism disagree, which is worth knowing.
     if (!step.invalidRequest) expect(violations, context).toEqual([]);
+    save();
   });
 
   it('left mockgate with no contract violation of its own', () => {

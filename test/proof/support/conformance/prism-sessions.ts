@@ -6,7 +6,13 @@
  * Steps whose request breaks the spec on purpose (no credentials, a body the schema refuses) set
  * `invalidRequest`: Prism run with --errors answers those itself and never forwards them, so they go through
  * a second Prism without --errors, which forwards them and still reports any response violation.
+ *
+ * Steps that depend on what an earlier answer handed out (an upload id, a presigned URL, a new access key) read
+ * it as `{{name}}` in their path, headers or body strings; the earlier step `save`s it. Set-up a session needs
+ * from another spec (uploading the parts of an upload before completing it) is a `direct` step: sent straight
+ * to mockgate, Prism not involved, only its status checked.
  */
+import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Rule } from '../../../../src/rules/types.js';
 
@@ -23,6 +29,26 @@ export interface Step {
   invalidRequest?: boolean;
   /** A one-shot fault queued for the session just before the step (to reach 429 and friends). */
   fault?: Rule;
+  /**
+   * Set-up, not a check: sent straight to mockgate (redirects not followed), with `path` taken from mockgate's
+   * root (prefix included) or a full URL mockgate handed out. Only its status is checked.
+   */
+  direct?: boolean;
+  /**
+   * Switches the session to this bundled scenario just before the step (its state is seeded afresh, faults and
+   * journal cleared): the statuses only another scenario reaches, such as community lakeFS's 501.
+   */
+  scenario?: string;
+  /** Values later steps read as `{{name}}` (in path, header values and body strings), from this step's answer. */
+  save?: (answer: Answer) => Record<string, string>;
+}
+
+/** What a step's answer was, for `save`. */
+export interface Answer {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or the text when it is not JSON (undefined when empty). */
+  body: any;
 }
 
 export interface SessionScript {
@@ -30,6 +56,8 @@ export interface SessionScript {
   /** Base name of the spec file the steps address. */
   spec: string;
   steps: Step[];
+  /** A bundled scenario the session plays in instead of the server's (switched through PUT /__admin/scenario). */
+  scenario?: string;
   /** Successful answers Prism cannot check, by operationId, with the reason (listed in the README). */
   successNotCheckable?: Record<string, string>;
 }
@@ -240,7 +268,370 @@ const LAKEFS_AUTHENTICATION: Step[] = [
   { name: 'refuses an LDAP login without password (400)', method: 'POST', path: '/ldap/login', headers: json, body: { username: 'alice' }, status: 400, invalidRequest: true },
 ];
 
-/** Every scripted session, by API and spec file. lakeFS /api/v1 rows go here (one table per spec file). */
+// ---- lakeFS (/api/v1 and the mock's own browser pages and blockstore) ----
+
+const lakefsAuth = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+const noLakefsCredentials = { Authorization: null };
+const wrongSecret = { Authorization: lakefsAuth('AKIAIOSFOLQUICKSTART', 'not-the-secret') };
+const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+const rateLimited = (operationId: string): Rule => ({ match: { operationId }, rateLimit: { limit: 0, window: '60s' } });
+const PRISM_ROLE = encodeURIComponent('arn:aws:iam::123456789012:role/prism');
+const readObjects = [{ effect: 'allow', action: ['fs:ReadObject'], resource: '*' }];
+
+/**
+ * Open-source lakeFS (the lakefs-community scenario, switched to at the first row), after the rows that need the
+ * table's own scenario. Its 501 "Not Implemented" answers are not among them: Prism's proxy never validates an
+ * upstream 501, it turns it into UPSTREAM_NOT_IMPLEMENTED and answers a mocked 200 from the spec instead
+ * (@stoplight/prism-http dist/forwarder/index.js, `response.status === 501`; prism-core dist/factory.js falls
+ * back to the mocker), so the 501s are checked under --strict by test/apis/lakefs/auth/community.test.ts and
+ * test/apis/lakefs/login/community.test.ts.
+ */
+function communitySteps(spec: string, calls: Array<[Step['method'], string, number, unknown?]>): Step[] {
+  return calls.map(([method, path, status, body], i) => ({
+    name: `community lakeFS (${spec}): ${method} ${path.split('?')[0]} answers ${status}`,
+    method,
+    path,
+    ...(body === undefined ? {} : { headers: json, body }),
+    status,
+    ...(i === 0 ? { scenario: 'lakefs-community' } : {}),
+  }));
+}
+
+/** specs/lakefs/auth.yaml in the default scenario: the quickstart admin creates what it then reads and deletes. */
+const LAKEFS_AUTH: Step[] = [
+  { name: 'answers the current user', method: 'GET', path: '/user', status: 200 },
+  { name: 'refuses a wrong secret (401)', method: 'GET', path: '/user', headers: wrongSecret, status: 401 },
+  { name: 'answers the empty user to a caller without credentials (200)', method: 'GET', path: '/user', headers: noLakefsCredentials, status: 200, invalidRequest: true },
+  { name: 'lists the users', method: 'GET', path: '/auth/users', status: 200 },
+  { name: 'creates a user', method: 'POST', path: '/auth/users', headers: json, body: { id: 'prism-user' }, status: 201 },
+  { name: 'refuses the same user again (409)', method: 'POST', path: '/auth/users', headers: json, body: { id: 'prism-user' }, status: 409 },
+  { name: 'lists one page of users with a prefix', method: 'GET', path: '/auth/users?prefix=prism&amount=1', status: 200 },
+  { name: 'reads the user back', method: 'GET', path: '/auth/users/prism-user', status: 200 },
+  { name: 'answers 404 for an unknown user', method: 'GET', path: '/auth/users/nobody-here', status: 404 },
+  { name: 'creates a group', method: 'POST', path: '/auth/groups', headers: json, body: { id: 'PrismGroup', description: 'made by the Prism session' }, status: 201 },
+  { name: 'refuses the same group again (409)', method: 'POST', path: '/auth/groups', headers: json, body: { id: 'PrismGroup' }, status: 409 },
+  { name: 'lists the groups', method: 'GET', path: '/auth/groups', status: 200 },
+  { name: 'reads the group back', method: 'GET', path: '/auth/groups/PrismGroup', status: 200 },
+  { name: 'answers 404 for an unknown group', method: 'GET', path: '/auth/groups/NoSuchGroup', status: 404 },
+  { name: 'adds the user to the group', method: 'PUT', path: '/auth/groups/PrismGroup/members/prism-user', status: 201 },
+  { name: 'refuses the same membership again (409)', method: 'PUT', path: '/auth/groups/PrismGroup/members/prism-user', status: 409 },
+  { name: 'refuses a membership of an unknown user (404)', method: 'PUT', path: '/auth/groups/PrismGroup/members/nobody-here', status: 404 },
+  { name: 'lists the group members', method: 'GET', path: '/auth/groups/PrismGroup/members', status: 200 },
+  { name: 'answers 404 for the members of an unknown group', method: 'GET', path: '/auth/groups/NoSuchGroup/members', status: 404 },
+  { name: 'lists the groups of the user', method: 'GET', path: '/auth/users/prism-user/groups', status: 200 },
+  { name: 'answers 404 for the groups of an unknown user', method: 'GET', path: '/auth/users/nobody-here/groups', status: 404 },
+  { name: 'creates a policy', method: 'POST', path: '/auth/policies', headers: json, body: { id: 'PrismPolicy', statement: readObjects }, status: 201 },
+  { name: 'refuses the same policy again (409)', method: 'POST', path: '/auth/policies', headers: json, body: { id: 'PrismPolicy', statement: readObjects }, status: 409 },
+  { name: 'lists the policies', method: 'GET', path: '/auth/policies?prefix=Prism', status: 200 },
+  { name: 'reads the policy back', method: 'GET', path: '/auth/policies/PrismPolicy', status: 200 },
+  { name: 'answers 404 for an unknown policy', method: 'GET', path: '/auth/policies/NoSuchPolicy', status: 404 },
+  {
+    name: 'updates the policy',
+    method: 'PUT',
+    path: '/auth/policies/PrismPolicy',
+    headers: json,
+    body: { id: 'PrismPolicy', statement: [...readObjects, { effect: 'deny', action: ['fs:DeleteObject'], resource: 'arn:lakefs:fs:::repository/*' }] },
+    status: 200,
+  },
+  { name: 'answers 404 when updating an unknown policy', method: 'PUT', path: '/auth/policies/NoSuchPolicy', headers: json, body: { id: 'NoSuchPolicy', statement: readObjects }, status: 404 },
+  { name: 'attaches the policy to the group', method: 'PUT', path: '/auth/groups/PrismGroup/policies/PrismPolicy', status: 201 },
+  { name: 'refuses the same group attachment again (409)', method: 'PUT', path: '/auth/groups/PrismGroup/policies/PrismPolicy', status: 409 },
+  { name: 'refuses attaching an unknown policy to the group (404)', method: 'PUT', path: '/auth/groups/PrismGroup/policies/NoSuchPolicy', status: 404 },
+  { name: 'lists the group policies', method: 'GET', path: '/auth/groups/PrismGroup/policies', status: 200 },
+  { name: 'answers 404 for the policies of an unknown group', method: 'GET', path: '/auth/groups/NoSuchGroup/policies', status: 404 },
+  { name: 'attaches the policy to the user', method: 'PUT', path: '/auth/users/prism-user/policies/PrismPolicy', status: 201 },
+  { name: 'refuses the same user attachment again (409)', method: 'PUT', path: '/auth/users/prism-user/policies/PrismPolicy', status: 409 },
+  { name: 'refuses attaching a policy to an unknown user (404)', method: 'PUT', path: '/auth/users/nobody-here/policies/PrismPolicy', status: 404 },
+  { name: 'lists the user policies', method: 'GET', path: '/auth/users/prism-user/policies', status: 200 },
+  { name: 'lists the effective user policies', method: 'GET', path: '/auth/users/prism-user/policies?effective=true', status: 200 },
+  { name: 'answers 404 for the policies of an unknown user', method: 'GET', path: '/auth/users/nobody-here/policies', status: 404 },
+  {
+    name: 'creates credentials for the user',
+    method: 'POST',
+    path: '/auth/users/prism-user/credentials',
+    status: 201,
+    save: ({ body }) => ({ prismKey: body.access_key_id, prismAuth: lakefsAuth(body.access_key_id, body.secret_access_key) }),
+  },
+  { name: 'refuses credentials for an unknown user (404)', method: 'POST', path: '/auth/users/nobody-here/credentials', status: 404 },
+  { name: 'lists the user credentials', method: 'GET', path: '/auth/users/prism-user/credentials', status: 200 },
+  { name: 'answers 404 for the credentials of an unknown user', method: 'GET', path: '/auth/users/nobody-here/credentials', status: 404 },
+  { name: 'reads the new credentials back', method: 'GET', path: '/auth/users/prism-user/credentials/{{prismKey}}', status: 200 },
+  { name: 'answers 404 for unknown credentials', method: 'GET', path: '/auth/users/prism-user/credentials/AKIAJNOSUCHKEY2222Q2', status: 404 },
+  { name: 'refuses the new user what its policy does not allow (401, insufficient permissions)', method: 'GET', path: '/auth/users', headers: { Authorization: '{{prismAuth}}' }, status: 401 },
+  { name: 'lets the new user read its own current user', method: 'GET', path: '/user', headers: { Authorization: '{{prismAuth}}' }, status: 200 },
+  { name: 'attaches an external principal to the user', method: 'POST', path: `/auth/users/prism-user/external/principals?principalId=${PRISM_ROLE}`, headers: json, body: { settings: {} }, status: 201 },
+  { name: 'refuses the same principal again (409)', method: 'POST', path: `/auth/users/prism-user/external/principals?principalId=${PRISM_ROLE}`, status: 409 },
+  { name: 'refuses a principal for an unknown user (404)', method: 'POST', path: `/auth/users/nobody-here/external/principals?principalId=${PRISM_ROLE}-2`, status: 404 },
+  { name: 'reads the external principal', method: 'GET', path: `/auth/external/principals?principalId=${PRISM_ROLE}`, status: 200 },
+  { name: 'answers 404 for an unknown external principal', method: 'GET', path: `/auth/external/principals?principalId=${PRISM_ROLE}-none`, status: 404 },
+  { name: 'lists the external principals of the user', method: 'GET', path: '/auth/users/prism-user/external/principals/ls', status: 200 },
+  { name: 'answers 404 for the external principals of an unknown user', method: 'GET', path: '/auth/users/nobody-here/external/principals/ls', status: 404 },
+  { name: 'detaches the external principal', method: 'DELETE', path: `/auth/users/prism-user/external/principals?principalId=${PRISM_ROLE}`, status: 204 },
+  { name: 'answers 404 when detaching it again', method: 'DELETE', path: `/auth/users/prism-user/external/principals?principalId=${PRISM_ROLE}`, status: 404 },
+  { name: 'deletes the credentials', method: 'DELETE', path: '/auth/users/prism-user/credentials/{{prismKey}}', status: 204 },
+  { name: 'answers 404 when deleting them again', method: 'DELETE', path: '/auth/users/prism-user/credentials/{{prismKey}}', status: 404 },
+  { name: 'refuses the deleted credentials (401)', method: 'GET', path: '/user', headers: { Authorization: '{{prismAuth}}' }, status: 401 },
+  { name: 'detaches the policy from the user', method: 'DELETE', path: '/auth/users/prism-user/policies/PrismPolicy', status: 204 },
+  // Detaching what is not attached is 204, as upstream's KV delete; 404 is for an unknown user, group or policy.
+  { name: 'detaches it from the user again (204)', method: 'DELETE', path: '/auth/users/prism-user/policies/PrismPolicy', status: 204 },
+  { name: 'answers 404 when detaching from an unknown user', method: 'DELETE', path: '/auth/users/nobody-here/policies/PrismPolicy', status: 404 },
+  { name: 'detaches the policy from the group', method: 'DELETE', path: '/auth/groups/PrismGroup/policies/PrismPolicy', status: 204 },
+  { name: 'answers 404 when detaching an unknown policy from the group', method: 'DELETE', path: '/auth/groups/PrismGroup/policies/NoSuchPolicy', status: 404 },
+  { name: 'removes the user from the group', method: 'DELETE', path: '/auth/groups/PrismGroup/members/prism-user', status: 204 },
+  { name: 'answers 404 when removing an unknown user from the group', method: 'DELETE', path: '/auth/groups/PrismGroup/members/nobody-here', status: 404 },
+  { name: 'deletes the group', method: 'DELETE', path: '/auth/groups/PrismGroup', status: 204 },
+  { name: 'answers 404 when deleting the group again', method: 'DELETE', path: '/auth/groups/PrismGroup', status: 404 },
+  { name: 'deletes the policy', method: 'DELETE', path: '/auth/policies/PrismPolicy', status: 204 },
+  { name: 'answers 404 when deleting the policy again', method: 'DELETE', path: '/auth/policies/PrismPolicy', status: 404 },
+  { name: 'deletes the user', method: 'DELETE', path: '/auth/users/prism-user', status: 204 },
+  { name: 'answers 404 when deleting the user again', method: 'DELETE', path: '/auth/users/prism-user', status: 404 },
+  { name: 'answers a rate limit with a bodiless 429', method: 'GET', path: '/auth/users', fault: rateLimited('listUsers'), status: 429 },
+  { name: 'answers a Prefer: code=404 override from the spec', method: 'GET', path: '/auth/users/quickstart', headers: { Prefer: 'code=404' }, status: 404 },
+  // Community lakeFS's 501s cannot go through Prism: see communitySteps.
+  ...communitySteps('auth', [['POST', '/auth/users', 409, { id: 'second-admin' }]]),
+  { name: 'refuses a list without credentials (401)', method: 'GET', path: '/auth/users', headers: noLakefsCredentials, status: 401, invalidRequest: true },
+  { name: 'refuses a create without credentials (401)', method: 'POST', path: '/auth/groups', headers: { ...json, ...noLakefsCredentials }, body: { id: 'Anonymous' }, status: 401, invalidRequest: true },
+  { name: 'refuses an amount over 1000 (400)', method: 'GET', path: '/auth/users?amount=1001', status: 400, invalidRequest: true },
+  { name: 'refuses a user id that is not a string (400)', method: 'POST', path: '/auth/users', headers: json, body: { id: 7 }, status: 400, invalidRequest: true },
+  { name: 'refuses a group without id (400)', method: 'POST', path: '/auth/groups', headers: json, body: { description: 'no id' }, status: 400, invalidRequest: true },
+  { name: 'refuses a policy without statements (400)', method: 'POST', path: '/auth/policies', headers: json, body: { id: 'Empty', statement: [] }, status: 400, invalidRequest: true },
+  { name: 'refuses a principal call without principalId (400)', method: 'GET', path: '/auth/external/principals', status: 400, invalidRequest: true },
+];
+
+/** An AWS identity proof as lakectl sends it: base64 of the presigned GetCallerIdentity description. */
+const awsIdentity = (accessKeyId: string) => ({ identityRequest: { identity_token: identityToken({ access_key_id: accessKeyId }) } });
+const stsCode = (code: string) => ({ code, state: 'any-state', redirect_uri: 'http://localhost:8000/oidc/callback' });
+/** The token mailbox's login request (the part of Location after `request=`) and its secret mailbox, from getTokenRedirect. */
+const mailboxOf = ({ headers }: Answer) => ({
+  loginRequest: new URL(headers.get('location')!, 'http://mockgate').searchParams.get('request')!,
+  mailbox: headers.get('x-lakefs-mailbox')!,
+});
+
+/** specs/lakefs/login.yaml in lakefs-sso, whose principals and STS codes cover every sign-in's outcomes. */
+const LAKEFS_LOGIN: Step[] = [
+  { name: 'exchanges the key pair for a token and cookie', method: 'POST', path: '/auth/login', headers: json, body: { access_key_id: 'AKIAIOSFOLQUICKSTART', secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }, status: 200 },
+  { name: 'refuses a wrong secret (401)', method: 'POST', path: '/auth/login', headers: json, body: { access_key_id: 'AKIAIOSFOLQUICKSTART', secret_access_key: 'nope' }, status: 401 },
+  { name: 'refuses a login without a body (401)', method: 'POST', path: '/auth/login', status: 401 },
+  { name: 'signs an LDAP user in through the directory', method: 'POST', path: '/auth/login', headers: json, body: { access_key_id: 'lara', secret_access_key: 'lara-password' }, status: 200 },
+  { name: 'signs an AWS identity in', method: 'POST', path: '/auth/external/principal/login', headers: json, body: { ...awsIdentity('ASIAQEXAMPLEALICE001'), token_expiration_duration: 600 }, status: 200 },
+  { name: 'refuses an identity nobody knows (401)', method: 'POST', path: '/auth/external/principal/login', headers: json, body: awsIdentity('ASIAQUNKNOWN00000001'), status: 401 },
+  { name: 'refuses an expired identity (403)', method: 'POST', path: '/auth/external/principal/login', headers: json, body: awsIdentity('ASIAQEXAMPLEOLD00001'), status: 403 },
+  { name: 'answers 404 for an identity attached to no user', method: 'POST', path: '/auth/external/principal/login', headers: json, body: awsIdentity('ASIAQEXAMPLEZED00001'), status: 404 },
+  { name: 'refuses an empty identity request (400)', method: 'POST', path: '/auth/external/principal/login', headers: json, body: { identityRequest: {} }, status: 400 },
+  { name: 'exchanges an STS code for a token', method: 'POST', path: '/sts/login', headers: json, body: { ...stsCode('sts-code-alice'), state: 'sts-state-alice', ttl_seconds: 600 }, status: 200 },
+  { name: 'refuses the same STS code twice (401)', method: 'POST', path: '/sts/login', headers: json, body: { ...stsCode('sts-code-alice'), state: 'sts-state-alice' }, status: 401 },
+  { name: 'refuses an expired STS code (403)', method: 'POST', path: '/sts/login', headers: json, body: stsCode('sts-code-expired'), status: 403 },
+  { name: 'answers 404 for an STS subject with no user', method: 'POST', path: '/sts/login', headers: json, body: stsCode('sts-code-stranger'), status: 404 },
+  { name: 'refuses an OIDC callback with an unknown code (401)', method: 'GET', path: '/oidc/callback?code=nope&state=nope', status: 401 },
+  { name: 'answers a rate-limited OIDC callback with a bodiless 429', method: 'GET', path: '/oidc/callback?code=nope', fault: rateLimited('oauthCallback'), status: 429 },
+  { name: 'answers a rate-limited token redirect with a bodiless 429', method: 'GET', path: '/auth/get-token/start', fault: rateLimited('getTokenRedirect'), status: 429 },
+  { name: '(set-up) opens a login request and its mailbox', method: 'GET', path: '/api/v1/auth/get-token/start', status: 303, direct: true, save: mailboxOf },
+  { name: 'answers 404 from the mailbox until the token is released', method: 'GET', path: '/auth/get-token/mailboxes/{{mailbox}}', status: 404 },
+  { name: 'releases a token for the caller to the mailbox', method: 'GET', path: '/auth/get-token/release-token/{{loginRequest}}', status: 204 },
+  { name: 'answers 404 when releasing the same request again', method: 'GET', path: '/auth/get-token/release-token/{{loginRequest}}', status: 404 },
+  { name: 'hands the token out from the mailbox', method: 'GET', path: '/auth/get-token/mailboxes/{{mailbox}}', status: 200 },
+  { name: 'answers 404 from the emptied mailbox', method: 'GET', path: '/auth/get-token/mailboxes/{{mailbox}}', status: 404 },
+  { name: 'refuses a mailbox name that cannot be one (400)', method: 'GET', path: '/auth/get-token/mailboxes/short', status: 400 },
+  { name: 'refuses a login request token that cannot be one (400)', method: 'GET', path: '/auth/get-token/release-token/short', status: 400 },
+  { name: 'answers 404 for a login request nobody opened', method: 'GET', path: `/auth/get-token/release-token/${'A'.repeat(32)}`, status: 404 },
+  { name: 'refuses a release with a wrong secret (401)', method: 'GET', path: `/auth/get-token/release-token/${'A'.repeat(32)}`, headers: wrongSecret, status: 401 },
+  // Without an identity provider the callback does nothing: 200, no body.
+  ...communitySteps('login', [['GET', '/oidc/callback?code=any&state=any', 200]]),
+  { name: 'refuses a release without credentials (401)', method: 'GET', path: `/auth/get-token/release-token/${'A'.repeat(32)}`, headers: noLakefsCredentials, status: 401, invalidRequest: true },
+  { name: 'refuses a login without the secret (400)', method: 'POST', path: '/auth/login', headers: json, body: { access_key_id: 'AKIAIOSFOLQUICKSTART' }, status: 400, invalidRequest: true },
+  { name: 'refuses an external login without identityRequest (400)', method: 'POST', path: '/auth/external/principal/login', headers: json, body: {}, status: 400, invalidRequest: true },
+  { name: 'refuses an STS login without state (400)', method: 'POST', path: '/sts/login', headers: json, body: { code: 'sts-code-bob', redirect_uri: 'x' }, status: 400, invalidRequest: true },
+];
+
+/** specs/lakefs/browser.yaml in lakefs-sso: the mock's sign-in pages and lakeFS's logout. */
+const LAKEFS_BROWSER: Step[] = [
+  { name: 'shows the OIDC identities to choose from', method: 'GET', path: '/mockgate/lakefs/oidc/authorize?redirect_uri=%2Fapi%2Fv1%2Foidc%2Fcallback&state=prism', status: 200 },
+  { name: 'refuses an unsafe redirect_uri on the authorize page (400)', method: 'GET', path: '/mockgate/lakefs/oidc/authorize?redirect_uri=javascript%3Aalert(1)', status: 400 },
+  { name: 'answers 404 for an identity the scenario does not seed', method: 'POST', path: '/mockgate/lakefs/oidc/authorize', headers: form, body: 'sub=stranger&state=prism', status: 404 },
+  { name: 'refuses an unsafe redirect_uri when choosing (400)', method: 'POST', path: '/mockgate/lakefs/oidc/authorize', headers: form, body: 'sub=alice&redirect_uri=javascript%3Aalert(1)', status: 400 },
+  { name: 'answers a rate-limited logout with a bodiless 429', method: 'GET', path: '/logout', fault: rateLimited('logout'), status: 429 },
+  { name: '(set-up) opens a login request', method: 'GET', path: '/api/v1/auth/get-token/start', status: 303, direct: true, save: mailboxOf },
+  { name: 'shows the sign-in page of the login request', method: 'GET', path: '/mockgate/lakefs/login?request={{loginRequest}}', status: 200 },
+  { name: 'shows the sign-in page without a login request', method: 'GET', path: '/mockgate/lakefs/login', status: 200 },
+  { name: 'answers a 404 page for a login request nobody opened', method: 'GET', path: `/mockgate/lakefs/login?request=${'A'.repeat(32)}`, status: 404 },
+  {
+    name: 'refuses a wrong key pair on the sign-in page (401)',
+    method: 'POST',
+    path: '/mockgate/lakefs/login',
+    headers: form,
+    body: 'request={{loginRequest}}&access_key_id=AKIAIOSFOLQUICKSTART&secret_access_key=nope',
+    status: 401,
+  },
+  {
+    name: 'signs in on the sign-in page',
+    method: 'POST',
+    path: '/mockgate/lakefs/login',
+    headers: form,
+    body: `request={{loginRequest}}&access_key_id=AKIAIOSFOLQUICKSTART&secret_access_key=${encodeURIComponent('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')}`,
+    status: 200,
+  },
+  { name: 'refuses the sign-in page without a key pair or a session (401)', method: 'POST', path: '/mockgate/lakefs/login', headers: { ...form, Authorization: null }, body: 'access_key_id=', status: 401 },
+  { name: 'answers a 404 page when signing in for a login request nobody opened', method: 'POST', path: '/mockgate/lakefs/login', headers: form, body: `request=${'A'.repeat(32)}`, status: 404 },
+  { name: 'refuses a choice without a sub (400)', method: 'POST', path: '/mockgate/lakefs/oidc/authorize', headers: form, body: 'state=prism', status: 400, invalidRequest: true },
+  { name: 'refuses a login request token over 1024 characters (400)', method: 'POST', path: '/mockgate/lakefs/login', headers: form, body: `request=${'x'.repeat(1025)}`, status: 400, invalidRequest: true },
+];
+
+const REPO = '/repositories/example-repo';
+const PMPU = `${REPO}/branches/prism-branch/staging/pmpu`;
+/** The parts of an upload, as the blockstore answers them: `"<md5 of the bytes>"`. */
+const etag = (data: string) => `"${createHash('md5').update(data).digest('hex')}"`;
+/** An upload's id, physical address and part URLs, saved under a name. */
+const uploadOf =
+  (name: string) =>
+  ({ body }: Answer): Record<string, string> => ({
+    [`${name}Id`]: body.upload_id,
+    [`${name}Address`]: body.physical_address,
+    ...Object.fromEntries((body.presigned_urls ?? []).map((url: string, i: number) => [`${name}Part${i + 1}`, url])),
+  });
+const partPut = (name: string, part: number, data: string): Step => ({
+  name: `(set-up) uploads part ${part} of ${name}`,
+  method: 'PUT',
+  path: `{{${name}Part${part}}}`,
+  headers: { 'Content-Type': 'application/octet-stream' },
+  body: data,
+  status: 200,
+  direct: true,
+});
+const completion = (name: string, parts: string[]) => ({ physical_address: `{{${name}Address}}`, parts: parts.map((data, i) => ({ part_number: i + 1, etag: etag(data) })) });
+
+/** specs/lakefs/repositories.yaml in lakefs-repos: example-repo with a protected main and a throttled branch. */
+const LAKEFS_REPOSITORIES: Step[] = [
+  { name: 'answers the health check with 204', method: 'GET', path: '/healthcheck', headers: noLakefsCredentials, status: 204 },
+  { name: 'answers the version', method: 'GET', path: '/config/version', status: 200 },
+  { name: 'refuses the version to a wrong secret (401)', method: 'GET', path: '/config/version', headers: wrongSecret, status: 401 },
+  { name: 'lists the repositories', method: 'GET', path: '/repositories', status: 200 },
+  { name: 'lists one page of repositories', method: 'GET', path: '/repositories?prefix=example&amount=1&search=repo', status: 200 },
+  { name: 'creates a repository', method: 'POST', path: '/repositories', headers: json, body: { name: 'prism-repo', storage_namespace: 's3://example-bucket/prism-repo' }, status: 201 },
+  { name: 'refuses the same name again (409)', method: 'POST', path: '/repositories', headers: json, body: { name: 'prism-repo', storage_namespace: 's3://example-bucket/prism-repo-2' }, status: 409 },
+  { name: 'creates a read-only repository', method: 'POST', path: '/repositories', headers: json, body: { name: 'prism-frozen', storage_namespace: 's3://example-bucket/prism-frozen', default_branch: 'trunk', read_only: true }, status: 201 },
+  { name: 'creates a bare repository', method: 'POST', path: '/repositories?bare=true', headers: json, body: { name: 'prism-bare', storage_namespace: 'mem://prism-bare' }, status: 201 },
+  { name: 'refuses an invalid default branch name (400)', method: 'POST', path: '/repositories', headers: json, body: { name: 'prism-bad', storage_namespace: 's3://example-bucket/prism-bad', default_branch: 'no/slashes' }, status: 400 },
+  { name: 'reads a repository', method: 'GET', path: REPO, status: 200 },
+  { name: 'answers 404 for an unknown repository', method: 'GET', path: '/repositories/no-such-repo', status: 404 },
+  { name: 'lists the branches', method: 'GET', path: `${REPO}/branches`, status: 200 },
+  { name: 'lists the branches with hidden ones, one page', method: 'GET', path: `${REPO}/branches?show_hidden=true&amount=1&after=feature`, status: 200 },
+  { name: 'answers 404 for the branches of an unknown repository', method: 'GET', path: '/repositories/no-such-repo/branches', status: 404 },
+  { name: 'creates a branch', method: 'POST', path: `${REPO}/branches`, headers: json, body: { name: 'prism-branch', source: 'main' }, status: 201 },
+  { name: 'refuses the same branch again (409)', method: 'POST', path: `${REPO}/branches`, headers: json, body: { name: 'prism-branch', source: 'main' }, status: 409 },
+  { name: 'answers 404 for an unknown source', method: 'POST', path: `${REPO}/branches`, headers: json, body: { name: 'prism-other', source: 'nowhere' }, status: 404 },
+  { name: 'refuses an invalid branch name (400)', method: 'POST', path: `${REPO}/branches`, headers: json, body: { name: 'a/b', source: 'main' }, status: 400 },
+  { name: 'refuses a branch in a read-only repository (403)', method: 'POST', path: '/repositories/prism-frozen/branches', headers: json, body: { name: 'x', source: 'trunk' }, status: 403 },
+  { name: 'reads the branch', method: 'GET', path: `${REPO}/branches/prism-branch`, status: 200 },
+  { name: 'answers 404 for an unknown branch', method: 'GET', path: `${REPO}/branches/nope`, status: 404 },
+  { name: 'refuses a commit with no changes (400)', method: 'POST', path: `${REPO}/branches/prism-branch/commits`, headers: json, body: { message: 'nothing' }, status: 400 },
+  {
+    name: 'commits an empty commit on purpose',
+    method: 'POST',
+    path: `${REPO}/branches/prism-branch/commits`,
+    headers: json,
+    body: { message: 'Prism was here', metadata: { tool: 'prism' }, allow_empty: true },
+    status: 201,
+    save: ({ body }) => ({ commitId: body.id }),
+  },
+  { name: 'refuses a commit on the protected branch (403)', method: 'POST', path: `${REPO}/branches/main/commits`, headers: json, body: { message: 'x', allow_empty: true }, status: 403 },
+  { name: 'answers 404 for a commit on an unknown branch', method: 'POST', path: `${REPO}/branches/nope/commits`, headers: json, body: { message: 'x' }, status: 404 },
+  { name: 'reads the commit', method: 'GET', path: `${REPO}/commits/{{commitId}}`, status: 200 },
+  { name: 'answers 404 for an unknown commit', method: 'GET', path: `${REPO}/commits/${'f'.repeat(64)}`, status: 404 },
+  { name: 'stats an object', method: 'GET', path: `${REPO}/refs/main/objects/stat?path=README.md`, status: 200 },
+  { name: 'stats an object without its metadata', method: 'GET', path: `${REPO}/refs/v2024.01/objects/stat?path=reports%2F2024-01.csv&user_metadata=false&presign=false`, status: 200 },
+  { name: 'answers 404 for an unknown object', method: 'GET', path: `${REPO}/refs/main/objects/stat?path=no%2Fsuch.file`, status: 404 },
+  { name: 'lists the objects', method: 'GET', path: `${REPO}/refs/feature/objects/ls`, status: 200 },
+  { name: 'lists the objects of a folder with a delimiter', method: 'GET', path: `${REPO}/refs/feature/objects/ls?prefix=raw%2F&delimiter=%2F&amount=1`, status: 200 },
+  { name: 'answers 404 for the objects of an unknown reference', method: 'GET', path: `${REPO}/refs/nowhere/objects/ls`, status: 404 },
+  { name: 'starts a presigned multipart upload', method: 'POST', path: `${PMPU}?path=prism%2Fbig.bin&parts=2`, status: 201, save: uploadOf('big') },
+  partPut('big', 1, 'first part, '),
+  partPut('big', 2, 'the end'),
+  { name: 'refuses a completion with a wrong ETag (400)', method: 'PUT', path: `${PMPU}/{{bigId}}?path=prism%2Fbig.bin`, headers: json, body: completion('big', ['other', 'the end']), status: 400 },
+  {
+    name: 'completes the upload',
+    method: 'PUT',
+    path: `${PMPU}/{{bigId}}?path=prism%2Fbig.bin`,
+    headers: json,
+    body: { ...completion('big', ['first part, ', 'the end']), content_type: 'application/x-prism', user_metadata: { source: 'prism' } },
+    status: 200,
+  },
+  { name: 'answers 404 when completing it again', method: 'PUT', path: `${PMPU}/{{bigId}}?path=prism%2Fbig.bin`, headers: json, body: completion('big', ['first part, ', 'the end']), status: 404 },
+  { name: 'starts two uploads to one path', method: 'POST', path: `${PMPU}?path=prism%2Ftwice.bin&parts=1`, status: 201, save: uploadOf('first') },
+  { name: 'starts the second upload to that path', method: 'POST', path: `${PMPU}?path=prism%2Ftwice.bin&parts=1`, status: 201, save: uploadOf('second') },
+  partPut('first', 1, 'one'),
+  partPut('second', 1, 'two'),
+  { name: 'completes the second upload', method: 'PUT', path: `${PMPU}/{{secondId}}?path=prism%2Ftwice.bin`, headers: json, body: completion('second', ['two']), status: 200 },
+  { name: 'refuses the first once the path changed (409)', method: 'PUT', path: `${PMPU}/{{firstId}}?path=prism%2Ftwice.bin`, headers: json, body: completion('first', ['one']), status: 409 },
+  { name: 'starts an upload on the protected branch', method: 'POST', path: `${REPO}/branches/main/staging/pmpu?path=prism.bin&parts=1`, status: 201, save: uploadOf('main') },
+  partPut('main', 1, 'protected'),
+  { name: 'refuses to complete it on the protected branch (403)', method: 'PUT', path: `${REPO}/branches/main/staging/pmpu/{{mainId}}?path=prism.bin`, headers: json, body: completion('main', ['protected']), status: 403 },
+  { name: 'aborts an upload', method: 'DELETE', path: `${REPO}/branches/main/staging/pmpu/{{mainId}}?path=prism.bin`, headers: json, body: { physical_address: '{{mainAddress}}' }, status: 204 },
+  { name: 'answers 404 when aborting it again', method: 'DELETE', path: `${REPO}/branches/main/staging/pmpu/{{mainId}}?path=prism.bin`, headers: json, body: { physical_address: '{{mainAddress}}' }, status: 404 },
+  { name: 'answers 404 for an upload on an unknown branch', method: 'POST', path: `${REPO}/branches/nope/staging/pmpu?path=a.bin`, status: 404 },
+  { name: 'refuses a negative number of parts (400)', method: 'POST', path: `${PMPU}?path=a.bin&parts=-1`, status: 400 },
+  { name: "answers the legacy client's 420 on the throttled branch", method: 'POST', path: `${REPO}/branches/throttled/staging/pmpu?path=a.bin`, status: 420 },
+  { name: 'refuses a hard reset of a dirty branch (400)', method: 'PUT', path: `${REPO}/branches/prism-branch/hard_reset?ref=main`, status: 400 },
+  { name: 'hard-resets the branch, discarding its changes', method: 'PUT', path: `${REPO}/branches/prism-branch/hard_reset?ref=main&force=true`, status: 204 },
+  { name: 'refuses a hard reset of the protected branch (403)', method: 'PUT', path: `${REPO}/branches/main/hard_reset?ref=main~1`, status: 403 },
+  { name: 'answers 404 for a hard reset of an unknown branch', method: 'PUT', path: `${REPO}/branches/nope/hard_reset?ref=main`, status: 404 },
+  { name: 'refuses to delete the protected branch (403)', method: 'DELETE', path: `${REPO}/branches/main`, status: 403 },
+  { name: 'deletes the branch', method: 'DELETE', path: `${REPO}/branches/prism-branch`, status: 204 },
+  { name: 'answers 404 when deleting the branch again', method: 'DELETE', path: `${REPO}/branches/prism-branch`, status: 404 },
+  { name: 'refuses to delete a read-only repository (403)', method: 'DELETE', path: '/repositories/prism-frozen', status: 403 },
+  { name: 'deletes a read-only repository with force', method: 'DELETE', path: '/repositories/prism-frozen?force=true', status: 204 },
+  { name: 'deletes the repository', method: 'DELETE', path: '/repositories/prism-repo', status: 204 },
+  { name: 'answers 404 when deleting it again', method: 'DELETE', path: '/repositories/prism-repo', status: 404 },
+  { name: 'answers a rate limit with a bodiless 429', method: 'GET', path: '/repositories', fault: rateLimited('listRepositories'), status: 429 },
+  { name: 'refuses a list without credentials (401)', method: 'GET', path: '/repositories', headers: noLakefsCredentials, status: 401, invalidRequest: true },
+  { name: 'refuses the version without credentials (401)', method: 'GET', path: '/config/version', headers: noLakefsCredentials, status: 401, invalidRequest: true },
+  { name: 'refuses an amount over 1000 (400)', method: 'GET', path: '/repositories?amount=1001', status: 400, invalidRequest: true },
+  { name: 'refuses a repository name the schema does not allow (400)', method: 'POST', path: '/repositories', headers: json, body: { name: 'No', storage_namespace: 's3://example-bucket/no' }, status: 400, invalidRequest: true },
+  { name: 'refuses a commit without message (400)', method: 'POST', path: `${REPO}/branches/feature/commits`, headers: json, body: {}, status: 400, invalidRequest: true },
+  { name: 'refuses a stat without path (400)', method: 'GET', path: `${REPO}/refs/main/objects/stat`, status: 400, invalidRequest: true },
+  { name: 'refuses a hard reset without ref (400)', method: 'PUT', path: `${REPO}/branches/feature/hard_reset`, status: 400, invalidRequest: true },
+  { name: 'refuses an upload without path (400)', method: 'POST', path: `${REPO}/branches/feature/staging/pmpu?parts=1`, status: 400, invalidRequest: true },
+];
+
+/** specs/lakefs/blockstore.yaml in lakefs-repos: the part URLs of an upload started (and later aborted) straight on mockgate. */
+const LAKEFS_BLOCKSTORE: Step[] = [
+  {
+    name: '(set-up) starts an upload of two parts',
+    method: 'POST',
+    path: '/api/v1/repositories/example-repo/branches/feature/staging/pmpu?path=prism%2Fparts.bin&parts=2',
+    status: 201,
+    direct: true,
+    save: ({ body }) => ({
+      uploadId: body.upload_id,
+      address: body.physical_address,
+      query1: new URL(body.presigned_urls[0]).search.slice(1),
+      query2: new URL(body.presigned_urls[1]).search.slice(1),
+    }),
+  },
+  { name: 'stores a part', method: 'PUT', path: '/uploads/{{uploadId}}/parts/1?{{query1}}', headers: { 'Content-Type': 'application/octet-stream' }, body: 'first part', status: 200 },
+  { name: 'replaces a part sent again, of any content type', method: 'PUT', path: '/uploads/{{uploadId}}/parts/1?{{query1}}', headers: { 'Content-Type': 'text/plain' }, body: 'first part, again', status: 200 },
+  { name: 'stores a part sent without credentials', method: 'PUT', path: '/uploads/{{uploadId}}/parts/2?{{query2}}', headers: { 'Content-Type': 'application/octet-stream', Authorization: null }, body: 'second part', status: 200 },
+  { name: "refuses another part's signature (403)", method: 'PUT', path: '/uploads/{{uploadId}}/parts/1?{{query2}}', headers: { 'Content-Type': 'application/octet-stream' }, body: 'x', status: 403 },
+  { name: 'answers a rate limit with a bodiless 429', method: 'PUT', path: '/uploads/{{uploadId}}/parts/2?{{query2}}', body: 'x', fault: rateLimited('putPresignedPart'), status: 429 },
+  {
+    name: '(set-up) aborts the upload',
+    method: 'DELETE',
+    path: '/api/v1/repositories/example-repo/branches/feature/staging/pmpu/{{uploadId}}?path=prism%2Fparts.bin',
+    headers: json,
+    body: { physical_address: '{{address}}' },
+    status: 204,
+    direct: true,
+  },
+  { name: 'answers 404 for a part of an aborted upload', method: 'PUT', path: '/uploads/{{uploadId}}/parts/2?{{query2}}', headers: { 'Content-Type': 'application/octet-stream' }, body: 'late', status: 404 },
+  { name: 'refuses a URL without its signature (400)', method: 'PUT', path: '/uploads/{{uploadId}}/parts/1?expires=1', body: 'x', status: 400, invalidRequest: true },
+  { name: 'refuses part number 0 (400)', method: 'PUT', path: '/uploads/{{uploadId}}/parts/0?{{query1}}', body: 'x', status: 400, invalidRequest: true },
+];
+
+/** Why a redirect's success is not Prism's to check (the same for every redirect: see oauthCallback below). */
+const FOLLOWED_REDIRECT = (status: string, where: string) =>
+  `its ${status} never reaches Prism's validator: Prism's proxy follows redirects (node-fetch's default) and validates ` +
+  `whatever the Location serves instead; the ${status} is checked under --strict by ${where}`;
+
+/** Every scripted session, by API and spec file. */
 export async function sessionScripts(): Promise<SessionScript[]> {
   return [
     { api: 'tiledb', spec: 'tiledb.yaml', steps: TILEDB },
@@ -255,5 +646,28 @@ export async function sessionScripts(): Promise<SessionScript[]> {
           'whatever the Location serves instead; the 302 is checked under --strict by test/apis/lakefs-authentication',
       },
     },
+    { api: 'lakefs', spec: 'auth.yaml', steps: LAKEFS_AUTH },
+    {
+      api: 'lakefs',
+      spec: 'login.yaml',
+      scenario: 'lakefs-sso',
+      steps: LAKEFS_LOGIN,
+      successNotCheckable: {
+        oauthCallback: FOLLOWED_REDIRECT('302', 'test/apis/lakefs/login/oidc.test.ts'),
+        getTokenRedirect: FOLLOWED_REDIRECT('303', 'test/apis/lakefs/login/mailbox.test.ts'),
+      },
+    },
+    {
+      api: 'lakefs',
+      spec: 'browser.yaml',
+      scenario: 'lakefs-sso',
+      steps: LAKEFS_BROWSER,
+      successNotCheckable: {
+        logout: FOLLOWED_REDIRECT('307', 'test/apis/lakefs/login/session.test.ts'),
+        mockgateOidcAuthorize: FOLLOWED_REDIRECT('302', 'test/apis/lakefs/login/oidc.test.ts'),
+      },
+    },
+    { api: 'lakefs', spec: 'repositories.yaml', scenario: 'lakefs-repos', steps: LAKEFS_REPOSITORIES },
+    { api: 'lakefs', spec: 'blockstore.yaml', scenario: 'lakefs-repos', steps: LAKEFS_BLOCKSTORE },
   ];
 }
