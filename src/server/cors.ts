@@ -8,7 +8,7 @@
  * standing for any run of characters ("http://localhost:*", "https://*.example.test"), so a dev server
  * whose port moves keeps working.
  */
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const EXPOSED = 'Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Location, X-Request-Id, X-LakeFS-Mailbox, WWW-Authenticate, ETag';
 
@@ -30,39 +30,53 @@ export function originMatcher(allowedOrigins: string[]): (origin: string) => boo
   };
 }
 
-export function cors(allowedOrigins: string[], adminPrefix: string) {
+/**
+ * The CORS stage of the edge, compiled once. Called with the request's path (no query); sets the CORS
+ * headers on the response and returns true when it answered the request itself (a preflight).
+ */
+export function cors(allowedOrigins: string[], adminPrefix: string): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
   const allowed = originMatcher(allowedOrigins);
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (req.path === adminPrefix || req.path.startsWith(`${adminPrefix}/`)) return next();
+  const adminFolder = `${adminPrefix}/`;
+  return (req, res, path) => {
+    if (path === adminPrefix || path.startsWith(adminFolder)) return false;
     // Every answer of a mocked API depends on the Origin (echoed or not), so shared caches must key on it.
-    res.vary('Origin');
-    const origin = req.headers.origin;
-    if (!origin) return next();
-    const requestedMethod = req.headers['access-control-request-method'];
+    // Nothing has set Vary yet: this is the first stage.
+    const headers = req.headers;
+    const origin = headers.origin;
+    if (!origin) {
+      res.setHeader('Vary', 'Origin');
+      return false;
+    }
+    const requestedMethod = headers['access-control-request-method'];
     const preflight = req.method === 'OPTIONS' && requestedMethod !== undefined;
     if (!allowed(origin)) {
+      res.setHeader('Vary', 'Origin');
       // A refused preflight is answered without any Access-Control-* header: the browser blocks the call.
       if (preflight) {
-        res.status(204).end();
-        return;
+        res.statusCode = 204;
+        res.end();
+        return true;
       }
-      return next();
+      return false;
     }
-    res.setHeader('Access-Control-Allow-Origin', origin);
-    res.setHeader('Access-Control-Allow-Credentials', 'true');
     if (preflight) {
-      res.vary('Access-Control-Request-Method');
-      res.vary('Access-Control-Request-Headers');
+      res.setHeader('Vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers');
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Access-Control-Allow-Methods', String(requestedMethod));
-      const requestedHeaders = req.headers['access-control-request-headers'];
+      const requestedHeaders = headers['access-control-request-headers'];
       if (requestedHeaders) res.setHeader('Access-Control-Allow-Headers', String(requestedHeaders));
       // Chromium's Private Network Access: a page on a public address calling this mock on localhost.
-      if (req.headers['access-control-request-private-network'] === 'true') res.setHeader('Access-Control-Allow-Private-Network', 'true');
+      if (headers['access-control-request-private-network'] === 'true') res.setHeader('Access-Control-Allow-Private-Network', 'true');
       res.setHeader('Access-Control-Max-Age', String(PREFLIGHT_MAX_AGE_SECONDS));
-      res.status(204).end();
-      return;
+      res.statusCode = 204;
+      res.end();
+      return true;
     }
+    res.setHeader('Vary', 'Origin');
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Allow-Credentials', 'true');
     res.setHeader('Access-Control-Expose-Headers', EXPOSED);
-    next();
+    return false;
   };
 }

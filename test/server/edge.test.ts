@@ -1,0 +1,81 @@
+/**
+ * The HTTP edge (src/server/http.ts) as a plain node:http listener: what body-parser and express used to do
+ * for it, it now does itself — bodies in every Content-Encoding HTTP clients send, the body limit on the
+ * decoded bytes, framing errors in the API's shape, CORS headers — and a reply Node refuses to write still
+ * gets an answer.
+ */
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createHttpHandler } from '../../src/server/http.js';
+import { ALICE, createWidgetsApp, WIDGETS } from '../support/widgets-app.js';
+import supertest from 'supertest';
+import { MockError } from '../../src/engine/errors.js';
+
+const t = await createWidgetsApp({ bodyLimitBytes: 1024 });
+afterAll(() => t.close());
+
+describe('request bodies', () => {
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+    ['GZIP', gzipSync],
+  ])('reads a %s body as the JSON it encodes', async (encoding, encode) => {
+    const res = await t.http
+      .post(`${WIDGETS}/widgets`)
+      .set(ALICE)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', encoding)
+      .serialize((bytes) => bytes)
+      .send(encode(Buffer.from(JSON.stringify({ name: `enc-${encoding}`, color: 'red' }))));
+    expect(res.status).toBe(201);
+  });
+
+  it('applies the body limit to the decoded bytes', async () => {
+    const res = await t.http
+      .post(`${WIDGETS}/widgets`)
+      .set(ALICE)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize((bytes) => bytes)
+      .send(gzipSync(Buffer.from(JSON.stringify({ name: 'x'.repeat(2000) }))));
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ message: 'request body exceeds 1024 bytes' });
+  });
+
+  it('refuses a declared Content-Length over the limit in the API shape', async () => {
+    const res = await t.http.post(`${WIDGETS}/widgets`).set(ALICE).set('Content-Type', 'application/json').send(JSON.stringify({ name: 'y'.repeat(2000) }));
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ message: 'request body exceeds 1024 bytes' });
+  });
+});
+
+describe('CORS on every answer of a mocked API', () => {
+  it('varies on Origin and echoes an allowed one, with the exposed headers', async () => {
+    const res = await t.http.get(`${WIDGETS}/widgets`).set(ALICE).set('Origin', 'http://localhost:3000');
+    expect(res.headers.vary).toBe('Origin');
+    expect(res.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+    expect(res.headers['access-control-allow-credentials']).toBe('true');
+    expect(res.headers['access-control-expose-headers']).toContain('Retry-After');
+  });
+
+  it('leaves the admin API out, whatever the query or fragment', async () => {
+    const res = await t.http.get('/__admin/health?x=1').set('Origin', 'http://localhost:3000');
+    expect(res.headers.vary).toBeUndefined();
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('replies Node refuses to write', () => {
+  it('answers 500 in the API shape instead of leaving the request open', async () => {
+    const engine = {
+      handle: async () => ({ status: 200, headers: { 'X-Bad': 'a\r\nb' }, body: 'x' }),
+      renderAt: (_path: string, error: MockError) => ({ status: error.status, body: { message: error.message } }),
+    };
+    const handler = createHttpHandler(engine, { bodyLimitBytes: 1024, corsOrigins: [], adminPrefix: '/__admin' });
+    const res = await supertest(handler).get('/anything');
+    expect(res.status).toBe(500);
+    expect(res.headers['x-bad']).toBeUndefined();
+    expect(res.body).toEqual({ message: 'internal error: the answer could not be written' });
+  });
+});
