@@ -7,6 +7,8 @@
  * `mockgate coverage --require <file>` is the one subcommand: a CI gate that asks a running mockgate which
  * operation × status pairs it served and exits 1 when a required one is missing (src/coverage-gate.ts).
  */
+// First: bounds the V8 heap before any other module allocates (see server/heap.ts).
+import './server/heap.js';
 import { readFile } from 'node:fs/promises';
 import { watchFile } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -194,7 +196,7 @@ async function main(): Promise<void> {
     const server = await app.listen();
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    process.stderr.write(`mockgate: serving ${app.mounts.filter((m) => !m.internal).map((m) => `${m.api.name} at ${m.prefix || '/'}`).join(', ')} on http://${config.host}:${port} (scenario: ${app.sessions.scenarioFor('default').name})\n`);
+    process.stderr.write(`mockgate: serving ${describeMounts(app.mounts)} on http://${config.host}:${port} (scenario: ${app.sessions.scenarioFor('default').name})\n`);
   } catch (err) {
     if (CONFIG_ERRORS.some((E) => err instanceof E)) fail((err as Error).message);
     throw err;
@@ -211,3 +213,16 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => fail(err instanceof Error ? err.message : String(err)));
+
+/** "lakefs at /api/v1, /, …; tiledb at /v4": each API once, with the distinct prefixes its specs are mounted at. */
+function describeMounts(mounts: MockgateApp['mounts']): string {
+  const prefixes = new Map<string, string[]>();
+  for (const mount of mounts) {
+    if (mount.internal) continue;
+    const list = prefixes.get(mount.api.name) ?? [];
+    const prefix = mount.prefix || '/';
+    if (!list.includes(prefix)) list.push(prefix);
+    prefixes.set(mount.api.name, list);
+  }
+  return [...prefixes].map(([api, list]) => `${api} at ${list.join(', ')}`).join('; ');
+}

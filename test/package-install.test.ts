@@ -75,11 +75,11 @@ describe('the packed package', () => {
 
 describe('installed with --omit=dev', () => {
   it('installs none of the dev dependencies', () => {
-    for (const dev of ['vitest', 'typescript', 'tsx', 'supertest', '@stoplight/prism-cli']) {
+    for (const dev of ['vitest', 'typescript', 'tsx', 'supertest', '@stoplight/prism-cli', 'express']) {
       expect(existsSync(path.join(consumer, 'node_modules', dev)), `${dev} should not be installed`).toBe(false);
     }
     expect(existsSync(path.join(consumer, 'node_modules', 'mockgate', 'dist', 'cli.js'))).toBe(true);
-    expect(existsSync(path.join(consumer, 'node_modules', 'express'))).toBe(true);
+    expect(existsSync(path.join(consumer, 'node_modules', 'openapi-backend'))).toBe(true);
   });
 
   it('starts through its bin from another directory and answers /__admin/health 200', async () => {
