@@ -57,6 +57,8 @@ export interface PageStyle {
 /** The auth lists' style: page-full `has_more`, `max_per_page` left at 0 by the controller. */
 export const AUTH_LISTS: PageStyle = { hasMore: 'page-full', maxPerPage: 0 };
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 export function paginate<T>(
   items: Iterable<T>,
   keyOf: (item: T) => string,
@@ -66,10 +68,17 @@ export function paginate<T>(
   const prefix = query.prefix ?? '';
   const after = query.after ?? '';
   const amount = pageAmount(query.amount);
-  const candidates = [...items]
-    .map((item) => ({ item, key: keyOf(item) }))
-    .filter(({ key }) => key.startsWith(prefix) && (after === '' || compareBytewise(key, after) > 0))
-    .sort((a, b) => compareBytewise(a.key, b.key));
+  const candidates: Array<{ item: T; key: string }> = [];
+  let surrogates = false;
+  for (const item of items) {
+    const key = keyOf(item);
+    if (!key.startsWith(prefix) || (after !== '' && compareBytewise(key, after) <= 0)) continue;
+    candidates.push({ item, key });
+    if (!surrogates && SURROGATE.test(key)) surrogates = true;
+  }
+  // Without surrogates UTF-16 order is byte-wise order, and the engine's own string comparison is several
+  // times faster than compareBytewise (a sort is most of a 100-user listing's handler time).
+  candidates.sort(surrogates ? (x, y) => compareBytewise(x.key, y.key) : (x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   const page = candidates.slice(0, amount);
   const hasMore = style.hasMore === 'exact' ? candidates.length > amount : page.length === amount;
   return {
