@@ -23,7 +23,9 @@ export class ScenarioLoader {
     private readonly apis: ApiModule[],
     private readonly bundledDir: string,
   ) {
-    const ajv = new Ajv({ allErrors: false, strict: false });
+    // Compiled at every start, used a few times: skip ajv's code optimisation passes and the check of our own
+    // generated schema against the meta-schema (test/scenario/schema.test.ts keeps it valid). 180 → 80 ms.
+    const ajv = new Ajv({ allErrors: false, strict: false, validateSchema: false, code: { optimize: false } });
     addFormats.default(ajv);
     this.validate = ajv.compile(scenarioSchema(apis));
   }
