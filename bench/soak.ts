@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { repoRoot } from '../test/proof/support/conformance/paths.js';
-import { buildMockgate, rssMB, startMockgateProcess, waitFor200 } from './lib/processes.js';
+import { buildMockgate, rssMB, shippedNodeArgs, startMockgateProcess, waitFor200 } from './lib/processes.js';
 import { fmt, machineLine, replaceSection, table } from './lib/report.js';
 
 const { values } = parseArgs({
@@ -28,7 +28,8 @@ const TOTAL = Number(values.requests);
 const CONNECTIONS = Number(values.connections);
 /** Distinct X-Mock-Session values the rotating part of the traffic cycles through (the cap is 1000). */
 const SESSION_NAMES = Number(values.sessions);
-const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+/** As shipped (the Dockerfile's node flags), unless BENCH_NODE_ARGS says otherwise. */
+const NODE_ARGS = process.env.BENCH_NODE_ARGS !== undefined ? process.env.BENCH_NODE_ARGS.split(/\s+/).filter(Boolean) : shippedNodeArgs();
 
 const TILEDB = { 'X-TILEDB-REST-API-KEY': 'tdb-ws_9m4e2mr0ui3e8a215n4g-alicedemotoken00000001' };
 const REGISTRY = { Authorization: 'Bearer reg-read-token', 'Content-Type': 'application/json' };
@@ -114,7 +115,7 @@ function render(samples: Sample[], idle: number, rps: number, seconds: number, s
     machineLine(),
     '',
     `${fmt.int(TOTAL)} requests over ${CONNECTIONS} connections in ${Math.round(seconds)} s (${fmt.int(rps)} req/s) against one mockgate ` +
-      `(\`node dist/cli.js --log-level warn\`${NODE_ARGS.length ? `, node ${NODE_ARGS.join(' ')}` : ''}). Each connection cycles through: TileDB list, ` +
+      `(\`node ${[...NODE_ARGS, 'dist/cli.js'].join(' ')} --log-level warn\`, the Dockerfile's command line). Each connection cycles through: TileDB list, ` +
       'TileDB get, registry read (mints and records credentials), a TileDB 404, and a TileDB list in one of ' +
       `${fmt.int(SESSION_NAMES)} rotating \`X-Mock-Session\` values${lakefsMounted ? ', then lakeFS `getUser`, and `GET /user` in a rotating session' : ''} — ` +
       `more sessions than the cap (1000), so sessions are evicted and re-seeded throughout. Statuses: ${[...statuses].map(([s, n]) => `${s} × ${fmt.int(n)}`).join(', ')}` +

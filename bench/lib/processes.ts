@@ -100,6 +100,14 @@ export async function waitFor200(server: Server, probe: Probe, since: number, ti
   }
 }
 
+/** The node flags of the Dockerfile's ENTRYPOINT (`node <flags> dist/cli.js`): mockgate as the image (and `npm start`) runs it. */
+export function shippedNodeArgs(): string[] {
+  const dockerfile = readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+  const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1];
+  const argv = entrypoint ? (JSON.parse(entrypoint) as string[]) : ['node', 'dist/cli.js'];
+  return argv.slice(1, argv.indexOf('dist/cli.js'));
+}
+
 /** Starts mockgate from the scratch build on a free port with `--log-level warn` and the given flags. */
 export async function startMockgateProcess(cli: string, flags: string[] = [], nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort();
