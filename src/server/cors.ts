@@ -40,17 +40,14 @@ export function cors(allowedOrigins: string[], adminPrefix: string): (req: Incom
   return (req, res, path) => {
     if (path === adminPrefix || path.startsWith(adminFolder)) return false;
     // Every answer of a mocked API depends on the Origin (echoed or not), so shared caches must key on it.
-    // Nothing has set Vary yet: this is the first stage.
+    // Nothing has set Vary yet: this is the first stage. A preflight's answer widens it below.
+    res.setHeader('Vary', 'Origin');
     const headers = req.headers;
     const origin = headers.origin;
-    if (!origin) {
-      res.setHeader('Vary', 'Origin');
-      return false;
-    }
+    if (!origin) return false;
     const requestedMethod = headers['access-control-request-method'];
     const preflight = req.method === 'OPTIONS' && requestedMethod !== undefined;
     if (!allowed(origin)) {
-      res.setHeader('Vary', 'Origin');
       // A refused preflight is answered without any Access-Control-* header: the browser blocks the call.
       if (preflight) {
         res.statusCode = 204;
@@ -73,7 +70,6 @@ export function cors(allowedOrigins: string[], adminPrefix: string): (req: Incom
       res.end();
       return true;
     }
-    res.setHeader('Vary', 'Origin');
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Allow-Credentials', 'true');
     res.setHeader('Access-Control-Expose-Headers', EXPOSED);
