@@ -29,25 +29,7 @@ export function client(t: TestApp, session = randomUUID()) {
   };
 }
 
-/** The presigned GetCallerIdentity description lakectl and the Python wrapper send, base64-encoded. */
-export function identityToken(fields: Record<string, unknown> = {}): string {
-  const info = {
-    method: 'POST',
-    host: 'sts.amazonaws.com',
-    region: 'us-east-1',
-    action: 'GetCallerIdentity',
-    date: '20240501T095930Z',
-    expiration_duration: '60',
-    access_key_id: 'ASIAQEXAMPLEALICE001',
-    signature: 'f'.repeat(64),
-    signed_headers: ['host', 'x-lakefs-server-id'],
-    version: '2011-06-15',
-    algorithm: 'AWS4-HMAC-SHA256',
-    security_token: 'alice-session-token',
-    ...fields,
-  };
-  return Buffer.from(JSON.stringify(info)).toString('base64');
-}
+export { identityToken } from '../../support/aws-identity.js';
 
 /** Every error is Go's `{"message"}` with nosniff. */
 export function expectError(res: Response, status: number, message?: string | RegExp): void {
