@@ -82,7 +82,8 @@ function generateObject(schema: any, faker: Faker, depth: number): Record<string
     if (prop?.readOnly === undefined && prop?.writeOnly) continue;
     // Optional properties are filled too, as Prism does, but not past a few levels deep (recursive schemas).
     if (!required.has(name) && depth >= 3) continue;
-    out[name] = generate(prop, faker, depth + 1);
+    // Defined, not assigned: a spec may name a property `__proto__`.
+    Object.defineProperty(out, name, { value: generate(prop, faker, depth + 1), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -99,7 +100,7 @@ function generateString(schema: any, faker: Faker): string {
     ipv4: () => faker.internet.ipv4(),
     byte: () => Buffer.from(faker.lorem.word()).toString('base64'),
   };
-  let value: string | undefined = byFormat[schema.format]?.();
+  let value: string | undefined = Object.hasOwn(byFormat, schema.format) ? byFormat[schema.format]!() : undefined;
   if (value === undefined && schema.pattern) {
     try {
       value = faker.helpers.fromRegExp(schema.pattern.replace(/^\^|\$$/g, ''));

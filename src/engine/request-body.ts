@@ -118,7 +118,8 @@ function firstInvalidUtf8(raw: Buffer): number {
 }
 
 export function parseCookies(header: string | string[] | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
+  // Null-prototype: cookie names are the client's (`constructor=x` must not read as already set).
+  const cookies: Record<string, string> = Object.create(null);
   const text = Array.isArray(header) ? header.join('; ') : header;
   if (!text) return cookies;
   for (const part of text.split(';')) {

@@ -212,7 +212,8 @@ function present(entry: StoredEntry): JournalEntry {
 }
 
 function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // Null-prototype: header names are the client's.
+  const out: Record<string, unknown> = Object.create(null);
   for (const [name, value] of Object.entries(headers)) {
     out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? '[redacted]' : value;
   }
@@ -239,7 +240,7 @@ function boundedHeaders(headers: Record<string, unknown>): Record<string, unknow
   for (const name in headers) {
     const value = headers[name];
     if (typeof value === 'string' ? value.length > MAX_BODY_CHARS : Array.isArray(value) && value.join('').length > MAX_BODY_CHARS) {
-      const out: Record<string, unknown> = {};
+      const out: Record<string, unknown> = Object.create(null);
       for (const [n, v] of Object.entries(headers)) {
         const length = typeof v === 'string' ? v.length : Array.isArray(v) ? v.join(', ').length : 0;
         out[n] = length > MAX_BODY_CHARS ? `[${length} characters, not kept]` : v;

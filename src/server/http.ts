@@ -190,7 +190,8 @@ function readBody(req: IncomingMessage, limit: number, done: (err: MockError | u
 const unreadable = (reason: string) => badRequest(`could not read the request body: ${reason}`);
 
 function toEngineRequest(req: IncomingMessage, url: string, path: string, q: number, rawBody: Buffer | undefined): EngineRequest {
-  const query: Record<string, string | string[]> = {};
+  // Null-prototype: a parameter named `__proto__` or `constructor` is a parameter like any other.
+  const query: Record<string, string | string[]> = Object.create(null);
   if (q >= 0) {
     for (const [key, value] of new URLSearchParams(url.slice(q + 1))) {
       const prev = query[key];

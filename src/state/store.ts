@@ -1,6 +1,10 @@
 /**
  * Where session state lives: a lowdb database, in memory by default, or a JSON file (--state-file) that
  * lowdb's steno adapter rewrites atomically (temp file + rename), so a crash never leaves half a file.
+ *
+ * Session names come from clients (X-Mock-Session, ?__session=), so the table of sessions is a null-prototype
+ * object: `__proto__`, `constructor` or `toString` are names like any other, never the object's prototype or
+ * a built-in (a plain object made `__proto__` replace the table's prototype and broke every later request).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,10 +16,20 @@ export type SessionState = Record<string, unknown>;
 
 export interface StoreData {
   version: 1;
+  /** Null-prototype: keyed by client-chosen session names. */
   sessions: Record<string, SessionState>;
 }
 
 export class StateFileError extends Error {}
+
+/** A fresh null-prototype table, optionally filled from another object's own entries. */
+export function nullPrototypeTable<T>(entries: Iterable<[string, T]> = []): Record<string, T> {
+  const table = Object.create(null) as Record<string, T>;
+  for (const [key, value] of entries) table[key] = value;
+  return table;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export class StateStore {
   private constructor(
@@ -24,7 +38,7 @@ export class StateStore {
   ) {}
 
   static async open(file?: string): Promise<StateStore> {
-    const empty: StoreData = { version: 1, sessions: {} };
+    const empty: StoreData = { version: 1, sessions: nullPrototypeTable() };
     if (file) {
       try {
         await mkdir(path.dirname(path.resolve(file)), { recursive: true });
@@ -38,9 +52,7 @@ export class StateStore {
     } catch (err) {
       throw new StateFileError(`${file}: cannot read the state file (${(err as Error).message}); fix or delete it`);
     }
-    if (!db.data || typeof db.data !== 'object' || typeof db.data.sessions !== 'object' || db.data.sessions === null) {
-      throw new StateFileError(`${file}: not a mockgate state file (expected {"version":1,"sessions":{…}}); delete it to start fresh`);
-    }
+    db.data = { version: 1, sessions: nullPrototypeTable(Object.entries(checkedSessions(db.data, file))) };
     return new StateStore(db, file);
   }
 
@@ -57,7 +69,7 @@ export class StateStore {
   }
 
   clear(): void {
-    this.db.data.sessions = {};
+    this.db.data.sessions = nullPrototypeTable();
   }
 
   sessionNames(): string[] {
@@ -69,3 +81,27 @@ export class StateStore {
     if (this.file) await this.db.write();
   }
 }
+
+/**
+ * The sessions of a state file as read, refused with the file and the place when they are not what mockgate
+ * writes: a `"sessions": []` (an array has no session names: every later write would silently be lost, as
+ * JSON has no text for named array entries) or a session that is not an object.
+ */
+function checkedSessions(data: unknown, file: string | undefined): Record<string, unknown> {
+  const shape = `expected {"version":1,"sessions":{"<session>":{…}}}; delete it to start fresh`;
+  if (!isPlainObject(data) || !('sessions' in data)) throw new StateFileError(`${file}: not a mockgate state file (${shape})`);
+  if (data.version !== 1) throw new StateFileError(`${file}: /version is ${JSON.stringify(data.version)}, not 1 (${shape})`);
+  const sessions = data.sessions;
+  if (!isPlainObject(sessions)) {
+    throw new StateFileError(`${file}: /sessions is ${Array.isArray(sessions) ? 'an array' : JSON.stringify(sessions)}, not an object keyed by session name (${shape})`);
+  }
+  for (const [name, state] of Object.entries(sessions)) {
+    if (!isPlainObject(state)) {
+      throw new StateFileError(`${file}: /sessions/${pointerSegment(name)} is not an object of API states (${shape})`);
+    }
+  }
+  return sessions;
+}
+
+/** A JSON Pointer segment (RFC 6901). */
+const pointerSegment = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');

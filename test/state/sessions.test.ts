@@ -61,6 +61,20 @@ describe('--state-file', () => {
     await expect(createWidgetsApp({ stateFile })).rejects.toThrow(`${stateFile}: not a mockgate state file`);
     await rm(dir, { recursive: true });
   });
+
+  // An array of sessions parses, but JSON has no text for named array entries: every later write was lost.
+  it.each([
+    ['"sessions": []', '{"version":1,"sessions":[]}', '/sessions is an array, not an object keyed by session name'],
+    ['"sessions": null', '{"version":1,"sessions":null}', '/sessions is null, not an object keyed by session name'],
+    ['a session that is not an object', '{"version":1,"sessions":{"a":[1]}}', '/sessions/a is not an object of API states'],
+    ['another version', '{"version":2,"sessions":{}}', '/version is 2, not 1'],
+  ])('refuses a state file with %s at start, naming the place', async (_name, text, message) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mockgate-state-'));
+    const stateFile = path.join(dir, 'state.json');
+    await import('node:fs/promises').then((fs) => fs.writeFile(stateFile, text));
+    await expect(createWidgetsApp({ stateFile })).rejects.toThrow(`${stateFile}: ${message}`);
+    await rm(dir, { recursive: true });
+  });
 });
 
 it('never recorded a response that breaks the spec', () => {
