@@ -87,7 +87,7 @@ export class StateStore {
  * writes: a `"sessions": []` (an array has no session names: every later write would silently be lost, as
  * JSON has no text for named array entries) or a session that is not an object.
  */
-function checkedSessions(data: unknown, file: string | undefined): Record<string, unknown> {
+function checkedSessions(data: unknown, file: string | undefined): Record<string, SessionState> {
   const shape = `expected {"version":1,"sessions":{"<session>":{…}}}; delete it to start fresh`;
   if (!isPlainObject(data) || !('sessions' in data)) throw new StateFileError(`${file}: not a mockgate state file (${shape})`);
   if (data.version !== 1) throw new StateFileError(`${file}: /version is ${JSON.stringify(data.version)}, not 1 (${shape})`);
@@ -100,7 +100,7 @@ function checkedSessions(data: unknown, file: string | undefined): Record<string
       throw new StateFileError(`${file}: /sessions/${pointerSegment(name)} is not an object of API states (${shape})`);
     }
   }
-  return sessions;
+  return sessions as Record<string, SessionState>;
 }
 
 /** A JSON Pointer segment (RFC 6901). */
