@@ -66,7 +66,9 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   const requests: MountRequest[] = config.specs.length
     ? config.specs.map((s) => ({ file: s.file, prefix: s.prefix }))
     : bundledMountRequests(apis);
-  const apiMounts = await Promise.all(requests.map((r) => mountSpec(r, apis)));
+  // A schema ajv refuses is logged once, when it is first compiled; its operation then answers 500 in the API's shape.
+  const onCompileFailure = (failure: Error) => logger.error({ err: failure.message }, 'spec schema cannot be compiled');
+  const apiMounts = await Promise.all(requests.map((r) => mountSpec(r, apis, { onCompileFailure })));
   const coverage = new Coverage(
     apiMounts.flatMap((m) =>
       m.spec.operations.map((op) => ({

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { genericApi } from './generic-api.js';
 import { loadSpec, normalizePrefix, type LoadedSpec } from './spec.js';
 import type { ApiModule } from './types.js';
-import { SpecValidator } from './validator.js';
+import { SpecValidator, type CompileFailureListener } from './validator.js';
 
 export interface Mount {
   api: ApiModule;
@@ -27,14 +27,19 @@ export interface MountRequest {
   internal?: boolean;
 }
 
-export async function mountSpec(request: MountRequest, apis: ApiModule[]): Promise<Mount> {
+export interface MountOptions {
+  /** Told once about each schema of the spec that ajv cannot compile (its operations answer 500). */
+  onCompileFailure?: CompileFailureListener;
+}
+
+export async function mountSpec(request: MountRequest, apis: ApiModule[], options: MountOptions = {}): Promise<Mount> {
   const spec = await loadSpec(request.file);
   const api = request.api ?? ownerOf(spec, apis);
   return {
     api,
     spec,
     prefix: request.prefix !== undefined ? normalizePrefix(request.prefix) : spec.serverPath,
-    validator: new SpecValidator(spec),
+    validator: new SpecValidator(spec, { onCompileFailure: options.onCompileFailure }),
     internal: request.internal ?? false,
   };
 }

@@ -16,8 +16,8 @@
  */
 import { OpenAPIValidator } from 'openapi-backend';
 import addFormats from 'ajv-formats';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { ValidationIssue, IssueLocation } from './errors.js';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { internal, type MockError, type ValidationIssue, type IssueLocation } from './errors.js';
 import type { LoadedSpec, Operation } from './spec.js';
 
 export interface RequestParts {
@@ -41,8 +41,13 @@ interface OperationInfo {
   headerNames: string[];
   /** Compiled on first use (or by the warm-up). */
   request?: ValidateFunction[];
-  /** By status key as declared: "200", "2XX", "default". Compiled on first use (or by the warm-up). */
-  responses?: Record<string, ValidateFunction | undefined>;
+  /** Set when the request schemas cannot be compiled: every request to the operation answers it (a 500). */
+  requestFailure?: MockError;
+  /**
+   * By status key as declared: "200", "2XX", "default". Compiled on first use (or by the warm-up); a schema ajv
+   * refuses is kept as its failure, and answers with that failure as the one issue.
+   */
+  responses?: Record<string, ValidateFunction | MockError | undefined>;
 }
 
 const AJV_OPTIONS = {
@@ -59,15 +64,29 @@ const AJV_OPTIONS = {
 /** How long after construction the background warm-up starts. */
 const WARM_UP_DELAY_MS = 1000;
 
+/**
+ * Called once per schema that cannot be compiled (ajv refuses it: `nullable` without `type`, an unknown format
+ * in strict mode, a broken $ref), so the failure is logged once, not once per request.
+ */
+export type CompileFailureListener = (failure: MockError) => void;
+
+export interface SpecValidatorOptions {
+  /** Compile every operation in the background shortly after start (default true). */
+  warmUp?: boolean;
+  onCompileFailure?: CompileFailureListener;
+}
+
 export class SpecValidator {
   private readonly operations = new Map<string, { op: Operation; info: OperationInfo }>();
   private readonly backend: OpenAPIValidator;
   /** The shared Ajv of the response context (openapi-backend's getAjv goes through customizeAjv). */
   private responseAjv?: unknown;
   /** Compiled response validators by schema object (the document is dereferenced: a shared $ref is one object). */
-  private readonly responseValidators = new Map<object, ValidateFunction>();
+  private readonly responseValidators = new Map<object, ValidateFunction | MockError>();
+  private readonly onCompileFailure: CompileFailureListener;
 
-  constructor(spec: LoadedSpec, options: { warmUp?: boolean } = {}) {
+  constructor(spec: LoadedSpec, options: SpecValidatorOptions = {}) {
+    this.onCompileFailure = options.onCompileFailure ?? (() => {});
     // openapi-backend makes a fresh Ajv instance for every validator it compiles; customizeAjv hands back one
     // shared Ajv per validation context instead.
     const sharedAjv = new Map<unknown, unknown>();
@@ -114,8 +133,9 @@ export class SpecValidator {
     const step = () => {
       const next = pending.shift();
       if (!next) return;
-      this.requestValidators(next.op, next.info);
-      this.responseValidatorsOf(next.op, next.info);
+      // A schema ajv refuses is recorded (and reported once) by the compile step; the warm-up goes on. Thrown
+      // from this timer it would have ended the process.
+      this.compileQuietly(next.op, next.info);
       setTimeout(step, 0).unref();
     };
     // Started a little later, so it does not compete with the rest of start-up (other specs, the scenario).
@@ -124,39 +144,68 @@ export class SpecValidator {
 
   /** Compiles everything now (tests and benchmarks that want no compile after this point). */
   compileAll(): void {
-    for (const { op, info } of this.operations.values()) {
+    for (const { op, info } of this.operations.values()) this.compileQuietly(op, info);
+  }
+
+  /** Operations with a schema that cannot be compiled, each with the reason (after compileAll or the warm-up). */
+  compileFailures(): MockError[] {
+    const failures: MockError[] = [];
+    for (const { info } of this.operations.values()) if (info.requestFailure) failures.push(info.requestFailure);
+    for (const value of this.responseValidators.values()) if (!(typeof value === 'function')) failures.push(value);
+    return failures;
+  }
+
+  private compileQuietly(op: Operation, info: OperationInfo): void {
+    try {
       this.requestValidators(op, info);
-      this.responseValidatorsOf(op, info);
+    } catch {
+      // recorded on info.requestFailure
     }
+    this.responseValidatorsOf(op, info);
   }
 
   private info(op: Operation): OperationInfo {
     return this.operations.get(op.operationId)!.info;
   }
 
+  /** The operation's request validators; throws the (recorded) 500 when its schemas cannot be compiled. */
   private requestValidators(op: Operation, info: OperationInfo): ValidateFunction[] {
-    info.request ??= (this.backend.getRequestValidatorsForOperation(op.operationId) ?? []) as ValidateFunction[];
-    return info.request;
+    if (info.request) return info.request;
+    if (info.requestFailure) throw info.requestFailure;
+    try {
+      info.request = (this.backend.getRequestValidatorsForOperation(op.operationId) ?? []) as ValidateFunction[];
+      return info.request;
+    } catch (err) {
+      info.requestFailure = uncompilable(`${op.operationId}: its request schema (${requestSchemaParts(op)})`, err);
+      this.onCompileFailure(info.requestFailure);
+      throw info.requestFailure;
+    }
   }
 
-  private responseValidatorsOf(op: Operation, info: OperationInfo): Record<string, ValidateFunction | undefined> {
+  private responseValidatorsOf(op: Operation, info: OperationInfo): Record<string, ValidateFunction | MockError | undefined> {
     if (info.responses) return info.responses;
-    const validators: Record<string, ValidateFunction | undefined> = {};
+    const validators: Record<string, ValidateFunction | MockError | undefined> = {};
     for (const [status, response] of Object.entries<any>(op.responses)) {
       // As openapi-backend: the application/json schema of each declared status.
       const schema = response?.content?.['application/json']?.schema;
-      if (schema && typeof schema === 'object') validators[status] = this.responseValidator(schema);
+      if (schema && typeof schema === 'object') validators[status] = this.responseValidator(schema, `${op.operationId}: its ${status} response schema`);
     }
     info.responses = validators;
     return validators;
   }
 
-  private responseValidator(schema: object): ValidateFunction {
+  /** The compiled validator of a response schema, or the recorded failure when ajv refuses it. */
+  private responseValidator(schema: object, label: string): ValidateFunction | MockError {
     let validate = this.responseValidators.get(schema);
     if (!validate) {
       this.responseAjv ??= this.backend.getAjv('responseValidator' as any);
-      // openapi-backend's own compile step: it replaces reference cycles (recursive schemas) by $refs first.
-      validate = (OpenAPIValidator as any).compileSchema(this.responseAjv, schema) as ValidateFunction;
+      try {
+        // openapi-backend's own compile step: it replaces reference cycles (recursive schemas) by $refs first.
+        validate = (OpenAPIValidator as any).compileSchema(this.responseAjv, schema) as ValidateFunction;
+      } catch (err) {
+        validate = uncompilable(label, err);
+        this.onCompileFailure(validate);
+      }
       this.responseValidators.set(schema, validate);
     }
     return validate;
@@ -217,9 +266,39 @@ export class SpecValidator {
     }
     const validate = this.responseValidatorsOf(op, c)[key];
     if (!validate) return []; // declared with a non-JSON media type only: nothing ajv can check
+    // The spec's schema for this answer cannot be compiled: the answer cannot be checked, which is an issue of
+    // its own (a 500 in --strict, a journal note otherwise), never an exception.
+    if (typeof validate !== 'function') return [responseIssue([], validate.message, 'schema')];
     if (validate(hasBody ? body : null)) return [];
     return (validate.errors ?? []).map((e) => ({ ...toIssue(e), in: 'body' as const }));
   }
+}
+
+/** The 500 for a schema ajv cannot compile, naming the operation, the schema and ajv's reason. */
+function uncompilable(label: string, err: unknown): MockError {
+  const reason = ((err as Error)?.message ?? String(err)).split('\n')[0];
+  return internal(`the spec's schema cannot be compiled: ${label}: ${reason}; fix the schema in the spec`);
+}
+
+/**
+ * Which part of an operation's request ajv refuses, for the message: each parameter's and body media type's
+ * schema is compiled alone (only after the whole failed, so never on a good spec's start-up).
+ */
+function requestSchemaParts(op: Operation): string {
+  const parts: Array<[string, unknown]> = op.parameters.map((p) => [`${p.in} parameter ${p.name}`, p.schema]);
+  for (const [media, content] of Object.entries(op.requestBody?.content ?? {})) parts.push([`request body ${media}`, content?.schema]);
+  const ajv = new Ajv({ ...AJV_OPTIONS, verbose: false });
+  addFormats.default(ajv);
+  const refused = parts.filter(([, schema]) => {
+    if (!schema || typeof schema !== 'object') return false;
+    try {
+      ajv.compile((OpenAPIValidator as any).decycle(schema));
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return (refused.length ? refused : parts).map(([label]) => label).join(', ') || 'no parameters or body';
 }
 
 function responseIssue(path: Array<string | number>, message: string, keyword: string): ValidationIssue {

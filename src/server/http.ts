@@ -55,7 +55,7 @@ export function createHttpHandler(engine: EdgeEngine, options: EdgeOptions): Req
 
   const fail = (res: ServerResponse, path: string, err: unknown) => {
     const error = err instanceof MockError ? err : internal(`internal error: ${(err as Error)?.message ?? String(err)}`);
-    send(res, engine.renderAt(path, error), () => engine.renderAt(path, internal('internal error: the answer could not be written')));
+    send(res, renderSafely(engine, path, error), () => renderSafely(engine, path, internal('internal error: the answer could not be written')));
   };
 
   const dispatch = (req: IncomingMessage, res: ServerResponse, url: string, path: string, query: number, rawBody: Buffer | undefined) => {
@@ -65,10 +65,7 @@ export function createHttpHandler(engine: EdgeEngine, options: EdgeOptions): Req
     );
   };
 
-  const handler: RequestListener = (req, res) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q < 0 ? url : url.slice(0, q);
+  const serve = (req: IncomingMessage, res: ServerResponse, url: string, path: string, q: number) => {
     if (corsStage(req, res, routingPath(url, path))) return;
     if (headerSectionBytes(req) > MAX_HEADER_BYTES) return fail(res, path, headerTooLarge(MAX_HEADER_BYTES));
     const headers = req.headers;
@@ -79,8 +76,31 @@ export function createHttpHandler(engine: EdgeEngine, options: EdgeOptions): Req
     }
     readBody(req, limit, (err, body) => (err ? fail(res, path, err) : dispatch(req, res, url, path, q, body!.length ? body : undefined)));
   };
+
+  const handler: RequestListener = (req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    // Whatever a stage throws is this request's 500, never an exception out of the 'request' event (which ends
+    // the process). The pipeline catches its own; this is the net under the edge's.
+    try {
+      serve(req, res, url, path, q);
+    } catch (err) {
+      if (res.headersSent) res.destroy(err as Error);
+      else fail(res, path, err);
+    }
+  };
   clientErrorResponders.set(handler, (err, socket) => respondToClientError(engine, err, socket));
   return handler;
+}
+
+/** The error in the shape of the API at the path; a plain `{"message"}` if even rendering it fails. */
+function renderSafely(engine: EdgeEngine, path: string, error: MockError): Reply {
+  try {
+    return engine.renderAt(path, error);
+  } catch (err) {
+    return { status: 500, body: { message: `internal error: ${error.message} (and rendering it failed: ${(err as Error)?.message ?? String(err)})` } };
+  }
 }
 
 /**

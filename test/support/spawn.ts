@@ -27,6 +27,8 @@ export interface RunningCli {
   url: string;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
+  /** Everything the process wrote to stdout so far (its structured log lines). */
+  stdout(): string;
   /** Resolves once stderr contains the text (matches the pattern, satisfies the predicate); rejects after the timeout. */
   waitForStderr(pattern: StderrPattern, timeoutMs?: number): Promise<void>;
   /** SIGTERM, then wait for the exit; resolves with the exit code (or the signal name). */
@@ -83,7 +85,11 @@ export function startCli(args: string[], env?: Record<string, string | undefined
     stderr += chunk;
     for (const check of [...waiters]) check();
   });
-  child.stdout!.resume();
+  let stdout = '';
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (chunk: string) => {
+    stdout += chunk;
+  });
 
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -129,7 +135,7 @@ export function startCli(args: string[], env?: Record<string, string | undefined
       if (!match) return;
       cleanup();
       const port = Number(match[1]);
-      resolve({ port, url: `http://127.0.0.1:${port}`, stderr: () => stderr, waitForStderr, stop, child });
+      resolve({ port, url: `http://127.0.0.1:${port}`, stderr: () => stderr, stdout: () => stdout, waitForStderr, stop, child });
     };
     const cleanup = () => {
       clearTimeout(timer);
