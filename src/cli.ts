@@ -17,6 +17,7 @@ import { defaultConfig, envFlag, type AppConfig, type LogLevel, type SpecMount }
 import { ScenarioError } from './scenario/load.js';
 import { RouteCollisionError } from './engine/router.js';
 import { SpecError } from './engine/spec.js';
+import { trimTrailingSlashes } from './engine/text.js';
 import { ListenError } from './server/listen.js';
 import { StateFileError } from './state/store.js';
 import { coverageRows, formatMissing, missingPairs, parseRequirements, requiredPairCount, RequirementsError } from './coverage-gate.js';
@@ -109,7 +110,7 @@ async function runCoverage(argv: string[]): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
-  const base = opts.url.replace(/\/+$/, '');
+  const base = trimTrailingSlashes(opts.url);
   const url = `${base}/__admin/coverage${opts.session !== undefined ? `?session=${encodeURIComponent(opts.session)}` : ''}`;
   let res: Response;
   try {

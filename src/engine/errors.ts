@@ -125,8 +125,9 @@ export const malformedBody = (message: string, position: number | undefined, doc
     detail: reason ? { doc, reason } : { doc },
     issues: [{ in: 'body', path: [], message, keyword: 'parse' }],
   });
+/** `detail.contentType` is the refused media type as sent ('' when none was), for renderers that quote it. */
 export const unsupportedMediaType = (contentType: string) =>
-  new MockError(ErrorCode.UnsupportedMediaType, 415, { message: `unsupported content type: ${contentType || '(none)'}` });
+  new MockError(ErrorCode.UnsupportedMediaType, 415, { message: `unsupported content type: ${contentType || '(none)'}`, detail: { contentType } });
 export const payloadTooLarge = (limitBytes: number) =>
   new MockError(ErrorCode.PayloadTooLarge, 413, { message: `request body exceeds ${limitBytes} bytes` });
 /** The HTTP parser refused the request's header section (more than the server's bound): 431. */

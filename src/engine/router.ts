@@ -1,9 +1,14 @@
 /**
  * The route table, compiled once at start-up across every mounted spec: a map of static paths plus one
- * precompiled regex per templated path, ordered most-specific first. Matching a request never builds a
- * regex or walks the documents (openapi-backend's own router does both per request).
+ * compiled segment list per templated path, ordered most-specific first. Matching a request never builds
+ * anything per template or walks the documents (openapi-backend's own router does both per request).
+ *
+ * Templated paths are matched segment by segment, not by regex: a template with two parameters in one
+ * segment (`/files/{name}.{ext}`) compiled to `([^/]+)\.([^/]+)`, which backtracks quadratically on a long
+ * segment of dots. Here each segment is compared in one pass (see matchMixed).
  */
 import type { Operation } from './spec.js';
+import { templateParams } from './text.js';
 
 export interface RouteTarget<M> {
   mount: M;
@@ -24,12 +29,18 @@ export interface MountedRoutes<M> {
   operations: Operation[];
 }
 
+/**
+ * One `/`-separated segment of a template: literal text, or literal texts around parameters — `parts` has one
+ * more element than `names` (`{name}.{ext}` → parts ['', '.', ''], names ['name', 'ext']).
+ */
+type Segment = { literal: string } | { parts: string[]; names: string[] };
+
 interface PathEntry<M> {
   template: string;
   source: string;
   methods: Map<string, RouteTarget<M>>;
-  regex?: RegExp;
-  paramNames: string[];
+  /** Undefined for a template without parameters (a static path). */
+  segments?: Segment[];
   /** Number of literal characters: more literal text means more specific. */
   literalLength: number;
 }
@@ -46,7 +57,7 @@ export class Router<M> {
     for (const m of mounts) {
       for (const op of m.operations) {
         const template = m.prefix + op.pathTemplate;
-        const shape = template.replace(/\{[^}]*\}/g, '{}');
+        const shape = templateShape(template);
         let entry = byShape.get(shape);
         if (!entry) {
           entry = compileEntry<M>(template, m.source);
@@ -64,7 +75,7 @@ export class Router<M> {
       }
     }
     for (const entry of byShape.values()) {
-      if (entry.regex) this.templated.push(entry);
+      if (entry.segments) this.templated.push(entry);
       else this.staticPaths.set(entry.template, entry);
     }
     this.templated.sort((a, b) => b.literalLength - a.literalLength);
@@ -86,14 +97,13 @@ export class Router<M> {
       const target = exact.methods.get(method) ?? headFallback(exact, method);
       if (target) return { kind: 'operation', mount: target.mount, operation: target.operation, rawParams: {} };
     }
+    const pathSegments = this.templated.length ? path.split('/') : [];
     for (const entry of this.templated) {
-      const m = entry.regex!.exec(path);
-      if (!m) continue;
+      const rawParams = matchSegments(entry.segments!, pathSegments);
+      if (!rawParams) continue;
       firstPathMatch ??= entry;
       const target = entry.methods.get(method) ?? headFallback(entry, method);
       if (!target) continue;
-      const rawParams: Record<string, string> = {};
-      entry.paramNames.forEach((name, i) => (rawParams[name] = m[i + 1]));
       return { kind: 'operation', mount: target.mount, operation: target.operation, rawParams };
     }
     const owner = this.mountFor(path);
@@ -133,30 +143,77 @@ function headFallback<M>(entry: PathEntry<M>, method: string): RouteTarget<M> | 
 }
 
 function compileEntry<M>(template: string, source: string): PathEntry<M> {
-  const paramNames: string[] = [];
-  let literalLength = 0;
-  let pattern = '';
-  let last = 0;
-  for (const m of template.matchAll(/\{([^}]+)\}/g)) {
-    const literal = template.slice(last, m.index);
-    literalLength += literal.length;
-    pattern += escapeRegex(literal) + '([^/]+)';
-    paramNames.push(m[1]);
-    last = m.index! + m[0].length;
-  }
-  const tail = template.slice(last);
-  literalLength += tail.length;
-  pattern += escapeRegex(tail);
-  return {
-    template,
-    source,
-    methods: new Map(),
-    regex: paramNames.length ? new RegExp(`^${pattern}$`) : undefined,
-    paramNames,
-    literalLength,
-  };
+  const templated = templateParams(template).length > 0;
+  const segments: Segment[] = template.split('/').map((text) => {
+    const params = templateParams(text);
+    if (params.length === 0) return { literal: text };
+    const parts: string[] = [];
+    let last = 0;
+    for (const param of params) {
+      parts.push(text.slice(last, param.start));
+      last = param.end;
+    }
+    parts.push(text.slice(last));
+    return { parts, names: params.map((p) => p.name) };
+  });
+  const literalLength = segments.reduce((n, s) => n + ('literal' in s ? s.literal.length : s.parts.join('').length), 0);
+  return { template, source, methods: new Map(), segments: templated ? segments : undefined, literalLength };
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The template with every parameter name blanked: two templates of one shape are one route. */
+function templateShape(template: string): string {
+  let shape = '';
+  let last = 0;
+  for (const param of templateParams(template)) {
+    shape += `${template.slice(last, param.start)}{}`;
+    last = param.end;
+  }
+  return shape + template.slice(last);
+}
+
+/** The raw parameters when the path's segments fit the template's, else undefined. */
+function matchSegments(segments: Segment[], path: string[]): Record<string, string> | undefined {
+  if (segments.length !== path.length) return undefined;
+  // Null-prototype: parameter names come from the spec, and `__proto__` is a name like any other.
+  let params: Record<string, string> | undefined;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    const text = path[i]!;
+    if ('literal' in segment) {
+      if (segment.literal !== text) return undefined;
+      continue;
+    }
+    const values = matchMixed(segment.parts, text);
+    if (!values) return undefined;
+    params ??= Object.create(null) as Record<string, string>;
+    for (let j = 0; j < values.length; j++) params[segment.names[j]!] = values[j]!;
+  }
+  return params ?? (Object.create(null) as Record<string, string>);
+}
+
+/**
+ * The parameter values of one segment (`parts` are the literals around them), each non-empty, or undefined.
+ * Literals are placed right to left at their last occurrence, so the leftmost parameter takes the longest
+ * text it can, as the greedy regex `([^/]+)\.([^/]+)` did (`a.tar.gz` → `a.tar`, `gz`), in one pass.
+ */
+function matchMixed(parts: string[], text: string): string[] | undefined {
+  const first = parts[0]!;
+  const lastPart = parts[parts.length - 1]!;
+  const count = parts.length - 1;
+  if (text.length < first.length + lastPart.length + count) return undefined;
+  if (!text.startsWith(first) || !text.endsWith(lastPart)) return undefined;
+  const values = new Array<string>(count);
+  let end = text.length - lastPart.length;
+  for (let i = count - 1; i >= 1; i--) {
+    const literal = parts[i]!;
+    // The literal must end before `end` with at least one character of value i after it, and leave room for
+    // the values before it.
+    const at = text.lastIndexOf(literal, end - 1 - literal.length);
+    if (at < first.length + i) return undefined;
+    values[i] = text.slice(at + literal.length, end);
+    end = at;
+  }
+  if (end <= first.length) return undefined;
+  values[0] = text.slice(first.length, end);
+  return values;
 }

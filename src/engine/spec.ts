@@ -2,6 +2,7 @@
  * Loads one OpenAPI 3.x document: parse (YAML or JSON), give every operation an operationId, dereference,
  * and list its operations with everything the pipeline needs, computed once.
  */
+import { templateParams, trimTrailingSlashes } from './text.js';
 import { readFile } from 'node:fs/promises';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { OpenAPIBackend, OpenAPIRouter } from 'openapi-backend';
@@ -115,7 +116,14 @@ function serverPathOf(definition: any): string {
   if (!server?.url) return '';
   // Server URLs may be absolute (https://api.tiledb.com/v4), relative (/v4) or templated
   // ({protocol}://{host}{basePath}, with the path in a variable's default): fill variables in first.
-  const url = String(server.url).replace(/\{([^}]+)\}/g, (_: string, name: string) => String(server.variables?.[name]?.default ?? ''));
+  const template = String(server.url);
+  let url = '';
+  let last = 0;
+  for (const param of templateParams(template)) {
+    url += template.slice(last, param.start) + String(server.variables?.[param.name]?.default ?? '');
+    last = param.end;
+  }
+  url += template.slice(last);
   const withoutOrigin = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
   return normalizePrefix(withoutOrigin);
 }
@@ -125,5 +133,5 @@ export function normalizePrefix(prefix: string): string {
   let p = prefix.trim();
   if (!p || p === '/') return '';
   if (!p.startsWith('/')) p = `/${p}`;
-  return p.replace(/\/+$/, '');
+  return trimTrailingSlashes(p);
 }

@@ -22,7 +22,7 @@ export const ruleSchema = {
         api: { type: 'string', description: 'API name, e.g. tiledb, registry.' },
         operationId: { type: 'string' },
         method: { type: 'string', pattern: '^[A-Za-z]+$' },
-        path: { type: 'string', description: 'Request path; * matches within a segment, ** across segments.' },
+        path: { type: 'string', maxLength: 2048, description: 'Request path; * matches within a segment, ** across segments.' },
         credential: { type: 'string', description: 'Basic username / access key id, bearer token or API key.' },
         session: { type: 'string', description: 'X-Mock-Session value.' },
       },

@@ -33,14 +33,14 @@ describe('a spec with schemas ajv cannot compile, served by the real command', (
     for (let i = 0; i < 3; i++) {
       const res = await fetch(`${cli.url}${path}`, { method, body, headers: body ? { 'Content-Type': 'application/json' } : {} });
       expect(res.status).toBe(500);
-      expect((await res.json()).message).toMatch(message);
+      expect(((await res.json()) as { message: string }).message).toMatch(message);
     }
   });
 
   it('answers an operation whose response schema cannot be compiled (not strict: the answer is served, the failure journaled)', async () => {
     const res = await fetch(`${cli.url}/things/abc`);
     expect(res.status).toBe(200);
-    const journal = await (await fetch(`${cli.url}/__admin/requests?operationId=getThing&limit=1`)).json();
+    const journal = (await (await fetch(`${cli.url}/__admin/requests?operationId=getThing&limit=1`)).json()) as any;
     expect(journal.requests[0].responseValid).toBe(false);
     expect(journal.requests[0].responseIssues[0].message).toMatch(/getThing: its 200 response schema: "nullable" cannot be used without "type"/);
   });

@@ -37,9 +37,9 @@ function messageOf(error: MockError): string {
     case ErrorCode.MalformedBody:
       return `request body has an error: failed to decode request body: ${goJsonError(error)}`;
     case ErrorCode.UnsupportedMediaType: {
-      // The engine's message ends with the media type it refused; only used for display.
-      const type = /: (.*)$/.exec(error.message)?.[1] ?? '';
-      return `request body has an error: header Content-Type has unexpected value: ${JSON.stringify(type === '(none)' ? '' : type)}`;
+      // The refused media type travels as a typed field; an edge 415 (an unknown Content-Encoding) has none.
+      const type = typeof error.detail.contentType === 'string' ? error.detail.contentType : '';
+      return `request body has an error: header Content-Type has unexpected value: ${JSON.stringify(type)}`;
     }
     case ErrorCode.RouteNotFound:
       return 'invalid API endpoint';

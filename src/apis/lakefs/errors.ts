@@ -48,8 +48,9 @@ function messageOf(error: MockError): string {
     case ErrorCode.MalformedBody:
       return `request body has an error: failed to decode request body: ${error.message}`;
     case ErrorCode.UnsupportedMediaType: {
-      const type = error.message.replace(/^unsupported content type: /, '');
-      return `request body has an error: header Content-Type has unexpected value: ${JSON.stringify(type === '(none)' ? '' : type)}`;
+      // The refused media type travels as a typed field; an edge 415 (an unknown Content-Encoding) has none.
+      const type = typeof error.detail.contentType === 'string' ? error.detail.contentType : error.message;
+      return `request body has an error: header Content-Type has unexpected value: ${JSON.stringify(type)}`;
     }
     case ErrorCode.Unauthenticated:
       // Every authentication failure reads the same on the wire (lakeFS masks the cause), unless the

@@ -3,6 +3,7 @@
  * secret, an opaque session token and a whole-second expiry; plus the inline session policy's resources and
  * the AWS console sign-in URL. Random parts come from the seeded faker, so `--seed` makes them repeatable.
  */
+import { trimTrailingSlashes } from '../../engine/text.js';
 import type { Faker } from '@faker-js/faker';
 import type { Access, IssuedCredential, ResolvedOptions } from './state.js';
 
@@ -68,7 +69,7 @@ export function pythonIsoFormat(date: Date): string {
  */
 function grants(location: Location, access: Access): IssuedCredential['grants'] {
   const bucketArn = `arn:aws:s3:::${location.bucket_name}`;
-  const base = `${bucketArn}/${location.path}`.replace(/\/+$/, '');
+  const base = trimTrailingSlashes(`${bucketArn}/${location.path}`);
   const objects = [base, `${base}/`, `${base}/*`];
   return { list: [bucketArn, `${bucketArn}/*`], read: objects, write: access === 'write' ? [...objects] : [] };
 }

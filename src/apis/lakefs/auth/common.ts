@@ -52,13 +52,29 @@ export function validateEntityId(ctx: AuthContext, id: string): void {
  */
 export function parseEmailAddress(text: string): string | undefined {
   const trimmed = text.trim();
-  const angled = /^(?:"[^"]*"|[^<>"]*)\s*<([^<>\s]+)>$/.exec(trimmed);
-  const address = angled ? angled[1]! : trimmed;
+  const address = trimmed.endsWith('>') ? angleAddress(trimmed) : trimmed;
+  if (address === undefined) return undefined;
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1) return undefined;
   const local = address.slice(0, at);
   const domain = address.slice(at + 1);
   if (!/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$/.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) return undefined;
   if (!/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(domain)) return undefined;
+  return address;
+}
+
+/**
+ * The address of `Display Name <addr>` or `"Quoted, Name" <addr>`, read in one pass (the regex this replaces,
+ * `^(?:"[^"]*"|[^<>"]*)\s*<…>$`, froze the server for 28 s on an 80 KB run of spaces). The display name is a
+ * quoted string or text without `<>"`; the address has no `<>` or white space.
+ */
+function angleAddress(text: string): string | undefined {
+  const open = text.lastIndexOf('<');
+  if (open < 0) return undefined;
+  const address = text.slice(open + 1, -1);
+  if (address === '' || /[<>\s]/.test(address)) return undefined;
+  const name = text.slice(0, open).trimEnd();
+  const quoted = name.length >= 2 && name.startsWith('"') && name.endsWith('"') && !name.slice(1, -1).includes('"');
+  if (!quoted && /[<>"]/.test(name)) return undefined;
   return address;
 }

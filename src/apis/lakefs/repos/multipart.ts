@@ -10,6 +10,7 @@
  * was in progress (another upload completed there, a hard reset moved the branch), so a client's retry path
  * can be tested.
  */
+import { trimTrailingSlashes } from '../../../engine/text.js';
 import { createHash } from 'node:crypto';
 import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
@@ -124,7 +125,7 @@ function findUpload(ctx: LakefsContext, repo: RepositoryRecord, uploadId: string
 
 /** lakeFS's normalizePhysicalAddress: strip the namespace; an address with another scheme is not relative. */
 function relativeAddress(storageNamespace: string, address: string): string | undefined {
-  const namespace = `${storageNamespace.replace(/\/+$/, '')}/`;
+  const namespace = `${trimTrailingSlashes(storageNamespace)}/`;
   if (address.startsWith(namespace)) return address.slice(namespace.length);
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(address) ? undefined : address;
 }

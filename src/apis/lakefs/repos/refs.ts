@@ -6,6 +6,7 @@
  * optionally followed by `@` (a branch's committed state, without its staged changes) and by `~N` / `^N`
  * steps to ancestors (first parent, as git).
  */
+import { trimTrailingSlashes } from '../../../engine/text.js';
 import { createHash } from 'node:crypto';
 import { lakefsErrors } from '../errors.js';
 import { lookup, rows, type Table } from '../table.js';
@@ -54,11 +55,29 @@ export interface Resolved {
   branch?: BranchRecord;
 }
 
+/**
+ * `main~2^` → base `main`, steps `~2^`: the longest tail made of `~N` / `^N` steps, found in one pass from the
+ * right (the lazy regex `^(.*?)((?:[~^]\d*)*)$` it replaces was quadratic on a run of `^`).
+ */
+function splitAncestry(ref: string): { base: string; steps: string } {
+  let start = ref.length;
+  let i = ref.length;
+  while (i > 0) {
+    let j = i;
+    while (j > 0 && isDigit(ref.charCodeAt(j - 1))) j--;
+    if (j === 0 || (ref[j - 1] !== '~' && ref[j - 1] !== '^')) break;
+    start = i = j - 1;
+  }
+  return { base: ref.slice(0, start), steps: ref.slice(start) };
+}
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
 /** The commit a reference points at, or undefined when nothing matches. */
 export function resolveRef(repo: RepositoryRecord, ref: string): Resolved | undefined {
-  const match = /^(.*?)((?:[~^]\d*)*)$/.exec(ref);
-  let base = match?.[1] ?? ref;
-  const steps = match?.[2] ?? '';
+  const split = splitAncestry(ref);
+  let base = split.base;
+  const steps = split.steps;
   const committedOnly = base.endsWith('@');
   if (committedOnly) base = base.slice(0, -1);
   if (base === '') return undefined;
@@ -137,5 +156,5 @@ export function commitId(commit: Omit<CommitRecord, 'id' | 'objects' | 'generati
 /** A repository's storage namespace joined with a relative address. */
 export function qualify(storageNamespace: string, address: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(address)) return address;
-  return `${storageNamespace.replace(/\/+$/, '')}/${address}`;
+  return `${trimTrailingSlashes(storageNamespace)}/${address}`;
 }
