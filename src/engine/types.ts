@@ -112,8 +112,9 @@ export interface HandlerContext<S = any, O = any> {
   /** Unique per request; APIs that echo a request id use this one. */
   requestId: string;
   /**
-   * Changes made by POST / PUT / PATCH / DELETE are saved to --state-file after the handler; a GET that changes
-   * state (an OIDC callback creating a session, a token mailbox handing out its token) calls this to be saved too.
+   * Changes made through `state` are detected and saved to --state-file after the handler (for a GET, when the
+   * operation is in ApiModule.writesOnSafeMethods). Calling this also saves them: for a GET handler that the
+   * API module does not list.
    */
   stateChanged(): void;
 }
@@ -164,6 +165,13 @@ export interface ApiModule<S = any, O = any> {
   order: 'validate-first' | 'authenticate-first';
   /** Reproduces the real framework's input coercion before validation (see PrepareRequest). */
   prepareRequest?: PrepareRequest;
+  /**
+   * operationIds whose handlers change state on a GET, HEAD or OPTIONS (an OIDC callback creating a session, a
+   * token mailbox handing out its token). A request's changes are kept only if it succeeds; the engine tracks
+   * them for every other method and for these. Under --strict every request is tracked, and a safe-method
+   * handler that changes state without being listed here answers 500, so the suite keeps this list complete.
+   */
+  writesOnSafeMethods?: readonly string[];
   /** JSON Schema of `apis.<name>` in a scenario file (seed data plus an optional `options` object). */
   seedSchema: Record<string, unknown>;
   /** Builds a fresh session state from the scenario's `apis.<name>` object (undefined when the scenario has none). */

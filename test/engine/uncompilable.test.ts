@@ -71,4 +71,10 @@ describe('the same spec with --strict', () => {
     expect(JSON.stringify(await res.json())).toMatch(/getThing: its 200 response schema/);
     expect((await fetch(`${cli.url}/healthy`)).status).toBe(200);
   });
+
+  it('keeps the 500 that names an uncompilable request schema (not replaced by "the answer breaks the spec")', async () => {
+    const res = await fetch(`${cli.url}/things?since=x`);
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { message: string }).message).toMatch(/listThings: its request schema \(query parameter since\)/);
+  });
 });

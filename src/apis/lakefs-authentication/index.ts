@@ -25,6 +25,8 @@ export const lakefsAuthentication: ApiModule<AuthServiceState, AuthServiceOption
   verifiers: {},
   renderError,
   order: 'validate-first',
+  // The OIDC callback marks its code used.
+  writesOnSafeMethods: ['oauthCallback'],
   seedSchema,
   createState,
 };

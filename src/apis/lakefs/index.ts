@@ -26,6 +26,9 @@ export const lakefs: ApiModule<LakefsState, Partial<LakefsOptions>> = {
   renderError,
   order: 'validate-first',
   prepareRequest,
+  // The browser sign-in flows run on GETs: the OIDC callback opens a session, the token mailbox is opened,
+  // filled and emptied by links a browser follows.
+  writesOnSafeMethods: ['oauthCallback', 'getTokenRedirect', 'releaseTokenToMailbox', 'getTokenFromMailbox'],
   seedSchema: seedSchema(),
   createState,
 };

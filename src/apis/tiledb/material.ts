@@ -47,11 +47,14 @@ export function presentKinds(body: Record<string, unknown>): MaterialKind[] {
   return MATERIAL_KINDS.filter((kind) => body[kind] !== undefined);
 }
 
-/** The one `kind.subfield` a stored or validated material uses, e.g. 'role.aws'. */
+/**
+ * The one `kind.subfield` a stored or validated material uses, e.g. 'role.aws'. Only known sub-fields count:
+ * unknown keys beside them are ignored, as validation (and Go's JSON decoder) ignores them.
+ */
 export function materialPath(material: Material): string | undefined {
   for (const kind of MATERIAL_KINDS) {
     const value = material[kind] as Record<string, unknown> | undefined;
-    const sub = value && Object.keys(value).find((k) => value[k] !== undefined);
+    const sub = value && Object.keys(SUBFIELD_PROVIDER[kind]).find((k) => value[k] !== undefined);
     if (sub) return `${kind}.${sub}`;
   }
   return undefined;
