@@ -59,7 +59,8 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   const scenarios = new ScenarioLoader(apis, bundledScenariosDir);
   const scenario = await scenarios.load(config.scenario);
   const store = await StateStore.open(config.stateFile);
-  const sessions = new Sessions({ store, apis, now, fakerFor }, scenario);
+  const maxStateBytes = config.maxStateMb !== undefined ? Math.floor(config.maxStateMb * 1024 * 1024) : undefined;
+  const sessions = new Sessions({ store, apis, now, fakerFor, maxStateBytes }, scenario);
   const rules = new RuleEngine((session) => sessions.scenarioFor(session).rules, () => now().getTime());
   const journal = new Journal(config.journalLimit);
 

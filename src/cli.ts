@@ -30,6 +30,12 @@ function parsePort(value: string): number {
   return port;
 }
 
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new InvalidArgumentError(`"${value}" is not a positive number`);
+  return n;
+}
+
 function parseSeed(value: string): number {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`"${value}" is not an integer`);
   return Number(value);
@@ -67,6 +73,11 @@ export function buildProgram(): Command {
     .addOption(new Option('--watch', 'reload the scenario file when it changes; an invalid edit keeps the last good one (env: MOCKGATE_WATCH=true|false)'))
     .addOption(new Option('--admin-token <token>', 'require "Authorization: Bearer <token>" on /__admin').env('MOCKGATE_ADMIN_TOKEN'))
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(defaults.logLevel).env('MOCKGATE_LOG_LEVEL'))
+    .addOption(
+      new Option('--max-state-mb <n>', 'bound on the state all sessions hold, in MB of JSON; least recently used sessions go first (default: a quarter of the heap limit)')
+        .env('MOCKGATE_MAX_STATE_MB')
+        .argParser(parsePositive),
+    )
     .addOption(new Option('--cors-origin <origins>', 'comma-separated origins allowed by CORS on the mocked APIs, or *').default('*').env('MOCKGATE_CORS_ORIGIN'))
     .addHelpText('after', '\nCommands:\n  coverage --require <file>   exit 1 when a required operation × status was never served (see: mockgate coverage --help)\n')
     .showHelpAfterError(false)
@@ -153,6 +164,7 @@ export function configFromOptions(opts: Record<string, any>): AppConfig {
     adminToken: opts.adminToken,
     logLevel: opts.logLevel,
     corsOrigins: String(opts.corsOrigin).split(',').map((o) => o.trim()).filter(Boolean),
+    maxStateMb: opts.maxStateMb,
   };
 }
 

@@ -40,6 +40,11 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Journal entries kept per session (oldest dropped first). */
   journalLimit: number;
+  /**
+   * Bound on the state all sessions hold, in MB of JSON; beyond it the least recently used sessions are
+   * forgotten. Default: a quarter of the V8 heap limit.
+   */
+  maxStateMb?: number;
   /** Origins allowed by CORS on the mocked APIs ("*" echoes any origin). */
   corsOrigins: string[];
 }

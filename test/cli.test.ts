@@ -55,7 +55,7 @@ describe('mockgate --help', () => {
   it('lists every flag and its environment variable, and exits 0', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
-    for (const flag of ['--port', '--host', '--spec', '--scenario', '--state-file', '--seed', '--strict', '--watch', '--admin-token', '--log-level', '--cors-origin', '--help']) {
+    for (const flag of ['--port', '--host', '--spec', '--scenario', '--state-file', '--seed', '--strict', '--watch', '--admin-token', '--log-level', '--cors-origin', '--max-state-mb', '--help']) {
       expect(stdout, flag).toContain(flag);
     }
     for (const variable of ['MOCKGATE_PORT', 'MOCKGATE_HOST', 'MOCKGATE_SCENARIO', 'MOCKGATE_ADMIN_TOKEN']) expect(stdout, variable).toContain(variable);

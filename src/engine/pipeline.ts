@@ -197,8 +197,11 @@ export class Pipeline {
       if (tx?.changed && !declaredWriter) {
         throw internal(`${op.operationId} changed state on a ${req.method} but its API does not list it in writesOnSafeMethods`);
       }
-      if (tx?.changed || trace.stateChanged) await this.save();
+      const changed = tx?.changed || trace.stateChanged;
+      if (changed) await this.save();
       tx?.commit();
+      // The session's size grows by what it stored (the byte bound on sessions counts it).
+      if (changed) this.deps.sessions.grew(session, req.rawBody?.length ?? 0);
       return reply;
     } catch (err) {
       tx?.rollback();

@@ -2,10 +2,17 @@
  * Sessions: the X-Mock-Session header picks an isolated state. A session's state is seeded lazily, the
  * first time it is used, from the scenario in force for it; reset simply forgets it.
  *
- * Every distinct header value makes a session, so their number is capped: beyond `maxSessions` the least
- * recently used one is forgotten (state and per-session scenario; listeners forget its journal, coverage and
- * rule counters), as if it had been reset. The default session is never evicted.
+ * Every distinct header value makes a session, so what they hold is capped, in number and in bytes: beyond
+ * `maxSessions`, or beyond `maxStateBytes` of state in all, the least recently used one is forgotten (state and
+ * per-session scenario; listeners forget its journal, coverage and rule counters), as if it had been reset.
+ * The default session and the session in use are never evicted.
+ *
+ * A session's size is an estimate in JSON bytes: its seed's size, measured once per scenario and API (every
+ * session seeded from it is that large), plus the request bodies of its successful writes, or the size of a
+ * snapshot restored into it. Without the byte bound, a 1.4 MB seed made 1 000 sessions hold 3.7 GB, and a
+ * 55 MB seed exhausted the heap at 26 sessions.
  */
+import v8 from 'node:v8';
 import type { Faker } from '@faker-js/faker';
 import type { ApiModule } from '../engine/types.js';
 import type { Scenario } from '../scenario/types.js';
@@ -22,6 +29,17 @@ export const SESSION_QUERY = '__session';
 /** Sessions kept at most (least recently used first out); also the journal's, coverage's and rules' cap. */
 export const DEFAULT_MAX_SESSIONS = 1000;
 
+/**
+ * Default bound on the sessions' state, in JSON bytes: a quarter of the V8 heap limit (a JSON byte of state
+ * takes about two bytes of heap as objects), so state stays near half the heap whatever the machine.
+ */
+export function defaultMaxStateBytes(): number {
+  return Math.floor(v8.getHeapStatistics().heap_size_limit / 4);
+}
+
+/** What a successful write is assumed to add beside its body (ids, dates, generated secrets). */
+const WRITE_OVERHEAD_BYTES = 256;
+
 export interface SessionDeps {
   store: StateStore;
   apis: ApiModule[];
@@ -29,6 +47,8 @@ export interface SessionDeps {
   fakerFor: (purpose: string) => Faker;
   /** Default DEFAULT_MAX_SESSIONS. */
   maxSessions?: number;
+  /** Default defaultMaxStateBytes(). */
+  maxStateBytes?: number;
 }
 
 export class Sessions {
@@ -40,13 +60,35 @@ export class Sessions {
   private lastUsed?: string;
   private readonly evictListeners: Array<(session: string) => void> = [];
   readonly maxSessions: number;
+  readonly maxStateBytes: number;
+  /** Estimated JSON bytes per session with state, and their sum. */
+  private readonly sizes = new Map<string, number>();
+  private totalBytes = 0;
+  /** JSON bytes of each API's seed, per scenario: measured on the first session seeded from it. */
+  private readonly seedBytes = new WeakMap<Scenario, Map<string, number>>();
 
   constructor(
     private readonly deps: SessionDeps,
     private globalScenario: Scenario,
   ) {
     this.maxSessions = Math.max(1, deps.maxSessions ?? DEFAULT_MAX_SESSIONS);
-    for (const name of deps.store.sessionNames()) this.recency.add(name);
+    this.maxStateBytes = Math.max(1, deps.maxStateBytes ?? defaultMaxStateBytes());
+    for (const name of deps.store.sessionNames()) {
+      this.recency.add(name);
+      this.setSize(name, jsonBytes(deps.store.get(name)));
+    }
+    this.evictBeyondCap();
+  }
+
+  /** Estimated bytes of state held, across sessions. */
+  get stateBytes(): number {
+    return this.totalBytes;
+  }
+
+  /** Counts what a successful write of `bodyBytes` added to the session (the byte bound then applies). */
+  grew(session: string, bodyBytes: number): void {
+    if (!this.sizes.has(session)) return;
+    this.setSize(session, this.sizes.get(session)! + bodyBytes + WRITE_OVERHEAD_BYTES);
     this.evictBeyondCap();
   }
 
@@ -64,8 +106,10 @@ export class Sessions {
     let state = this.deps.store.get(session);
     this.touch(session);
     if (!state) {
-      state = this.seed(this.scenarioFor(session));
+      const scenario = this.scenarioFor(session);
+      state = this.seed(scenario);
       this.deps.store.set(session, state);
+      this.setSize(session, this.deps.apis.reduce((n, api) => n + this.seedSize(scenario, api.name, state![api.name]), 0));
       this.evictBeyondCap();
     }
     return state;
@@ -76,7 +120,9 @@ export class Sessions {
     if (!(api in state)) {
       // An API mounted after the state file was written: seed just that API.
       const module = this.deps.apis.find((a) => a.name === api);
-      state[api] = module ? this.seedApi(module, this.scenarioFor(session)) : {};
+      const scenario = this.scenarioFor(session);
+      state[api] = module ? this.seedApi(module, scenario) : {};
+      this.setSize(session, (this.sizes.get(session) ?? 0) + this.seedSize(scenario, api, state[api]));
     }
     return state[api];
   }
@@ -86,10 +132,13 @@ export class Sessions {
     if (session === undefined) {
       this.deps.store.clear();
       this.recency.clear();
+      this.sizes.clear();
+      this.totalBytes = 0;
       this.lastUsed = undefined;
     } else {
       this.deps.store.delete(session);
       this.recency.delete(session);
+      this.setSize(session, undefined);
       if (this.lastUsed === session) this.lastUsed = undefined;
     }
   }
@@ -115,6 +164,7 @@ export class Sessions {
 
   restore(session: string, state: SessionState): void {
     this.deps.store.set(session, structuredClone(state));
+    this.setSize(session, jsonBytes(state));
     this.touch(session);
     this.evictBeyondCap();
   }
@@ -135,17 +185,37 @@ export class Sessions {
     this.lastUsed = session;
   }
 
-  /** Forgets least recently used sessions until the cap holds (never the default one, nor the one in use). */
+  /** Forgets least recently used sessions until both caps hold (never the default one, nor the one in use). */
   private evictBeyondCap(): void {
-    if (this.recency.size <= this.maxSessions) return;
+    const over = () => this.recency.size > this.maxSessions || this.totalBytes > this.maxStateBytes;
+    if (!over()) return;
     for (const session of this.recency) {
-      if (this.recency.size <= this.maxSessions) break;
+      if (!over()) break;
       if (session === DEFAULT_SESSION || session === this.lastUsed) continue;
       this.recency.delete(session);
       this.deps.store.delete(session);
+      this.setSize(session, undefined);
       this.scenarioOverrides.delete(session);
       for (const listener of this.evictListeners) listener(session);
     }
+  }
+
+  private setSize(session: string, bytes: number | undefined): void {
+    this.totalBytes -= this.sizes.get(session) ?? 0;
+    if (bytes === undefined) this.sizes.delete(session);
+    else {
+      this.sizes.set(session, bytes);
+      this.totalBytes += bytes;
+    }
+  }
+
+  /** The JSON size of an API's seed under a scenario, measured once (on the first state seeded from it). */
+  private seedSize(scenario: Scenario, api: string, seeded: unknown): number {
+    let byApi = this.seedBytes.get(scenario);
+    if (!byApi) this.seedBytes.set(scenario, (byApi = new Map()));
+    let bytes = byApi.get(api);
+    if (bytes === undefined) byApi.set(api, (bytes = jsonBytes(seeded)));
+    return bytes;
   }
 
   private seed(scenario: Scenario): SessionState {
@@ -158,4 +228,9 @@ export class Sessions {
     // Each API seeds from its own faker stream, so adding an API never changes another's generated ids.
     return api.createState(structuredClone(scenario.apis[api.name]), { faker: this.deps.fakerFor(`seed:${api.name}`), now: this.deps.now() });
   }
+}
+
+/** The size of a value as JSON text, in UTF-16 code units (close enough to bytes for a bound). */
+function jsonBytes(value: unknown): number {
+  return value === undefined ? 0 : (JSON.stringify(value)?.length ?? 0);
 }

@@ -16,10 +16,10 @@ import { widgetsApi } from '../support/widgets-api.js';
 
 const scenario: Scenario = { name: 'bounds', apis: { widgets: { widgets: [{ name: 'sprocket', color: 'red' }] } }, rules: [] };
 
-async function sessions(maxSessions: number) {
+async function sessions(maxSessions: number, maxStateBytes?: number, seed: Scenario = scenario) {
   const store = await StateStore.open();
   const evicted: string[] = [];
-  const s = new Sessions({ store, apis: [widgetsApi], now: () => new Date(0), fakerFor: (p) => createFaker(1, p), maxSessions }, scenario);
+  const s = new Sessions({ store, apis: [widgetsApi], now: () => new Date(0), fakerFor: (p) => createFaker(1, p), maxSessions, maxStateBytes }, seed);
   s.onEvict((name) => evicted.push(name));
   return { s, store, evicted };
 }
@@ -68,6 +68,64 @@ describe('the session cap', () => {
     widgets(s, 'w');
     expect(evicted).toEqual(['r']);
     expect(s.names().sort()).toEqual(['w', 'x']);
+  });
+});
+
+describe('the byte bound on sessions', () => {
+  // About 60 KB of JSON per session seeded from it.
+  const heavy: Scenario = {
+    name: 'heavy',
+    apis: { widgets: { widgets: Array.from({ length: 1000 }, (_, i) => ({ name: `widget-${String(i).padStart(5, '0')}`, color: 'red' })) } },
+    rules: [],
+  };
+
+  it('holds at most maxStateBytes of state, forgetting the least recently used sessions', async () => {
+    const { s, evicted } = await sessions(1000, 500_000, heavy);
+    for (let i = 0; i < 40; i++) widgets(s, `s${i}`);
+    const perSession = s.stateBytes / s.names().length;
+    expect(perSession).toBeGreaterThan(40_000);
+    expect(s.stateBytes).toBeLessThanOrEqual(500_000);
+    expect(s.names().length).toBeLessThan(10);
+    expect(evicted.slice(0, 3)).toEqual(['s0', 's1', 's2']);
+    expect(s.names()).toContain('s39');
+  });
+
+  it('counts what writes add, and a restored snapshot by its size', async () => {
+    const { s, evicted } = await sessions(1000, 155_000);
+    widgets(s, 'a');
+    widgets(s, 'b');
+    const before = s.stateBytes;
+    s.grew('a', 10_000);
+    expect(s.stateBytes).toBe(before + 10_000 + 256);
+    s.restore('big', { widgets: { keys: [], widgets: { huge: { name: 'x'.repeat(150_000), color: 'red' } } } });
+    expect(evicted).toEqual(['a']);
+    s.reset();
+    expect(s.stateBytes).toBe(0);
+  });
+
+  it('never evicts the default session or the one in use, even when either alone is over the bound', async () => {
+    const { s, evicted } = await sessions(1000, 10_000, heavy);
+    widgets(s, DEFAULT_SESSION);
+    widgets(s, 'x');
+    widgets(s, 'y');
+    expect(evicted).toEqual(['x']);
+    expect(s.names().sort()).toEqual([DEFAULT_SESSION, 'y']);
+  });
+});
+
+describe('seeding', () => {
+  it('is linear: 150 000 users in one group, each with a credential, and 60 000 TileDB credentials in one scope', async () => {
+    const { lakefs } = await import('../../src/apis/lakefs/index.js');
+    const { tiledb } = await import('../../src/apis/tiledb/index.js');
+    const ctx = { faker: createFaker(1, 'seed'), now: new Date(0) };
+    const users = Array.from({ length: 150_000 }, (_, i) => ({ id: `u${i}`, groups: ['big'], credentials: [{ accessKeyId: `AKIAJ${i}`, secretAccessKey: 's' }] }));
+    const state = lakefs.createState({ groups: [{ id: 'big' }], users }, ctx) as { groupMembers: Record<string, string[]> };
+    expect(state.groupMembers.big).toHaveLength(150_000);
+    const credentials = Array.from({ length: 60_000 }, (_, i) => ({
+      workspace: 'acme', name: `c${i}`, provider: 'AWS', credential: { aws: { access_key_id: 'AKIAEXAMPLE', secret_access_key: 's' } },
+    }));
+    const tiledbState = tiledb.createState({ workspaces: [{ name: 'acme' }], credentials }, ctx) as { credentials: unknown[] };
+    expect(tiledbState.credentials).toHaveLength(60_000);
   });
 });
 

@@ -7,12 +7,8 @@ import type { StateFactoryContext } from '../../engine/types.js';
 import { newId, workspaceIdInToken } from './ids.js';
 import { materialToStore } from './material.js';
 import {
-  defaultHolder,
   emptyState,
-  findCredential,
   type ApiToken,
-  type CloudProvider,
-  type Scope,
   type StoredCredential,
   type TiledbState,
   type User,
@@ -22,14 +18,29 @@ import { fieldName, materialIssues, nameIssues, providerIssues } from './validat
 
 type Seed = Record<string, any>;
 
+/**
+ * What seeding looks up, indexed once: workspaces by id or name (the first one listed wins, as a scan would),
+ * and the names and provider defaults already taken per scope. Scans per entry made seeding quadratic.
+ */
+interface SeedIndex {
+  workspaces: Map<string, Workspace>;
+  names: Set<string>;
+  defaults: Set<string>;
+}
+
 export function createState(seed: Seed | undefined, ctx: StateFactoryContext): TiledbState {
   const state = emptyState();
   if (!seed) return state;
   state.workspaces = (seed.workspaces ?? []).map((w: Seed) => seedWorkspace(w, ctx));
-  state.users = (seed.users ?? []).map((u: Seed, i: number) => seedUser(u, state, `users[${i}]`, ctx));
-  state.tokens = (seed.tokens ?? []).map((t: Seed, i: number) => seedToken(t, state, `tokens[${i}]`));
+  const index: SeedIndex = { workspaces: new Map(), names: new Set(), defaults: new Set() };
+  for (const w of state.workspaces) {
+    if (!index.workspaces.has(w.id)) index.workspaces.set(w.id, w);
+    if (!index.workspaces.has(w.name)) index.workspaces.set(w.name, w);
+  }
+  state.users = (seed.users ?? []).map((u: Seed, i: number) => seedUser(u, index, `users[${i}]`, ctx));
+  state.tokens = (seed.tokens ?? []).map((t: Seed, i: number) => seedToken(t, index, `tokens[${i}]`));
   (seed.credentials ?? []).forEach((c: Seed, i: number) => {
-    state.credentials.push(seedCredential(c, state, `credentials[${i}]`, ctx));
+    state.credentials.push(seedCredential(c, index, `credentials[${i}]`, ctx));
   });
   return state;
 }
@@ -42,16 +53,16 @@ function seedWorkspace(w: Seed, ctx: StateFactoryContext): Workspace {
   };
 }
 
-function seedUser(u: Seed, state: TiledbState, where: string, ctx: StateFactoryContext): User {
-  const workspaces = (u.workspaces ?? []).map((ref: string) => workspaceByRef(state, ref, where).id);
+function seedUser(u: Seed, index: SeedIndex, where: string, ctx: StateFactoryContext): User {
+  const workspaces = (u.workspaces ?? []).map((ref: string) => workspaceByRef(index, ref, where).id);
   return { id: u.id ?? newId('usr', ctx.faker), username: u.username, password: u.password, workspaces };
 }
 
-function seedToken(t: Seed, state: TiledbState, where: string): ApiToken {
+function seedToken(t: Seed, index: SeedIndex, where: string): ApiToken {
   const embedded = workspaceIdInToken(t.token);
   const ref = t.workspace ?? embedded;
   if (!ref) fail(where, 'names no workspace and carries no ws_ id; add `workspace`');
-  const workspace = workspaceByRef(state, ref, where);
+  const workspace = workspaceByRef(index, ref, where);
   // TileDB clients read the workspace out of the token itself: a mismatch would send them elsewhere.
   if (embedded && embedded !== workspace.id) fail(where, `carries ${embedded} but is seeded for ${workspace.id}`);
   const token: ApiToken = { token: t.token, workspace: workspace.id, revoked: t.revoked ?? false };
@@ -63,17 +74,19 @@ function seedToken(t: Seed, state: TiledbState, where: string): ApiToken {
   return token;
 }
 
-function seedCredential(c: Seed, state: TiledbState, where: string, ctx: StateFactoryContext): StoredCredential {
-  const workspace = workspaceByRef(state, c.workspace, where);
+function seedCredential(c: Seed, index: SeedIndex, where: string, ctx: StateFactoryContext): StoredCredential {
+  const workspace = workspaceByRef(index, c.workspace, where);
   const teamspace =
     c.teamspace === undefined ? undefined : workspace.teamspaces.find((t) => t.id === c.teamspace || t.name === c.teamspace);
   if (c.teamspace !== undefined && !teamspace) fail(where, `teamspace "${c.teamspace}" is not in workspace ${workspace.name}`);
   const issues = [...nameIssues(c.name), ...providerIssues(c.provider), ...materialIssues(c, c.provider, 'exactly-one')];
   if (issues.length) fail(where, issues.map((i) => `${fieldName(i.path, 'entry')} ${i.message}`).join('; '));
-  const scope: Scope = { workspace, teamspace };
-  if (findCredential(state, scope, c.name)) fail(where, `name "${c.name}" is used twice in the same scope`);
-  if (c.provider_default && defaultHolder(state, scope, c.provider as CloudProvider)) {
-    fail(where, `a second provider_default for ${c.provider} in the same scope`);
+  const scope = `${workspace.id}\u0000${teamspace?.id ?? ''}`;
+  if (index.names.has(`${scope}\u0000${c.name}`)) fail(where, `name "${c.name}" is used twice in the same scope`);
+  index.names.add(`${scope}\u0000${c.name}`);
+  if (c.provider_default) {
+    if (index.defaults.has(`${scope}\u0000${c.provider}`)) fail(where, `a second provider_default for ${c.provider} in the same scope`);
+    index.defaults.add(`${scope}\u0000${c.provider}`);
   }
   const credential: StoredCredential = {
     id: c.id ?? newId('cred', ctx.faker),
@@ -90,8 +103,8 @@ function seedCredential(c: Seed, state: TiledbState, where: string, ctx: StateFa
   return credential;
 }
 
-function workspaceByRef(state: TiledbState, ref: string, where: string): Workspace {
-  const workspace = state.workspaces.find((w) => w.id === ref || w.name === ref);
+function workspaceByRef(index: SeedIndex, ref: string, where: string): Workspace {
+  const workspace = index.workspaces.get(ref);
   if (!workspace) fail(where, `workspace "${ref}" is not among apis.tiledb.workspaces`);
   return workspace;
 }

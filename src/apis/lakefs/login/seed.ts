@@ -139,8 +139,10 @@ export function createLoginState(seed: Record<string, any>, identity: Pick<Lakef
   const login = emptyLoginState();
   const sso: Record<string, any> = seed.sso ?? {};
 
+  const subs = new Set<string>();
   (sso.oidcIdentities ?? []).forEach((entry: any, i: number) => {
-    if (login.oidcIdentities.some((known) => known.sub === entry.sub)) fail(`sso.oidcIdentities[${i}]`, `sub "${entry.sub}" is listed twice`);
+    if (subs.has(entry.sub)) fail(`sso.oidcIdentities[${i}]`, `sub "${entry.sub}" is listed twice`);
+    subs.add(entry.sub);
     login.oidcIdentities.push({
       sub: entry.sub,
       ...(entry.email !== undefined && { email: entry.email }),
