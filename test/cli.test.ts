@@ -286,6 +286,18 @@ describe('--watch', () => {
       await cli.waitForStderr(/reloaded scenario/);
       expect((await getJson(`${cli.url}/__admin/scenario`)).body.name).toBe('third');
 
+      // An editor truncates the file before writing it: an empty file is refused, and no session is wiped.
+      const created = await fetch(`${cli.url}/__admin/state?session=kept`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ session: 'kept', apis: { x: { a: 1 } } }),
+      });
+      expect(created.status).toBe(200);
+      await writeFile(file, '');
+      await cli.waitForStderr((stderr) => linesOf(stderr).some((line) => line.includes('the file is empty') && line.includes('last good scenario')));
+      expect((await getJson(`${cli.url}/__admin/scenario`)).body.name).toBe('third');
+      expect((await getJson(`${cli.url}/__admin/state?session=kept`)).body.apis.x).toEqual({ a: 1 });
+
       // Editors that save atomically write a temp file and rename it over the original. (Polled: a late
       // second event for the previous write may print another "reloaded" line first.)
       await writeFile(`${file}.swp`, 'name: fourth\n');

@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import { createFaker } from '../engine/faker.js';
+import { parseYaml, YamlAliasError } from '../engine/yaml.js';
 import type { ApiModule } from '../engine/types.js';
 import { parseDuration } from '../rules/duration.js';
 import { scenarioSchema } from './schema.js';
@@ -87,12 +87,16 @@ export class ScenarioLoader {
   }
 
   private parse(text: string, file: string): any {
+    // An empty file is most likely one an editor is in the middle of saving (--watch reads it then): as a
+    // scenario it would mean "no state at all" and wipe every session, so it is refused.
+    if (text.trim() === '') throw new ScenarioError(`${file}: the file is empty; a scenario needs at least a name or apis (an editor may still be saving it)`);
     let value: unknown;
     try {
       // js-yaml (as for specs) reads a good file several times faster than `yaml`, whose source positions
       // only matter for saying where a mistake is: a file js-yaml refuses is read again by `yaml` for that.
-      value = loadYaml(text, { schema: CORE_SCHEMA }) ?? {};
-    } catch {
+      value = parseYaml(text) ?? {};
+    } catch (err) {
+      if (err instanceof YamlAliasError) throw new ScenarioError(`${file}: ${err.message}`);
       const lineCounter = new LineCounter();
       const doc = parseDocument(text, { lineCounter });
       if (doc.errors.length) {
@@ -100,7 +104,12 @@ export class ScenarioLoader {
         const pos = e.linePos?.[0];
         throw new ScenarioError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`);
       }
-      value = doc.toJS() ?? {};
+      try {
+        value = doc.toJS() ?? {};
+      } catch (toJsError) {
+        // `yaml` refuses what js-yaml failed on in its own words (e.g. an excessive alias count).
+        throw new ScenarioError(`${file}: not valid YAML: ${(toJsError as Error).message.split('\n')[0]}`);
+      }
     }
     if (typeof value !== 'object' || Array.isArray(value)) throw new ScenarioError(`${file}: a scenario must be a YAML mapping (name, apis, rules)`);
     return value;

@@ -34,3 +34,27 @@ describe('mounting', () => {
     await app.close();
   });
 });
+
+describe('loading a spec', () => {
+  it('refuses a YAML alias bomb at start, naming the file (js-yaml would have handed the graph to every later walk)', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mockgate-spec-bomb-'));
+    const file = path.join(dir, 'bomb.yaml');
+    const levels = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    await writeFile(
+      file,
+      [
+        'openapi: 3.0.3',
+        'info: { title: bomb, version: "1" }',
+        'paths: {}',
+        'x-laughs:',
+        '  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+        ...levels.slice(1).map((k, i) => `  ${k}: &${k} [${Array(9).fill(`*${levels[i]}`).join(', ')}]`),
+      ].join('\n'),
+    );
+    await expect(loadSpec(file)).rejects.toThrow(`${file}: YAML aliases expand the document to`);
+    await rm(dir, { recursive: true, force: true });
+  });
+});

@@ -29,6 +29,30 @@ describe('scenario files', () => {
     await expect(attempt).rejects.toThrow(`${file}${position}: ${message}`);
   });
 
+  // A "billion laughs": 8 levels of 9 aliases each, 400 bytes that expand to 5·10^7 values. It used to block the
+  // server for ~50 s at 1 GB; now it is refused at once, naming the file.
+  const bomb = ['name: bomb', 'rules:', '  - match: { operationId: ping }', '    status: 200', '    body:', '      a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ...['b', 'c', 'd', 'e', 'f', 'g', 'h'].map((k, i) => `      ${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+
+  it('refuses a YAML alias bomb, naming the file and what the aliases expand to', async () => {
+    const file = await scenarioFile('bomb.yaml', bomb);
+    await expect(loader.load(file)).rejects.toThrow(
+      `${file}: YAML aliases expand the document to 5.4e+7 values from 25 written; at most 100000 may be added by aliases`,
+    );
+  });
+
+  it('accepts aliases that repeat a part a few times', async () => {
+    const file = await scenarioFile('aliases.yaml', 'name: a\napis:\n  widgets:\n    keys: &keys [k1, k2]\nrules:\n  - { match: { credential: k1 }, headers: &h { x-a: "1" }, status: 503 }\n  - { match: { credential: k2 }, headers: *h, status: 502 }\n');
+    expect((await loader.load(file)).rules[1]!.headers).toEqual({ 'x-a': '1' });
+  });
+
+  it('refuses an empty file (one an editor is still saving), saying so', async () => {
+    for (const text of ['', '   \n\n']) {
+      const file = await scenarioFile('empty.yaml', text);
+      await expect(loader.load(file)).rejects.toThrow(`${file}: the file is empty; a scenario needs at least a name or apis`);
+    }
+  });
+
   it('refuses YAML that does not parse, with its line', async () => {
     const file = await scenarioFile('broken.yaml', 'name: x\napis: [\n');
     await expect(loader.load(file)).rejects.toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: not valid YAML`));
