@@ -123,6 +123,9 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
     bodyLimitBytes: config.bodyLimitBytes,
     corsOrigins: config.corsOrigins,
     adminPrefix: ADMIN_PREFIX,
+    bindHost: config.host,
+    allowedHosts: config.allowedHosts,
+    adminOrigins: config.adminOrigins,
   });
 
   let server: http.Server | undefined;

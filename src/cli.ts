@@ -78,6 +78,14 @@ export function buildProgram(): Command {
         .env('MOCKGATE_MAX_STATE_MB')
         .argParser(parsePositive),
     )
+    .addOption(
+      new Option('--allowed-host <hosts>', 'comma-separated host names (or *.example.test patterns) answered besides loopback names; needed when clients reach a loopback-bound mockgate by another name')
+        .env('MOCKGATE_ALLOWED_HOST'),
+    )
+    .addOption(
+      new Option('--admin-origin <origins>', 'comma-separated origins whose web pages may change state through /__admin (the dashboard\'s own origin always may)')
+        .env('MOCKGATE_ADMIN_ORIGIN'),
+    )
     .addOption(new Option('--cors-origin <origins>', 'comma-separated origins allowed by CORS on the mocked APIs, or *').default('*').env('MOCKGATE_CORS_ORIGIN'))
     .addHelpText('after', '\nCommands:\n  coverage --require <file>   exit 1 when a required operation × status was never served (see: mockgate coverage --help)\n')
     .showHelpAfterError(false)
@@ -150,6 +158,11 @@ async function runCoverage(argv: string[]): Promise<void> {
   process.stdout.write(missing.map((m) => `${formatMissing(m)}\n`).join(''), () => process.exit(1));
 }
 
+/** A comma-separated flag value as a list (empty when the flag is absent). */
+function listOption(value: unknown): string[] {
+  return value === undefined ? [] : String(value).split(',').map((v) => v.trim()).filter(Boolean);
+}
+
 export function configFromOptions(opts: Record<string, any>): AppConfig {
   return {
     ...defaultConfig(),
@@ -165,6 +178,8 @@ export function configFromOptions(opts: Record<string, any>): AppConfig {
     logLevel: opts.logLevel,
     corsOrigins: String(opts.corsOrigin).split(',').map((o) => o.trim()).filter(Boolean),
     maxStateMb: opts.maxStateMb,
+    allowedHosts: listOption(opts.allowedHost),
+    adminOrigins: listOption(opts.adminOrigin),
   };
 }
 

@@ -47,6 +47,14 @@ export interface AppConfig {
   maxStateMb?: number;
   /** Origins allowed by CORS on the mocked APIs ("*" echoes any origin). */
   corsOrigins: string[];
+  /**
+   * Host names answered besides loopback ones (patterns with `*` allowed). A server bound to loopback answers
+   * only loopback names and these, so a DNS-rebinding page cannot read it; bound elsewhere, the list, when
+   * given, is the only hosts answered.
+   */
+  allowedHosts: string[];
+  /** Origins whose pages may change state through the admin API (besides the server's own, the dashboard). */
+  adminOrigins: string[];
 }
 
 export function defaultConfig(): AppConfig {
@@ -61,6 +69,8 @@ export function defaultConfig(): AppConfig {
     bodyLimitBytes: 1024 * 1024,
     journalLimit: 1000,
     corsOrigins: ['*'],
+    allowedHosts: [],
+    adminOrigins: [],
   };
 }
 

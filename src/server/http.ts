@@ -21,6 +21,7 @@ import zlib from 'node:zlib';
 import { MockError, ErrorCode, payloadTooLarge, badRequest, headerTooLarge, malformedRequest, internal } from '../engine/errors.js';
 import type { EngineRequest, Reply } from '../engine/types.js';
 import { cors } from './cors.js';
+import { requestGuard } from './guard.js';
 
 /**
  * The bound on a request's header section (request line and every header). Node's default, 16 KiB, is
@@ -46,11 +47,18 @@ export interface EdgeOptions {
   bodyLimitBytes: number;
   corsOrigins: string[];
   adminPrefix: string;
+  /** The address the server binds: loopback turns the Host check on (see guard.ts). */
+  bindHost: string;
+  /** Host names answered besides loopback ones (--allowed-host). */
+  allowedHosts: string[];
+  /** Origins whose pages may change state through the admin API (--admin-origin). */
+  adminOrigins: string[];
 }
 
 /** The request listener for http.createServer (and supertest). */
 export function createHttpHandler(engine: EdgeEngine, options: EdgeOptions): RequestListener {
   const corsStage = cors(options.corsOrigins, options.adminPrefix);
+  const guard = requestGuard(options);
   const limit = options.bodyLimitBytes;
 
   const fail = (res: ServerResponse, path: string, err: unknown) => {
@@ -66,7 +74,11 @@ export function createHttpHandler(engine: EdgeEngine, options: EdgeOptions): Req
   };
 
   const serve = (req: IncomingMessage, res: ServerResponse, url: string, path: string, q: number) => {
-    if (corsStage(req, res, routingPath(url, path))) return;
+    const route = routingPath(url, path);
+    // First: a request from a rebinding page or a cross-site write to the admin API is refused before anything.
+    const refused = guard(req, route);
+    if (refused) return fail(res, path, refused);
+    if (corsStage(req, res, route)) return;
     if (headerSectionBytes(req) > MAX_HEADER_BYTES) return fail(res, path, headerTooLarge(MAX_HEADER_BYTES));
     const headers = req.headers;
     // Whether the request has a body at all, as HTTP frames it (and as body-parser decided before).

@@ -73,6 +73,8 @@ export interface BrowserHarnessOptions {
   deps?: AppDeps;
   /** Options of the harness's browser context (default: a 1280×900 viewport). */
   context?: BrowserContextOptions;
+  /** Chromium flags beside CHROMIUM_ARGS (e.g. --host-resolver-rules to point a name at 127.0.0.1). */
+  browserArgs?: string[];
 }
 
 export interface BrowserHarness {
@@ -116,7 +118,7 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
     const app = await startAppServer();
     cleanups.push(() => app.close());
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...(options.browserArgs ?? [])] });
     cleanups.push(() => browser.close());
 
     const pageErrors: string[] = [];
