@@ -6,12 +6,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import { bundledScenariosDir, packageRoot } from '../config.js';
-import { badRequest, unauthorized, type MockError } from '../engine/errors.js';
+import { badRequest, ErrorCode, notFound, unauthorized, type MockError, type ValidationIssue } from '../engine/errors.js';
 import type { Mount } from '../engine/mount.js';
 import type { ApiModule, Handler } from '../engine/types.js';
 import { coverageToJUnit, type Coverage } from '../journal/coverage.js';
 import type { Journal } from '../journal/journal.js';
-import { ScenarioError, type ScenarioLoader } from '../scenario/load.js';
+import { ScenarioError, ScenarioNotFoundError, type ScenarioLoader } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import type { RuleEngine } from '../rules/rules.js';
 import { compileRule } from '../rules/rules.js';
@@ -94,6 +94,7 @@ export function createAdminApi(services: AdminServices): ApiModule {
       try {
         scenario = inline !== undefined ? services.scenarios.fromObject(inline) : await services.scenarios.load(name);
       } catch (err) {
+        if (err instanceof ScenarioNotFoundError) throw notFound(err.message);
         if (err instanceof ScenarioError) throw badRequest(err.message);
         throw err;
       }
@@ -225,8 +226,35 @@ export function createAdminApi(services: AdminServices): ApiModule {
     renderError: (error: MockError) => ({
       status: error.status,
       headers: error.status === 401 ? { 'WWW-Authenticate': 'Bearer', ...error.headers } : error.headers,
-      body: { message: error.message, ...(error.issues.length ? { issues: error.issues } : {}) },
+      body: {
+        message: error.code === ErrorCode.ValidationFailed && error.issues.length ? `request failed validation: ${issuesText(error.issues)}` : error.message,
+        ...(error.issues.length ? { issues: error.issues } : {}),
+      },
     }),
   };
 }
 
+
+/**
+ * Validation issues as one line: `body/status: must be integer; query/session: …`. The required-property
+ * issues ajv reports under an anyOf / oneOf (the fault that needs a status, delay or rate limit; the scenario
+ * switch that takes a name or an inline scenario) read as the one choice they are.
+ */
+function issuesText(issues: ValidationIssue[]): string {
+  const where = (i: ValidationIssue, path = i.path) => [i.in, ...path].join('/');
+  const choices = issues.filter((i) => i.keyword === 'anyOf' || i.keyword === 'oneOf');
+  const parts: string[] = [];
+  const folded = new Set<ValidationIssue>();
+  for (const choice of choices) {
+    const at = where(choice);
+    const options = issues.filter((i) => i.keyword === 'required' && where(i, i.path.slice(0, -1)) === at);
+    if (options.length < 2) continue;
+    for (const o of options) folded.add(o);
+    folded.add(choice);
+    const names = options.map((o) => String(o.path[o.path.length - 1]));
+    const list = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+    parts.push(`${at}: needs ${choice.keyword === 'oneOf' ? 'exactly' : 'at least'} one of ${list}`);
+  }
+  for (const issue of issues) if (!folded.has(issue)) parts.push(`${where(issue)}: ${issue.message}`);
+  return parts.join('; ');
+}

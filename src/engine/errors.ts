@@ -19,6 +19,8 @@ export interface ValidationIssue {
   expectedType?: string;
   /** The offending value, when it is null or a primitive (renderers that say "none is not an allowed value" need it). */
   received?: string | number | boolean | null;
+  /** The format that failed, when keyword is 'format' (int64, date-time, …). */
+  format?: string;
 }
 
 export const ErrorCode = {

@@ -69,7 +69,7 @@ function parseJson(raw: Buffer): unknown {
   const tooDeepAt = text.length > MAX_JSON_DEPTH ? depthExceededAt(text, MAX_JSON_DEPTH) : undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(INT64_EDGE_DIGITS.some((d) => text.includes(d)) ? moveOffInt64Edge(text) : text);
   } catch (err) {
     const message = (err as Error).message;
     const found = /position (\d+)/.exec(message)?.[1];
@@ -79,6 +79,50 @@ function parseJson(raw: Buffer): unknown {
   }
   if (tooDeepAt !== undefined) throw tooDeep(tooDeepAt, text);
   return value;
+}
+
+/**
+ * Integer literals just past int64 (2^63 up to 2^63 + 1024, and as much below −2^63) parse to the same
+ * double as the int64 bounds themselves, so a schema's int64 check cannot tell them apart; Go's decoder
+ * refuses them. They all start with these digits (cheap to look for before scanning).
+ */
+const INT64_EDGE_DIGITS = ['92233720368547758', '92233720368547759', '92233720368547760', '92233720368547761'];
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+/** The nearest doubles beyond the bounds: what such a literal is read as instead. */
+const PAST_INT64 = '9223372036854777856';
+
+/** The text with each integer literal that rounds onto an int64 bound but lies beyond it moved past it. */
+function moveOffInt64Edge(text: string): string {
+  let out = '';
+  let last = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) {
+      inString = true;
+      continue;
+    }
+    if (c !== 0x2d && (c < 0x30 || c > 0x39)) continue;
+    // A number token: an optional minus, digits, and maybe a fraction or exponent (left as they are).
+    let end = i + 1;
+    while (end < text.length && /[0-9.eE+-]/.test(text[end]!)) end++;
+    const token = text.slice(i, end);
+    if (/^-?\d{19}$/.test(token)) {
+      const exact = BigInt(token);
+      if (exact > INT64_MAX || exact < INT64_MIN) {
+        out += text.slice(last, i) + (exact < 0n ? `-${PAST_INT64}` : PAST_INT64);
+        last = end;
+      }
+    }
+    i = end - 1;
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
 
 const tooDeep = (position: number, text: string) =>

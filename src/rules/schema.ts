@@ -27,7 +27,8 @@ export const ruleSchema = {
         session: { type: 'string', description: 'X-Mock-Session value.' },
       },
     },
-    status: { type: 'integer', minimum: 100, maximum: 599 },
+    // 1xx are interim answers, not a final status a rule can send.
+    status: { type: 'integer', minimum: 200, maximum: 599 },
     headers: { type: 'object', additionalProperties: { type: 'string' } },
     body: { description: 'Body sent with `status`; without it the API renders its own error for that status.' },
     delay: duration,

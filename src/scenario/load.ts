@@ -16,6 +16,8 @@ import { scenarioSchema } from './schema.js';
 import type { Scenario } from './types.js';
 
 export class ScenarioError extends Error {}
+/** The scenario asked for is neither a file nor a bundled name. */
+export class ScenarioNotFoundError extends ScenarioError {}
 
 export class ScenarioLoader {
   private readonly validate: ValidateFunction;
@@ -38,13 +40,20 @@ export class ScenarioLoader {
     if (!ref.includes('/') && !ref.includes(path.sep)) candidates.push(path.join(this.bundledDir, ref), path.join(this.bundledDir, `${ref}.yaml`));
     const found = candidates.find((c) => existsSync(c) && /\.ya?ml$|\.json$/i.test(c));
     if (!found) {
-      throw new ScenarioError(`${ref}: scenario not found (looked for ${candidates.join(', ')}); pass a YAML file or a bundled name`);
+      throw new ScenarioNotFoundError(`${ref}: scenario not found (looked for ${candidates.join(', ')}); pass a YAML file or a bundled name`);
     }
     return found;
   }
 
   async load(ref: string, relativeTo?: string, seen: string[] = []): Promise<Scenario> {
-    const file = this.resolve(ref, relativeTo);
+    let file: string;
+    try {
+      file = this.resolve(ref, relativeTo);
+    } catch (err) {
+      // A missing parent is a mistake in the file that extends it, not a scenario asked for that is not there.
+      if (seen.length > 0 && err instanceof ScenarioNotFoundError) throw new ScenarioError(`${seen[seen.length - 1]}: extends ${err.message}`);
+      throw err;
+    }
     if (seen.includes(file)) throw new ScenarioError(`${file}: extends itself through ${[...seen, file].join(' → ')}; break the cycle`);
     let text: string;
     try {

@@ -93,8 +93,13 @@ describe('admin API', () => {
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/unknown key "nosuchapi"/);
     expect((await t.http.get('/__admin/scenario?session=s')).body.name).toBe('no-widgets');
-    await t.http.put('/__admin/scenario').send({ name: 'nope-not-there' }).expect(400);
     await t.http.put('/__admin/scenario').send({}).expect(400);
+  });
+
+  it('answers 404 for a scenario name that is neither a file nor a bundled scenario', async () => {
+    const res = await t.http.put('/__admin/scenario').send({ name: 'nope-not-there' });
+    expect(res.status).toBe(404);
+    expect(res.body.message).toMatch(/^nope-not-there: scenario not found/);
   });
 
   it('resets every session with POST /__admin/reset', async () => {

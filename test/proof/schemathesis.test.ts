@@ -1,8 +1,10 @@
 /**
- * Proof: schemathesis, an independent property-based client, finds no server error and no answer that breaks
- * the spec — its schema, its declared statuses or its content types — on any bundled spec as mounted, with the
- * default scenario's credentials. Bounded (few examples per operation, a fixed seed, a hard stop) so the CI run
- * stays short; `npm run fuzz` runs the same checks much longer with random seeds.
+ * Proof: schemathesis, an independent property-based client, runs every check it has (`--checks all`) over every
+ * bundled spec as mounted and the admin API, with the default scenario's credentials, and finds nothing: no
+ * server error, no answer that breaks its spec (schema, status, content type, headers), no schema-valid request
+ * refused and no invalid one accepted beyond what expectations.ts declares of the real servers. Bounded (a few
+ * examples per operation, a fixed seed, a hard stop) so the CI run stays short; `npm run fuzz` runs the same
+ * checks with 300 examples per operation and three seeds.
  *
  * Each spec gets its own X-Mock-Session: fuzzing creates, renames and deletes things, and must not disturb the
  * default session (or another run).
@@ -16,10 +18,11 @@ import {
   testCaseSummary,
   type Phase,
 } from './support/conformance/schemathesis.js';
+import { EXPECTATIONS } from './support/conformance/expectations.js';
 import { freshSession, startMockgate, type RunningMockgate } from './support/conformance/server.js';
-import { bundledTargets } from './support/conformance/targets.js';
+import { fuzzTargets } from './support/conformance/targets.js';
 
-const targets = await bundledTargets();
+const targets = await fuzzTargets();
 const MAX_EXAMPLES = Number(process.env.MOCKGATE_SCHEMATHESIS_EXAMPLES ?? 10);
 const SEED = Number(process.env.MOCKGATE_SCHEMATHESIS_SEED ?? 20261123);
 const PHASES: Phase[] = ['examples', 'coverage', 'fuzzing', 'stateful'];
@@ -39,6 +42,10 @@ describe('schemathesis against every bundled spec', () => {
     expect(schemathesisAvailable(), `${SCHEMATHESIS} is missing: run bash scripts/ensure-test-tools.sh`).toBe(true);
   });
 
+  it('fuzzes the admin API too', () => {
+    expect(targets.map((t) => t.api)).toContain('admin');
+  });
+
   it('knows the default credentials of every mounted API', () => {
     expect(targets.filter((t) => t.credentials === undefined).map((t) => t.api)).toEqual([]);
   });
@@ -54,10 +61,12 @@ describe('schemathesis against every bundled spec', () => {
         session: freshSession(`schemathesis-${target.api}`),
       });
       const exclusions = (EXCLUSIONS[target.api] ?? []).map((e) => `  ${e.args.join(' ')}: ${e.reason}`).join('\n');
+      const expected = (EXPECTATIONS[target.api] ?? []).map((e) => `  ${e.check} on ${e.operationIds.join(', ')}: ${e.reason}`).join('\n');
       const report = [
         `$ ${result.command}`,
         result.timedOut ? `killed after ${KILL_AFTER_MS} ms` : `exit ${result.code} after ${result.durationMs} ms`,
         exclusions ? `exclusions:\n${exclusions}` : 'exclusions: none',
+        expected ? `declared in-code validation of the real server:\n${expected}` : 'declared in-code validation: none',
         result.output,
         `contract violations mockgate recorded: ${JSON.stringify(mockgate.app.journal.violations(), null, 1)}`,
       ].join('\n');

@@ -104,6 +104,8 @@ function schemaText(issue: ValidationIssue): string {
     case 'pattern':
       return `string doesn't match the regular expression`;
     case 'format':
+      // kin-openapi checks int32 / int64 ranges on numbers, and formats on strings.
+      if (typeof issue.received === 'number') return `number must be an ${issue.format}`;
       return `string doesn't match the format: ${issue.message}`;
     default:
       return issue.message;

@@ -4,15 +4,22 @@
  * Used by test/proof/schemathesis.test.ts (short, fixed seed) and scripts/fuzz.ts (long, random seeds).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './paths.js';
+import { expectationsToml } from './expectations.js';
 import type { ConformanceTarget, Credentials } from './targets.js';
 
 export const SCHEMATHESIS = path.join(repoRoot, '.venv', 'bin', 'schemathesis');
 
-export const CHECKS = ['not_a_server_error', 'response_schema_conformance', 'status_code_conformance', 'content_type_conformance'] as const;
+/**
+ * Every check schemathesis has: server errors, statuses, schemas, content types and headers of the answers, and
+ * what the server accepts and refuses (valid and invalid data, missing headers and auth, unsupported methods,
+ * use after free, resource availability). What a real server validates in code beyond its schema is declared
+ * per operation in expectations.ts.
+ */
+export const CHECKS = ['all'] as const;
 
 export type Phase = 'examples' | 'coverage' | 'fuzzing' | 'stateful';
 
@@ -33,6 +40,8 @@ export interface SchemathesisOptions {
   session: string;
   /** Extra command-line arguments (exclusions, see EXCLUSIONS). */
   extraArgs?: string[];
+  /** Checks to run (default CHECKS: all of them). */
+  checks?: readonly string[];
 }
 
 export interface SchemathesisResult {
@@ -57,7 +66,7 @@ export function schemathesisArgs(target: ConformanceTarget, origin: string, opti
     '--url',
     `${origin}${target.prefix}`,
     '--checks',
-    CHECKS.join(','),
+    (options.checks ?? CHECKS).join(','),
     '--phases',
     options.phases.join(','),
     '--max-examples',
@@ -92,8 +101,15 @@ export function schemathesisAvailable(): boolean {
 
 /** Runs one schemathesis process in a scratch directory (so nothing it writes lands in the repository). */
 export function runSchemathesis(target: ConformanceTarget, origin: string, options: SchemathesisOptions): Promise<SchemathesisResult> {
-  const args = schemathesisArgs(target, origin, options);
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'mockgate-schemathesis-'));
+  // The API's known in-code validations (expectations.ts), as schemathesis's own per-operation configuration.
+  const toml = expectationsToml(target.api);
+  const configArgs: string[] = [];
+  if (toml) {
+    writeFileSync(path.join(cwd, 'schemathesis.toml'), toml);
+    configArgs.push('--config-file', path.join(cwd, 'schemathesis.toml'));
+  }
+  const args = [...configArgs, ...schemathesisArgs(target, origin, options)];
   const started = Date.now();
   const child = spawn(SCHEMATHESIS, args, {
     cwd,

@@ -3,8 +3,10 @@
  * lists them, so an API that lands later joins by itself), each with the default scenario's credentials for
  * its API. The credentials table is the one place to touch when an API is added.
  */
+import path from 'node:path';
 import { apis } from '../../../../src/apis/index.js';
 import { loadSpec, type LoadedSpec } from '../../../../src/engine/spec.js';
+import { repoRoot } from './paths.js';
 
 /** How a conformance client authenticates as the default scenario's main user of an API. */
 export type Credentials =
@@ -56,6 +58,18 @@ export async function bundledTargets(): Promise<ConformanceTarget[]> {
     }
   }
   return targets;
+}
+
+/** The admin API's spec, as mounted: schemathesis fuzzes it like the others (in a session of its own). */
+export const ADMIN_SPEC = path.join(repoRoot, 'specs', 'admin.yaml');
+
+/** What schemathesis runs against: every bundled spec, and the admin API. */
+export async function fuzzTargets(): Promise<ConformanceTarget[]> {
+  const admin = await loadSpec(ADMIN_SPEC);
+  return [
+    ...(await bundledTargets()),
+    { api: 'admin', file: ADMIN_SPEC, label: 'admin (specs/admin.yaml)', prefix: '/__admin', spec: admin, credentials: { kind: 'none' } },
+  ];
 }
 
 /** The credentials as request headers. */
