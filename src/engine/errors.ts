@@ -21,6 +21,12 @@ export interface ValidationIssue {
   received?: string | number | boolean | null;
   /** The format that failed, when keyword is 'format' (int64, date-time, …). */
   format?: string;
+  /** The bound that failed, for maximum / minimum / minLength / maxLength / minItems / maxItems. */
+  limit?: number;
+  /** The values allowed, when keyword is 'enum'. */
+  allowedValues?: unknown[];
+  /** The pattern that failed, when keyword is 'pattern'. */
+  pattern?: string;
 }
 
 export const ErrorCode = {

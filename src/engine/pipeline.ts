@@ -266,9 +266,9 @@ export class Pipeline {
       request.query = result.query;
     };
     let principal: Principal | undefined;
-    const authenticateCaller = () => {
+    const authenticateCaller = async () => {
       trace.source = 'security';
-      principal = authenticate(op.security, presented, api, {
+      principal = await authenticate(op.security, presented, api, {
         api: api.name,
         operationId: op.operationId,
         session,
@@ -281,9 +281,9 @@ export class Pipeline {
     };
     if (api.order === 'validate-first') {
       validate();
-      authenticateCaller();
+      await authenticateCaller();
     } else {
-      authenticateCaller();
+      await authenticateCaller();
       validate();
     }
 

@@ -77,12 +77,12 @@ export function credentialKey(presented: PresentedCredentials, headers: HeaderMa
  * decides (a bad one is not rescued by a later alternative, as lakeFS tries its JWT first). No credentials:
  * anonymous when an empty requirement or the API's `missingCredentials: 'anonymous'` allows it, else 401 'missing'.
  */
-export function authenticate(
+export async function authenticate(
   requirements: SecurityRequirements,
   presented: PresentedCredentials,
   api: ApiModule,
   ctx: SecurityContext,
-): Principal | undefined {
+): Promise<Principal | undefined> {
   if (requirements.length === 0) return undefined;
   let anonymousAllowed = false;
   for (const requirement of requirements) {
@@ -98,10 +98,10 @@ export function authenticate(
       const verify = api.verifiers[credential.scheme] ?? api.verifiers[credential.type satisfies CredentialType];
       // A scheme with no verifier cannot be trusted: openapi-backend treats it as unauthorized too.
       if (!verify) throw unauthorized('invalid', `no verifier for security scheme ${credential.scheme}`);
-      principal = { ...verify(credential, ctx), scheme: credential.scheme };
+      principal = { ...(await verify(credential, ctx)), scheme: credential.scheme };
     }
     return principal;
   }
-  if (anonymousAllowed || api.missingCredentials === 'anonymous') return api.anonymous ? api.anonymous(ctx) : undefined;
+  if (anonymousAllowed || api.missingCredentials === 'anonymous') return api.anonymous ? await api.anonymous(ctx) : undefined;
   throw unauthorized('missing');
 }

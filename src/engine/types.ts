@@ -72,8 +72,11 @@ export interface SecurityContext<S = any, O = any> {
   request: ValidatedRequest;
 }
 
-/** Checks one presented credential against the session's state: returns the principal or throws unauthorized(). */
-export type Verifier<S = any, O = any> = (credential: PresentedCredential, ctx: SecurityContext<S, O>) => Principal;
+/**
+ * Checks one presented credential against the session's state: returns (or resolves to) the principal, or throws
+ * (rejects with) unauthorized(). May be async: token libraries such as jose verify signatures asynchronously.
+ */
+export type Verifier<S = any, O = any> = (credential: PresentedCredential, ctx: SecurityContext<S, O>) => Principal | Promise<Principal>;
 
 /** The request after validation: path params decoded, query/header params coerced to their schema types. */
 export interface ValidatedRequest {
@@ -149,7 +152,7 @@ export interface ApiModule<S = any, O = any> {
    * Called when no credential was presented and the operation allows anonymous access (`{}` in its security):
    * return a principal, undefined, or throw unauthorized(). Absent: anonymous callers get no principal.
    */
-  anonymous?: (ctx: SecurityContext<S, O>) => Principal | undefined;
+  anonymous?: (ctx: SecurityContext<S, O>) => Principal | undefined | Promise<Principal | undefined>;
   /**
    * A call with no credential to an operation that requires one: 'reject' (the default) answers 401 before the
    * handler; 'anonymous' goes on through the `anonymous` hook, for servers whose handlers decide (lakeFS lets

@@ -347,6 +347,9 @@ function toIssue(error: ErrorObject): ValidationIssue {
     keyword: error.keyword,
     expectedType: error.keyword === 'type' ? String(params.type) : undefined,
     format: error.keyword === 'format' ? String(params.format) : undefined,
+    limit: typeof params.limit === 'number' ? params.limit : undefined,
+    allowedValues: error.keyword === 'enum' ? (params.allowedValues as unknown[]) : undefined,
+    pattern: error.keyword === 'pattern' ? String(params.pattern) : undefined,
     received: error.data === null || ['string', 'number', 'boolean'].includes(typeof error.data) ? (error.data as ValidationIssue['received']) : undefined,
   };
 }
