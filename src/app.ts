@@ -9,7 +9,8 @@ import { adminSpecFile, createAdminApi } from './admin/admin-api.js';
 import { bundledScenariosDir, type AppConfig } from './config.js';
 import { createFaker } from './engine/faker.js';
 import { bundledMountRequests, mountSpec, type Mount, type MountRequest } from './engine/mount.js';
-import { Pipeline, type Logger } from './engine/pipeline.js';
+import { coverageObserver, journalObserver, requestLogObserver } from './pipeline/observers.js';
+import { Pipeline, type Logger } from './pipeline/pipeline.js';
 import { Router } from './engine/router.js';
 import type { ApiModule } from './engine/types.js';
 import { Coverage } from './journal/coverage.js';
@@ -107,18 +108,12 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   const router = new Router<Mount>(
     mounts.map((m) => ({ mount: m, prefix: m.prefix, source: m.spec.file, operations: m.spec.operations })),
   );
-  const pipeline = new Pipeline({
-    router,
-    sessions,
-    rules,
-    journal,
-    coverage,
-    strict: config.strict,
-    seed: config.seed,
-    now,
-    faker: fakerFor('responses'),
-    logger,
-  });
+  const pipeline = new Pipeline({ router, sessions, rules, strict: config.strict, seed: config.seed, now, faker: fakerFor('responses'), logger }, mounts);
+  // What a finished exchange of a mocked API is recorded in (the admin API's are not).
+  pipeline.onExchange(journalObserver(journal));
+  pipeline.onExchange(coverageObserver(coverage));
+  const requestLog = requestLogObserver(logger);
+  if (requestLog) pipeline.onExchange(requestLog);
   const handler = createHttpHandler(pipeline, {
     bodyLimitBytes: config.bodyLimitBytes,
     corsOrigins: config.corsOrigins,

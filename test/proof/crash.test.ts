@@ -3,7 +3,7 @@
  * shutdown hook runs); on restart from the same file every write it acknowledged is there, and the file is
  * valid JSON after every kill.
  *
- * What makes this hold (src/engine/pipeline.ts, src/state/store.ts): a handler's change is persisted —
+ * What makes this hold (src/pipeline/stages.ts, src/state/store.ts): a handler's change is persisted —
  * lowdb's steno writer: temp file, then rename over the state file — before the pipeline returns the answer,
  * so a 201 is never sent for a change that is not in the file; a write queued behind a running one is
  * serialised when queued and resolved only once a later rename carries it.

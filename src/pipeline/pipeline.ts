@@ -1,0 +1,237 @@
+/**
+ * The request pipeline: an ordered list of named stages (stages.ts) over one exchange, composed per mount when
+ * the specs are mounted:
+ *
+ *   mocked API   read request → rules → read body → open state → decode → validate ⇄ authenticate (the API's
+ *                order) → Prefer → handler → commit
+ *   admin API    read request → read body → decode → authenticate → validate → handler
+ *
+ * Then, for every request: an error from any stage is rendered once, by the API that owns the mount (and the
+ * request's state changes are undone); the answer is checked against the spec (500 in --strict); JSON is
+ * serialised once; and the finished exchange goes to the mount's listeners — the journal, coverage and the
+ * request log for mocked APIs, nobody for the admin API.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Faker } from '@faker-js/faker';
+import { ErrorCode, internal, isMockError, methodNotAllowed, responseInvalid, routeNotFound, type MockError } from '../engine/errors.js';
+import type { Mount } from '../engine/mount.js';
+import type { Router } from '../engine/router.js';
+import type { EngineRequest, Reply } from '../engine/types.js';
+import type { RuleEngine } from '../rules/rules.js';
+import { DEFAULT_SESSION, SESSION_HEADER, SESSION_QUERY, type Sessions } from '../state/sessions.js';
+import type { CompletedExchange, Exchange, ExchangeListener, Trace } from './exchange.js';
+import {
+  applyRules,
+  authenticateCaller,
+  commitChanges,
+  decodeRequest,
+  openState,
+  preferOverride,
+  readRequest,
+  readRequestBody,
+  runHandler,
+  validateRequest,
+  type Logger,
+  type Stage,
+  type StageContext,
+} from './stages.js';
+
+export type { Logger } from './stages.js';
+
+export interface PipelineDeps {
+  router: Router<Mount>;
+  sessions: Sessions;
+  rules: RuleEngine;
+  strict: boolean;
+  seed?: number;
+  now: () => Date;
+  faker: Faker;
+  logger: Logger;
+}
+
+/** What a mount runs: its stages, and who hears about its finished exchanges. */
+interface Composition {
+  stages: Stage[];
+  listeners: ExchangeListener[];
+}
+
+const NO_RULES: string[] = Object.freeze([]) as unknown as string[];
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_LISTENERS: ExchangeListener[] = Object.freeze([]) as unknown as ExchangeListener[];
+/** Replaced by readRequest before anyone reads it; never written to. */
+const NO_CREDENTIALS: Exchange['presented'] = new Map();
+
+/** Validation and authentication in the order the API's real server runs them. */
+function checks(mount: Mount): Stage[] {
+  return mount.api.order === 'validate-first' ? [validateRequest, authenticateCaller] : [authenticateCaller, validateRequest];
+}
+
+/** The stages of a mocked API. */
+function apiStages(mount: Mount): Stage[] {
+  return [readRequest, applyRules, readRequestBody, openState, decodeRequest, ...checks(mount), preferOverride, runHandler, commitChanges];
+}
+
+/** The admin API's: no session state, rules, Prefer or journal (its handlers work on the services themselves). */
+function adminStages(mount: Mount): Stage[] {
+  return [readRequest, readRequestBody, decodeRequest, ...checks(mount), runHandler];
+}
+
+export class Pipeline {
+  private readonly compositions = new Map<Mount, Composition>();
+  /** Listeners of the mocked APIs' finished exchanges (journal, coverage, request log). */
+  private readonly listeners: ExchangeListener[] = [];
+  private readonly stageContext: StageContext;
+
+  constructor(
+    private readonly deps: PipelineDeps,
+    mounts: Mount[],
+  ) {
+    this.stageContext = { sessions: deps.sessions, rules: deps.rules, strict: deps.strict, seed: deps.seed, now: deps.now, faker: deps.faker, logger: deps.logger };
+    for (const mount of mounts) {
+      this.compositions.set(mount, mount.internal ? { stages: adminStages(mount), listeners: NO_LISTENERS } : { stages: apiStages(mount), listeners: this.listeners });
+    }
+  }
+
+  /** Hears every finished exchange of a mocked API, once its answer is final. */
+  onExchange(listener: ExchangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  async handle(req: EngineRequest): Promise<Reply> {
+    const started = performance.now();
+    const match = this.deps.router.match(req.method, req.path);
+    if (match.kind === 'no-mount') return { status: 404, body: { message: `no API is mounted at ${req.path}` } };
+    const mount = match.mount;
+    const composition = this.compositions.get(mount)!;
+    const ex = newExchange(req, mount, match.kind === 'operation' ? match.operation : undefined, match.kind === 'operation' ? match.rawParams : {}, started);
+    try {
+      if (match.kind === 'not-found') throw routeNotFound(req.method, req.path);
+      if (match.kind === 'method-not-allowed') throw methodNotAllowed(match.allowed);
+      await this.run(composition.stages, ex);
+      if (!ex.reply) throw internal(`no stage answered ${ex.operation!.operationId}`);
+    } catch (err) {
+      ex.tx?.rollback();
+      // The mock's own failure (a bug, a schema it cannot compile, a state file it cannot write) is reported as
+      // it is: --strict must not replace that 500 by "the answer breaks the spec" and lose what went wrong.
+      if (!isMockError(err) || err.code === ErrorCode.Internal) ex.trace.internalFailure = true;
+      ex.reply = this.renderError(mount, err, ex.requestId, ex.operation?.operationId);
+    }
+    const reply = this.finalAnswer(ex);
+    if (composition.listeners.length) this.emit(composition.listeners, ex, reply);
+    return reply;
+  }
+
+  /** Renders an error raised at the edge (body too large, unreadable body) in the shape of the API at that path. */
+  renderAt(path: string, error: MockError): Reply {
+    const mount = this.deps.router.mountFor(path);
+    if (!mount) return { status: error.status, headers: error.headers, body: { message: error.message } };
+    return this.renderError(mount, error, randomUUID());
+  }
+
+  /**
+   * Runs the stages in order; once one has answered, only those that run after an answer (commit) still do. A
+   * stage that returns a promise is awaited, others are not. The journal's `source` is the stage that answered,
+   * or the one running when the request failed.
+   */
+  private async run(stages: Stage[], ex: Exchange): Promise<void> {
+    for (const stage of stages) {
+      if (ex.reply) {
+        if (!stage.afterAnswer) continue;
+      } else {
+        ex.trace.source = stage.source;
+      }
+      const pending = stage.run(ex, this.stageContext);
+      if (pending) await pending;
+    }
+  }
+
+  /** The rules' headers, the check of the answer against the spec, and JSON serialised once. */
+  private finalAnswer(ex: Exchange): Reply {
+    const { trace, operation, mount } = ex;
+    let reply = ex.reply!;
+    if (hasKeys(trace.ruleHeaders)) reply = { ...reply, headers: { ...trace.ruleHeaders, ...reply.headers } };
+    if (operation) {
+      const hasBody = reply.body !== undefined && reply.body !== null && reply.body !== '';
+      const issues = mount.validator.validateResponse(operation, reply.status, reply.body, hasBody, reply.contentType);
+      trace.responseIssues = issues;
+      // An answer a test forced (fault, rule, Prefer) may break the spec on purpose: journaled, not warned about.
+      if (issues.length && !trace.explicit && !trace.internalFailure) {
+        this.deps.logger.warn({ operationId: operation.operationId, status: reply.status, issues }, 'response violates the spec');
+        if (this.deps.strict) reply = this.renderError(mount, responseInvalid(issues), ex.requestId, operation.operationId);
+      }
+    }
+    // Serialised once, here: the edge sends this text and the journal keeps it.
+    return serializeJson(reply);
+  }
+
+  private emit(listeners: ExchangeListener[], ex: Exchange, reply: Reply): void {
+    const completed: CompletedExchange = {
+      request: ex.request,
+      requestId: ex.requestId,
+      mount: ex.mount,
+      operation: ex.operation,
+      session: ex.session,
+      reply,
+      trace: ex.trace,
+      timeMs: this.deps.now().getTime(),
+      durationMs: Math.round((performance.now() - ex.startedAt) * 100) / 100,
+    };
+    for (const listener of listeners) listener(completed);
+  }
+
+  private renderError(mount: Mount, err: unknown, requestId: string, operationId?: string): Reply {
+    const error = isMockError(err) ? err : this.unexpected(err, operationId);
+    const reply = mount.api.renderError(error, { requestId, operationId });
+    return { ...reply, headers: { ...error.headers, ...reply.headers } };
+  }
+
+  private unexpected(err: unknown, operationId?: string): MockError {
+    this.deps.logger.error({ err, operationId }, 'handler failed');
+    return internal(`unexpected error in ${operationId ?? 'routing'}: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+function newExchange(request: EngineRequest, mount: Mount, operation: Exchange['operation'], rawParams: Record<string, string>, startedAt: number): Exchange {
+  const trace: Trace = { source: 'router', rules: NO_RULES, ruleHeaders: NO_HEADERS, explicit: false, stateChanged: false, internalFailure: false };
+  return {
+    request,
+    requestId: randomUUID(),
+    startedAt,
+    mount,
+    operation,
+    rawParams,
+    session: headerValue(request, SESSION_HEADER) || firstQueryValue(request.query[SESSION_QUERY]) || DEFAULT_SESSION,
+    trace,
+    cookies: NO_HEADERS,
+    presented: NO_CREDENTIALS,
+    prefs: {},
+    query: request.query,
+    paramIssues: [],
+    state: undefined,
+    mayWrite: false,
+    options: {},
+    now: new Date(0),
+  };
+}
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
+}
+
+/** JSON bodies become their text, with the content type that says so; other bodies pass untouched. */
+function serializeJson(reply: Reply): Reply {
+  const { body } = reply;
+  if (body === undefined || body === null || typeof body === 'string' || Buffer.isBuffer(body)) return reply;
+  const text = JSON.stringify(body) + (reply.newlineTerminated ? '\n' : '');
+  return { ...reply, body: text, contentType: reply.contentType ?? 'application/json' };
+}
+
+function headerValue(req: EngineRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function firstQueryValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,324 @@
+/**
+ * The stages of the request pipeline, each a named function over the exchange. A stage reads what the stages
+ * before it filled in, fills in its own part, and may answer (set `exchange.reply`: the stages after it do not
+ * run) or throw a MockError (rendered in the API's shape). pipeline.ts composes them per mount, in the order
+ * drawn in the README ("How a request is handled").
+ */
+import { injectedStatus, internal, rateLimited, statusNotDeclared, validationFailed, type ValidationIssue } from '../engine/errors.js';
+import { mockResponse } from '../engine/mock-response.js';
+import { hasResponseOverride, parsePreferences } from '../engine/prefer.js';
+import { parseCookies, readBody } from '../engine/request-body.js';
+import { authenticate, credentialKey, readCredentials } from '../engine/security.js';
+import type { Operation } from '../engine/spec.js';
+import type { ApiModule, HandlerContext } from '../engine/types.js';
+import type { AnswerSource } from '../journal/journal.js';
+import type { RuleEngine } from '../rules/rules.js';
+import type { Sessions } from '../state/sessions.js';
+import { Transaction } from '../state/transaction.js';
+import type { Faker } from '@faker-js/faker';
+import type { Exchange } from './exchange.js';
+
+/** pino's shape, as much of it as the pipeline uses. */
+export interface Logger {
+  /** Lets the pipeline skip building a per-request log line nobody will see. */
+  isLevelEnabled?(level: string): boolean;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** What stages may use besides the exchange. */
+export interface StageContext {
+  sessions: Sessions;
+  rules: RuleEngine;
+  /** --strict: every request keeps an undo log, and an undeclared GET write is an error. */
+  strict: boolean;
+  seed?: number;
+  now: () => Date;
+  faker: Faker;
+  logger: Logger;
+}
+
+export interface Stage {
+  /** For the README's drawing and for stack traces. */
+  name: string;
+  /** What the journal says produced the answer when this stage answers or fails. */
+  source: AnswerSource;
+  /** Runs even when an earlier stage has answered (committing what the answer's handler changed). */
+  afterAnswer?: boolean;
+  run(exchange: Exchange, ctx: StageContext): void | Promise<void>;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Cookies, credentials and Prefer, read once from the request: rules and authentication share them. */
+export const readRequest: Stage = {
+  name: 'read request',
+  source: 'router',
+  run(ex) {
+    const { headers, query } = ex.request;
+    ex.cookies = parseCookies(headers.cookie);
+    ex.presented = readCredentials(ex.mount.spec.securitySchemes, { headers, query, cookies: ex.cookies });
+    ex.prefs = parsePreferences(headers.prefer, query);
+  },
+};
+
+/** Scenario rules and admin faults, before validation: a scripted 429 or 503 answers whatever the request looks like. */
+export const applyRules: Stage = {
+  name: 'rules',
+  source: 'rule',
+  async run(ex, ctx) {
+    const { request, operation } = ex;
+    const outcome = ctx.rules.evaluate({
+      api: ex.mount.api.name,
+      operationId: operation!.operationId,
+      method: request.method,
+      path: request.path,
+      credential: credentialKey(ex.presented, request.headers),
+      clientAddress: request.clientAddress,
+      session: ex.session,
+    });
+    ex.trace.rules = outcome.fired;
+    ex.trace.ruleHeaders = outcome.headers;
+    const delayMs = outcome.delayMs + (ex.prefs.delayMs ?? 0);
+    if (delayMs > 0) await sleep(delayMs);
+    const answer = outcome.answer;
+    if (!answer) return;
+    ex.trace.explicit = true;
+    if (answer.body !== undefined) {
+      ex.reply = { status: answer.status, headers: answer.headers, body: answer.body };
+      return;
+    }
+    // No body of its own: the API renders its own error for that status (with the rule's headers).
+    throw answer.rateLimited ? rateLimited(answer.status, answer.retryAfterSeconds ?? 1, answer.headers) : injectedStatus(answer.status, answer.headers);
+  },
+};
+
+/**
+ * The body, parsed as its Content-Type says (malformed JSON fails here, before validation or authentication,
+ * for every API), then the API's own input coercion (pydantic-style for the registry).
+ */
+export const readRequestBody: Stage = {
+  name: 'read body',
+  source: 'validation',
+  run(ex) {
+    const op = ex.operation!;
+    const { api } = ex.mount;
+    const body = readBody(op, ex.request.rawBody, ex.request.headers);
+    // prepareRequest changes the query in place: it gets a copy; validation builds its own object anyway.
+    ex.query = api.prepareRequest ? { ...ex.request.query } : ex.request.query;
+    if (api.prepareRequest) {
+      const prepared = { operationId: op.operationId, query: ex.query, body: body.body };
+      api.prepareRequest(prepared);
+      body.body = prepared.body;
+    }
+    ex.body = body;
+  },
+};
+
+/**
+ * The session's state for the API, behind this request's undo log when it may write: whatever the stages after
+ * this one change is kept only if the request succeeds (commitChanges), and undone if anything fails — a handler
+ * that throws half-way, a state-file write that fails. Reads skip the log (its views cost ~8 µs on a getUser and
+ * ~50 µs on a 100-user list); the API lists the safe-method operations that write, and --strict checks the list.
+ */
+export const openState: Stage = {
+  name: 'open state',
+  source: 'validation',
+  run(ex, ctx) {
+    const { api } = ex.mount;
+    const raw = ctx.sessions.apiState(ex.session, api.name);
+    ex.mayWrite = !SAFE_METHODS.has(ex.request.method) || writesOnSafeMethods(api).has(ex.operation!.operationId);
+    if (ex.mayWrite || ctx.strict) ex.tx = new Transaction();
+    ex.state = ex.tx ? ex.tx.view(raw) : raw;
+    ex.options = ctx.sessions.scenarioFor(ex.session).apis[api.name]?.options ?? {};
+  },
+};
+
+/** The request as handlers see it: path parameters percent-decoded, the rest as read. */
+export const decodeRequest: Stage = {
+  name: 'decode request',
+  source: 'validation',
+  run(ex, ctx) {
+    const { request } = ex;
+    const decoded = decodeParams(ex.rawParams);
+    ex.paramIssues = decoded.issues;
+    ex.now = ctx.now();
+    ex.validated = {
+      method: request.method,
+      path: request.path,
+      params: decoded.params,
+      query: ex.query,
+      rawQuery: request.query,
+      headers: request.headers,
+      cookies: ex.cookies,
+      body: ex.body!.body,
+      clientAddress: request.clientAddress,
+      origin: request.origin,
+    };
+  },
+};
+
+/** Request validation against the operation's schemas (compiled once); query and header values are coerced. */
+export const validateRequest: Stage = {
+  name: 'validate',
+  source: 'validation',
+  run(ex) {
+    const body = ex.body!;
+    if (body.mediaTypeError) throw body.mediaTypeError;
+    const request = ex.validated!;
+    const result = ex.mount.validator.validateRequest(ex.operation!, {
+      params: request.params,
+      query: ex.query,
+      headers: request.headers,
+      cookies: ex.cookies,
+      body: body.body,
+      hasBody: body.hasBody && body.validatable,
+    });
+    const issues = ex.paramIssues.length ? [...ex.paramIssues, ...result.issues] : result.issues;
+    ex.trace.requestIssues = issues;
+    if (issues.length) throw validationFailed(issues);
+    request.query = result.query;
+  },
+};
+
+/** The operation's security requirements, each credential checked by the API's verifier. */
+export const authenticateCaller: Stage = {
+  name: 'authenticate',
+  source: 'security',
+  async run(ex) {
+    const { api } = ex.mount;
+    const op = ex.operation!;
+    ex.principal = await authenticate(op.security, ex.presented, api, {
+      api: api.name,
+      operationId: op.operationId,
+      session: ex.session,
+      state: ex.state,
+      options: ex.options,
+      now: ex.now,
+      request: ex.validated!,
+    });
+  },
+};
+
+/** Prism-compatible Prefer overrides (`code=`, `example=`, `dynamic=`) answer from the spec instead of the handler. */
+export const preferOverride: Stage = {
+  name: 'prefer',
+  source: 'prefer',
+  run(ex, ctx) {
+    const prefs = ex.prefs;
+    if (!hasResponseOverride(prefs)) return;
+    ex.trace.explicit = true;
+    const op = ex.operation!;
+    const wanted = prefs.code ?? successStatus(op).code;
+    const key = ex.mount.validator.statusKey(op, wanted);
+    // Prism answers 404 NOT_FOUND when the requested status is not in the document.
+    if (!key) throw statusNotDeclared(wanted);
+    ex.reply = mockResponse(op, { statusKey: key, status: wanted, example: prefs.example, dynamic: prefs.dynamic, seed: ctx.seed }, ctx.faker);
+  },
+};
+
+/** The API's handler for the operation, on the session's state; the schema's example when it has none. */
+export const runHandler: Stage = {
+  name: 'handler',
+  source: 'handler',
+  async run(ex, ctx) {
+    const { api } = ex.mount;
+    const op = ex.operation!;
+    const handler = api.handlers[op.operationId];
+    if (!handler) {
+      ex.trace.source = 'mock';
+      const status = successStatus(op);
+      ex.reply = mockResponse(op, { statusKey: status.key, status: status.code, seed: ctx.seed }, ctx.faker);
+      return;
+    }
+    const trace = ex.trace;
+    const handlerContext: HandlerContext = {
+      api: api.name,
+      operationId: op.operationId,
+      session: ex.session,
+      request: ex.validated!,
+      principal: ex.principal,
+      state: ex.state,
+      options: ex.options,
+      now: ex.now,
+      faker: ctx.faker,
+      requestId: ex.requestId,
+      stateChanged: () => {
+        trace.stateChanged = true;
+      },
+    };
+    ex.reply = await handler(handlerContext);
+  },
+};
+
+/**
+ * Keeps what the request changed: saved to --state-file (a failure is the request's 500, and the pipeline then
+ * undoes its changes), committed, and counted against the session's byte bound.
+ */
+export const commitChanges: Stage = {
+  name: 'commit',
+  source: 'handler',
+  afterAnswer: true,
+  async run(ex, ctx) {
+    const tx = ex.tx;
+    if (tx?.changed && !ex.mayWrite) {
+      throw internal(`${ex.operation!.operationId} changed state on a ${ex.request.method} but its API does not list it in writesOnSafeMethods`);
+    }
+    const changed = tx?.changed || ex.trace.stateChanged;
+    if (changed) await saveState(ctx);
+    tx?.commit();
+    if (changed) ctx.sessions.grew(ex.session, ex.request.rawBody?.length ?? 0);
+  },
+};
+
+/** Writes the sessions to --state-file; a failure is the request's 500. */
+async function saveState(ctx: StageContext): Promise<void> {
+  try {
+    await ctx.sessions.persist();
+  } catch (err) {
+    ctx.logger.error({ err }, 'state file write failed');
+    throw internal(`the change could not be saved to the state file (${(err as Error)?.message ?? String(err)}); nothing was changed`);
+  }
+}
+
+const safeWriters = new WeakMap<ApiModule, ReadonlySet<string>>();
+/** The API's safe-method writers as a set, built once per module. */
+function writesOnSafeMethods(api: ApiModule): ReadonlySet<string> {
+  let set = safeWriters.get(api);
+  if (!set) safeWriters.set(api, (set = new Set(api.writesOnSafeMethods ?? [])));
+  return set;
+}
+
+/** The status an operation answers on success: its lowest declared 2xx, else its first declared status. */
+export function successStatus(op: Operation): { key: string; code: number } {
+  const keys = Object.keys(op.responses);
+  const ok = keys.filter((k) => /^2\d\d$/.test(k)).sort()[0];
+  if (ok) return { key: ok, code: Number(ok) };
+  if (keys.some((k) => /^2xx$/i.test(k))) return { key: keys.find((k) => /^2xx$/i.test(k))!, code: 200 };
+  const first = keys.find((k) => /^\d{3}$/.test(k));
+  return first ? { key: first, code: Number(first) } : { key: 'default', code: 200 };
+}
+
+/** Path parameters percent-decoded, in one pass; a value that is not valid percent-encoded UTF-8 stays raw and is an issue. */
+function decodeParams(raw: Record<string, string>): { params: Record<string, string>; issues: ValidationIssue[] } {
+  // Null-prototype: parameter names come from the spec, and `__proto__` is a name like any other.
+  const params: Record<string, string> = Object.create(null);
+  const issues: ValidationIssue[] = [];
+  for (const name in raw) {
+    const value = raw[name]!;
+    if (value.indexOf('%') < 0) {
+      params[name] = value;
+      continue;
+    }
+    try {
+      params[name] = decodeURIComponent(value);
+    } catch {
+      params[name] = value;
+      issues.push({ in: 'path', path: [name], message: 'is not valid percent-encoded UTF-8', keyword: 'format' });
+    }
+  }
+  return { params, issues };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
