@@ -83,12 +83,10 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
     ),
   );
 
-  // A session the cap evicts is re-seeded on its next use, like a reset: forget its journal, coverage and counters too.
-  sessions.onEvict((session) => {
-    journal.clear(session);
-    coverage.clear(session);
-    rules.reset(session);
-  });
+  // What is kept per session is forgotten with the session: on reset, on eviction, on a scenario switch.
+  sessions.join({ forgetSession: (session) => rules.reset(session) });
+  sessions.join(journal);
+  sessions.join(coverage);
 
   let mounts: Mount[] = apiMounts;
   const admin = createAdminApi({
@@ -135,7 +133,6 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
     scenarios,
     switchScenario(next: Scenario) {
       sessions.switchScenario(next);
-      rules.reset();
     },
     async listen() {
       server = await listen(handler, config.port, config.host);

@@ -19,37 +19,30 @@ export interface CoverageRow extends CoverageOperation {
 
 export class Coverage {
   /**
-   * session → "api operationId" → status → count, least recently recorded session first. Bounded by
-   * maxSessions × operations × statuses: beyond maxSessions the least recent session's counts are dropped.
+   * session → "api operationId" → status → count. Bounded by sessions × operations × statuses: the session cap
+   * decides how many sessions there are, and tells coverage (forgetSession) when one is forgotten.
    */
   private readonly counts = new Map<string, Map<string, Map<number, number>>>();
-  private lastSession?: string;
 
-  constructor(
-    private readonly operations: CoverageOperation[],
-    private readonly maxSessions = 1000,
-  ) {}
+  constructor(private readonly operations: CoverageOperation[]) {}
 
   record(session: string, api: string, operationId: string, status: number): void {
     let bySession = this.counts.get(session);
-    if (!bySession) {
-      this.counts.set(session, (bySession = new Map()));
-      if (this.counts.size > Math.max(1, this.maxSessions)) this.counts.delete(this.counts.keys().next().value!);
-    } else if (this.lastSession !== session) {
-      this.counts.delete(session);
-      this.counts.set(session, bySession);
-    }
-    this.lastSession = session;
+    if (!bySession) this.counts.set(session, (bySession = new Map()));
     const key = `${api} ${operationId}`;
     let byStatus = bySession.get(key);
     if (!byStatus) bySession.set(key, (byStatus = new Map()));
     byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
   }
 
+  /** A session is forgotten (the session cap, a reset): so are its counts. */
+  forgetSession(session: string | undefined): void {
+    this.clear(session);
+  }
+
   clear(session?: string): void {
     if (session === undefined) this.counts.clear();
     else this.counts.delete(session);
-    this.lastSession = undefined;
   }
 
   report(session?: string): CoverageRow[] {

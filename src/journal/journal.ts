@@ -1,8 +1,9 @@
 /**
  * The request journal: what each session asked and got, with the contract verdicts, newest last. Bounded
- * three ways, so a million-request soak keeps memory flat: a ring per session (--journal-limit entries), at
- * most `maxSessions` rings (the least recently written one goes first), and at most `maxEntries` entries in
- * all (the oldest entries of the least recently written session go first). Recording is on the hot path and
+ * so a million-request soak keeps memory flat: a ring per session (--journal-limit entries), at most
+ * `maxEntries` entries in all (the oldest entries of the least recently written session go first), and as many
+ * rings as there are sessions — the session cap decides, and tells the journal (forgetSession) when a session
+ * is forgotten. Recording is on the hot path and
  * reading is rare, so an entry keeps the request's own header map and the body texts that crossed the wire,
  * and secrets are redacted when the journal is read.
  */
@@ -95,8 +96,6 @@ class Ring<T> {
 }
 
 export interface JournalBounds {
-  /** Rings kept at most (default 1000, the session cap). */
-  maxSessions?: number;
   /** Entries kept at most across all sessions (default 10 × the per-session limit, at least 10 000). */
   maxEntries?: number;
 }
@@ -108,14 +107,12 @@ export class Journal {
   private total = 0;
   private nextId = 1;
   private violationLog: Array<{ operationId?: string; status: number; issues: ValidationIssue[] }> = [];
-  private readonly maxSessions: number;
   private readonly maxEntries: number;
 
   constructor(
     private readonly limitPerSession: number,
     bounds: JournalBounds = {},
   ) {
-    this.maxSessions = Math.max(1, bounds.maxSessions ?? 1000);
     this.maxEntries = Math.max(1, bounds.maxEntries ?? Math.max(10_000, 10 * limitPerSession));
   }
 
@@ -149,6 +146,11 @@ export class Journal {
     return (filter.limit ? entries.slice(0, filter.limit) : entries).map(present);
   }
 
+  /** A session is forgotten (the session cap, a reset): so is its journal. */
+  forgetSession(session: string | undefined): void {
+    this.clear(session);
+  }
+
   clear(session?: string): void {
     if (session === undefined) {
       this.rings.clear();
@@ -177,11 +179,6 @@ export class Journal {
     } else {
       ring = new Ring(this.limitPerSession);
       this.rings.set(session, ring);
-      if (this.rings.size > this.maxSessions) {
-        const [oldest, oldestRing] = this.rings.entries().next().value!;
-        this.total -= oldestRing.size;
-        this.rings.delete(oldest);
-      }
     }
     this.lastSession = session;
     return ring;

@@ -2,8 +2,8 @@
  * The request pipeline: an ordered list of named stages (stages.ts) over one exchange, composed per mount when
  * the specs are mounted:
  *
- *   mocked API   read request → rules → read body → open state → decode → validate ⇄ authenticate (the API's
- *                order) → Prefer → handler → commit
+ *   mocked API   session → read request → rules → read body → open state → decode → validate ⇄ authenticate
+ *                (the API's order) → Prefer → handler → commit
  *   admin API    read request → read body → decode → authenticate → validate → handler
  *
  * Then, for every request: an error from any stage is rendered once, by the API that owns the mount (and the
@@ -30,6 +30,7 @@ import {
   readRequest,
   readRequestBody,
   runHandler,
+  useSession,
   validateRequest,
   type Logger,
   type Stage,
@@ -68,7 +69,7 @@ function checks(mount: Mount): Stage[] {
 
 /** The stages of a mocked API. */
 function apiStages(mount: Mount): Stage[] {
-  return [readRequest, applyRules, readRequestBody, openState, decodeRequest, ...checks(mount), preferOverride, runHandler, commitChanges];
+  return [useSession, readRequest, applyRules, readRequestBody, openState, decodeRequest, ...checks(mount), preferOverride, runHandler, commitChanges];
 }
 
 /** The admin API's: no session state, rules, Prefer or journal (its handlers work on the services themselves). */

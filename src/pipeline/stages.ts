@@ -51,6 +51,15 @@ export interface Stage {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The session is in use: the caps count it from its first request, whether or not it reaches state. */
+export const useSession: Stage = {
+  name: 'session',
+  source: 'router',
+  run(ex, ctx) {
+    ctx.sessions.use(ex.session);
+  },
+};
+
 /** Cookies, credentials and Prefer, read once from the request: rules and authentication share them. */
 export const readRequest: Stage = {
   name: 'read request',

@@ -2,10 +2,14 @@
  * Sessions: the X-Mock-Session header picks an isolated state. A session's state is seeded lazily, the
  * first time it is used, from the scenario in force for it; reset simply forgets it.
  *
- * Every distinct header value makes a session, so what they hold is capped, in number and in bytes: beyond
- * `maxSessions`, or beyond `maxStateBytes` of state in all, the least recently used one is forgotten (state and
- * per-session scenario; listeners forget its journal, coverage and rule counters), as if it had been reset.
- * The default session and the session in use are never evicted.
+ * This is the one place that decides a session's lifecycle. Everything else kept per session (rule counters and
+ * faults, the journal, coverage) joins here as a SessionMember and is told when a session is forgotten, so a
+ * reset, an eviction and a scenario switch all forget the same things.
+ *
+ * Every distinct header value makes a session (from its first request, whether or not it ever has state), so
+ * what they hold is capped, in number and in bytes: beyond `maxSessions`, or beyond `maxStateBytes` of state in
+ * all, the least recently used one is forgotten — state, per-session scenario and every member's part — as if
+ * it had been reset. The default session and the session in use are never evicted.
  *
  * A session's size is an estimate in JSON bytes: its seed's size, measured once per scenario and API (every
  * session seeded from it is that large), plus the request bodies of its successful writes, or the size of a
@@ -40,6 +44,15 @@ export function defaultMaxStateBytes(): number {
 /** What a successful write is assumed to add beside its body (ids, dates, generated secrets). */
 const WRITE_OVERHEAD_BYTES = 256;
 
+/** Why a session is forgotten: a reset or scenario switch someone asked for, or the caps. */
+export type ForgetReason = 'reset' | 'evicted';
+
+/** Something kept per session that must be forgotten with it (rule counters, journal, coverage). */
+export interface SessionMember {
+  /** Forget what is kept for this session, or for every session when undefined. */
+  forgetSession(session: string | undefined, reason: ForgetReason): void;
+}
+
 export interface SessionDeps {
   store: StateStore;
   apis: ApiModule[];
@@ -58,7 +71,7 @@ export class Sessions {
   private readonly recency = new Set<string>();
   /** The session touched last: consecutive requests of one session skip the reordering. */
   private lastUsed?: string;
-  private readonly evictListeners: Array<(session: string) => void> = [];
+  private readonly members: SessionMember[] = [];
   readonly maxSessions: number;
   readonly maxStateBytes: number;
   /** Estimated JSON bytes per session with state, and their sum. */
@@ -92,9 +105,19 @@ export class Sessions {
     this.evictBeyondCap();
   }
 
-  /** Called with each session the cap evicts (app.ts: forget its journal, coverage and rule counters too). */
-  onEvict(listener: (session: string) => void): void {
-    this.evictListeners.push(listener);
+  /** Joins a per-session structure to the lifecycle: it forgets a session whenever the session is forgotten. */
+  join(member: SessionMember): void {
+    this.members.push(member);
+  }
+
+  /**
+   * Marks a session in use — every request of it, even one that never reaches state — so that the caps count it
+   * and its members' parts are forgotten with it.
+   */
+  use(session: string): void {
+    if (this.lastUsed === session) return;
+    this.touch(session);
+    this.evictBeyondCap();
   }
 
   scenarioFor(session: string): Scenario {
@@ -127,7 +150,10 @@ export class Sessions {
     return state[api];
   }
 
-  /** Forgets one session's state (or all), so the next request re-seeds it from its scenario. */
+  /**
+   * Forgets one session (or all) — its state, re-seeded from its scenario on its next request, and every member's
+   * part: faults and counters, journal, coverage. A session's own scenario stays.
+   */
   reset(session?: string): void {
     if (session === undefined) {
       this.deps.store.clear();
@@ -141,9 +167,13 @@ export class Sessions {
       this.setSize(session, undefined);
       if (this.lastUsed === session) this.lastUsed = undefined;
     }
+    for (const member of this.members) member.forgetSession(session, 'reset');
   }
 
-  /** Switches the scenario for one session, or for every session (dropping per-session overrides). */
+  /**
+   * Switches the scenario for one session, or for every session (dropping per-session overrides), and resets
+   * them: a new scenario is a fresh start, whether it comes from the admin API or from --watch.
+   */
   switchScenario(scenario: Scenario, session?: string): void {
     if (session === undefined) {
       this.globalScenario = scenario;
@@ -196,7 +226,7 @@ export class Sessions {
       this.deps.store.delete(session);
       this.setSize(session, undefined);
       this.scenarioOverrides.delete(session);
-      for (const listener of this.evictListeners) listener(session);
+      for (const member of this.members) member.forgetSession(session, 'evicted');
     }
   }
 

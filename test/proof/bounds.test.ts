@@ -20,7 +20,7 @@ async function sessions(maxSessions: number, maxStateBytes?: number, seed: Scena
   const store = await StateStore.open();
   const evicted: string[] = [];
   const s = new Sessions({ store, apis: [widgetsApi], now: () => new Date(0), fakerFor: (p) => createFaker(1, p), maxSessions, maxStateBytes }, seed);
-  s.onEvict((name) => evicted.push(name));
+  s.join({ forgetSession: (name, reason) => reason === 'evicted' && evicted.push(name!) });
   return { s, store, evicted };
 }
 
@@ -153,16 +153,6 @@ describe('the journal', () => {
     expect(journal.size).toBe(3);
   });
 
-  it('keeps at most maxSessions rings, dropping the least recently written', () => {
-    const journal = new Journal(10, { maxSessions: 2 });
-    journal.record(exchange('a', 1));
-    journal.record(exchange('b', 2));
-    journal.record(exchange('a', 3)); // a is now the most recent
-    journal.record(exchange('c', 4));
-    expect(journal.list().map((e) => e.session)).toEqual(['c', 'a', 'a']);
-    expect(journal.size).toBe(3);
-  });
-
   it('keeps at most maxEntries in all, taking the oldest entries of the least recent session first', () => {
     const journal = new Journal(10, { maxEntries: 4 });
     for (let n = 1; n <= 3; n++) journal.record(exchange('a', n));
@@ -185,16 +175,55 @@ describe('the journal', () => {
   });
 });
 
-describe('coverage and rule counters', () => {
-  it('coverage keeps the counts of at most maxSessions sessions', () => {
-    const coverage = new Coverage([{ api: 'w', operationId: 'op', method: 'get', path: '/x', declared: ['200'] }], 2);
-    coverage.record('a', 'w', 'op', 200);
-    coverage.record('b', 'w', 'op', 200);
-    coverage.record('a', 'w', 'op', 200);
-    coverage.record('c', 'w', 'op', 200);
-    expect(coverage.report('a')[0]!.served).toEqual({ 200: 2 });
+describe('one lifecycle for everything kept per session', () => {
+  /** Sessions with the journal, coverage and rule counters joined, as app.ts joins them. */
+  async function joined(maxSessions: number) {
+    const { s } = await sessions(maxSessions);
+    const journal = new Journal(10);
+    const coverage = new Coverage([{ api: 'w', operationId: 'op', method: 'get', path: '/x', declared: ['200'] }]);
+    const rules = new RuleEngine(() => [], () => 0);
+    s.join(journal);
+    s.join(coverage);
+    s.join({ forgetSession: (session) => rules.reset(session) });
+    /** One request of a session, as the pipeline records it. */
+    const request = (session: string, n: number) => {
+      s.use(session);
+      journal.record(exchange(session, n));
+      coverage.record(session, 'w', 'op', 200);
+    };
+    return { s, journal, coverage, rules, request };
+  }
+
+  it('the session cap forgets a session\'s journal, coverage and faults with it, even one that never had state', async () => {
+    const { journal, coverage, rules, request } = await joined(2);
+    rules.addFault('a', { status: 503 });
+    request('a', 1);
+    request('b', 2);
+    request('a', 3); // a is now the most recent
+    request('c', 4); // b goes
+    expect(journal.list().map((e) => e.session)).toEqual(['c', 'a', 'a']);
     expect(coverage.report('b')[0]!.served).toEqual({});
     expect(coverage.report()[0]!.served).toEqual({ 200: 3 });
+    expect(rules.pendingFaults('a')).toHaveLength(1);
+    request('d', 5); // a goes
+    expect(rules.pendingFaults('a')).toHaveLength(0);
+    expect(journal.list().map((e) => e.session)).toEqual(['d', 'c']);
+  });
+
+  it('a reset and a scenario switch forget the same things as an eviction', async () => {
+    const { s, journal, coverage, rules, request } = await joined(10);
+    for (const name of ['r', 'w']) {
+      request(name, 1);
+      rules.addFault(name, { status: 503 });
+    }
+    s.reset('r');
+    s.switchScenario({ ...scenario, name: 'other' }, 'w');
+    for (const name of ['r', 'w']) {
+      expect(journal.list({ session: name })).toEqual([]);
+      expect(coverage.report(name)[0]!.served).toEqual({});
+      expect(rules.pendingFaults(name)).toEqual([]);
+    }
+    expect(s.scenarioFor('w').name).toBe('other');
   });
 
   it('rule runtimes (faults, counters) are kept for at most maxSessions sessions', () => {
