@@ -76,20 +76,33 @@ export interface SpecValidatorOptions {
   onCompileFailure?: CompileFailureListener;
 }
 
+/** An Ajv with the OpenAPI formats, as mockgate validates with: ajv-formats, and int64 bounded as Go bounds it. */
+function newAjv(options: Partial<typeof AJV_OPTIONS> = {}): Ajv {
+  const ajv = new Ajv({ ...AJV_OPTIONS, ...options });
+  configureAjv(ajv);
+  return ajv;
+}
+
+function configureAjv(ajv: Ajv): void {
+  addFormats.default(ajv);
+  // ajv-formats' int64 only checks that the number is an integer; Go servers refuse what does not fit.
+  ajv.addFormat('int64', { type: 'number', validate: isInt64 });
+}
+
 export class SpecValidator {
   private readonly operations = new Map<string, { op: Operation; info: OperationInfo }>();
   private readonly backend: OpenAPIValidator;
-  /** The shared Ajv of the response context (openapi-backend's getAjv goes through customizeAjv). */
-  private responseAjv?: unknown;
+  /** The Ajv that compiles response schemas (one per spec, made on first use). */
+  private responseAjv?: Ajv;
   /** Compiled response validators by schema object (the document is dereferenced: a shared $ref is one object). */
   private readonly responseValidators = new Map<object, ValidateFunction | MockError>();
   private readonly onCompileFailure: CompileFailureListener;
 
   constructor(spec: LoadedSpec, options: SpecValidatorOptions = {}) {
     this.onCompileFailure = options.onCompileFailure ?? (() => {});
-    // openapi-backend makes a fresh Ajv instance for every validator it compiles; customizeAjv hands back one
-    // shared Ajv per validation context instead.
-    const sharedAjv = new Map<unknown, unknown>();
+    // openapi-backend makes a fresh Ajv instance for every request validator it compiles; customizeAjv hands
+    // back one shared Ajv per validation context instead, configured as ours.
+    const sharedAjv = new Map<unknown, Ajv>();
     this.backend = new OpenAPIValidator({
       definition: spec.definition,
       router: spec.router,
@@ -97,12 +110,10 @@ export class SpecValidator {
       ajvOpts: AJV_OPTIONS,
       customizeAjv: (ajv, _opts, context) => {
         if (!sharedAjv.has(context)) {
-          addFormats.default(ajv as any);
-          // ajv-formats' int64 only checks that the number is an integer; Go servers refuse what does not fit.
-          ajv.addFormat('int64', { type: 'number', validate: isInt64 });
+          configureAjv(ajv);
           sharedAjv.set(context, ajv);
         }
-        return sharedAjv.get(context) as typeof ajv;
+        return sharedAjv.get(context)!;
       },
     });
     for (const op of spec.operations) {
@@ -200,10 +211,9 @@ export class SpecValidator {
   private responseValidator(schema: object, label: string): ValidateFunction | MockError {
     let validate = this.responseValidators.get(schema);
     if (!validate) {
-      this.responseAjv ??= this.backend.getAjv('responseValidator' as any);
+      this.responseAjv ??= newAjv();
       try {
-        // openapi-backend's own compile step: it replaces reference cycles (recursive schemas) by $refs first.
-        validate = (OpenAPIValidator as any).compileSchema(this.responseAjv, schema) as ValidateFunction;
+        validate = this.responseAjv.compile(decycle(schema));
       } catch (err) {
         validate = uncompilable(label, err);
         this.onCompileFailure(validate);
@@ -285,6 +295,38 @@ function isInt64(value: number): boolean {
   return Number.isInteger(value) && value >= -9223372036854775808 && value <= 9223372036854775807;
 }
 
+/**
+ * The schema as a tree ajv can compile. The dereferenced document is a graph: a recursive schema points back at
+ * an object above it, which becomes a `$ref` to where that object first stands (a JSON Pointer into the copy).
+ * An object shared without a cycle (one error schema under many statuses) is copied once and reused.
+ */
+export function decycle(schema: object): object {
+  const onPath = new Map<object, string>();
+  const copies = new Map<object, unknown>();
+  const copy = (value: unknown, pointer: string): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    const above = onPath.get(value);
+    if (above !== undefined) return { $ref: above };
+    const done = copies.get(value);
+    if (done !== undefined) return done;
+    onPath.set(value, pointer);
+    let out: unknown;
+    if (Array.isArray(value)) out = value.map((item, i) => copy(item, `${pointer}/${i}`));
+    else {
+      const object: Record<string, unknown> = {};
+      for (const [key, child] of Object.entries(value)) {
+        // Defined, not assigned: a property may be named `__proto__`.
+        Object.defineProperty(object, key, { value: copy(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`), enumerable: true, writable: true, configurable: true });
+      }
+      out = object;
+    }
+    onPath.delete(value);
+    copies.set(value, out);
+    return out;
+  };
+  return copy(schema, '#') as object;
+}
+
 /** The 500 for a schema ajv cannot compile, naming the operation, the schema and ajv's reason. */
 function uncompilable(label: string, err: unknown): MockError {
   const reason = ((err as Error)?.message ?? String(err)).split('\n')[0];
@@ -298,12 +340,11 @@ function uncompilable(label: string, err: unknown): MockError {
 function requestSchemaParts(op: Operation): string {
   const parts: Array<[string, unknown]> = op.parameters.map((p) => [`${p.in} parameter ${p.name}`, p.schema]);
   for (const [media, content] of Object.entries(op.requestBody?.content ?? {})) parts.push([`request body ${media}`, content?.schema]);
-  const ajv = new Ajv({ ...AJV_OPTIONS, verbose: false });
-  addFormats.default(ajv);
+  const ajv = newAjv({ verbose: false });
   const refused = parts.filter(([, schema]) => {
     if (!schema || typeof schema !== 'object') return false;
     try {
-      ajv.compile((OpenAPIValidator as any).decycle(schema));
+      ajv.compile(decycle(schema));
       return false;
     } catch {
       return true;
