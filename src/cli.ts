@@ -7,8 +7,6 @@
  * `mockgate coverage --require <file>` is the one subcommand: a CI gate that asks a running mockgate which
  * operation × status pairs it served and exits 1 when a required one is missing (src/coverage-gate.ts).
  */
-// First: bounds the V8 heap before any other module allocates (see server/heap.ts).
-import './server/heap.js';
 import { readFile } from 'node:fs/promises';
 import { watchFile } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
