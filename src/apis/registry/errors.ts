@@ -127,7 +127,7 @@ function pydanticText(issue: ValidationIssue): { msg: string; type: string } {
         return { msg: 'value is not a valid list', type: 'type_error.list' };
     }
   }
-  if (issue.keyword === 'format' && /date-time/.test(issue.message)) return { msg: 'invalid datetime format', type: 'value_error.datetime' };
+  if (issue.keyword === 'format' && issue.format === 'date-time') return { msg: 'invalid datetime format', type: 'value_error.datetime' };
   return { msg: issue.message, type: 'value_error' };
 }
 
