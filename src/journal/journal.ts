@@ -1,6 +1,6 @@
 /**
  * The request journal: what each session asked and got, with the contract verdicts, newest last. Bounded
- * so a million-request soak keeps memory flat: a ring per session (--journal-limit entries), at most
+ * so a million-request soak keeps memory flat: a ring per session (config.journalLimit entries, 1000 by default), at most
  * `maxEntries` entries in all (the oldest entries of the least recently written session go first), and as many
  * rings as there are sessions — the session cap decides, and tells the journal (forgetSession) when a session
  * is forgotten. Recording is on the hot path and

@@ -146,7 +146,7 @@ const exchange = (session: string, n: number): RecordedExchange => ({
 });
 
 describe('the journal', () => {
-  it('keeps the last --journal-limit entries of a session', () => {
+  it('keeps the last journalLimit entries of a session', () => {
     const journal = new Journal(3);
     for (let n = 1; n <= 5; n++) journal.record(exchange('a', n));
     expect(journal.list({ session: 'a' }).map((e) => e.path)).toEqual(['/p/5', '/p/4', '/p/3']);

@@ -1,12 +1,7 @@
 /**
  * The bundled APIs as targets for hostile input: where each one is mounted, how a caller authenticates, what
- * its own error shape looks like, and which operations the rows aim at. lakeFS (/api/v1) joins when its auth
- * spec and handlers exist; the authentication service when its spec exists.
+ * its own error shape looks like, and which operations the rows aim at.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { lakefs } from '../../../src/apis/lakefs/index.js';
-import { repoRoot } from '../../support/test-app.js';
 import type { Answer, Sent } from './http.js';
 export type { Answer };
 
@@ -28,7 +23,6 @@ export type RowKind =
 
 export interface Target {
   name: string;
-  enabled: boolean;
   /** Valid credentials for the operations below. */
   auth: Record<string, string>;
   /** An operation that takes a JSON body (the rows never send one it would accept). */
@@ -89,13 +83,10 @@ const TILEDB_KEY = { 'X-TILEDB-REST-API-KEY': 'tdb-ws_9m4e2mr0ui3e8a215n4g-alice
 const LAKEFS_BASIC = { Authorization: `Basic ${Buffer.from('AKIAIOSFOLQUICKSTART:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY').toString('base64')}` };
 const REGISTRY_READ = { Authorization: 'Bearer reg-read-token' };
 
-const lakefsReady = existsSync(path.join(repoRoot, 'specs', 'lakefs', 'auth.yaml')) && 'createUser' in lakefs.handlers;
-const authServiceReady = existsSync(path.join(repoRoot, 'specs', 'lakefs-authentication.yaml'));
 
 export const targets: Target[] = [
   {
     name: 'tiledb',
-    enabled: true,
     auth: TILEDB_KEY,
     bodyOp: {
       method: 'POST',
@@ -130,7 +121,6 @@ export const targets: Target[] = [
   },
   {
     name: 'registry',
-    enabled: true,
     auth: REGISTRY_READ,
     bodyOp: {
       method: 'POST',
@@ -157,7 +147,6 @@ export const targets: Target[] = [
   },
   {
     name: 'lakefs',
-    enabled: lakefsReady,
     auth: LAKEFS_BASIC,
     bodyOp: { method: 'POST', path: '/api/v1/auth/users', valid: { id: 'never-stored' } },
     slot: { method: 'GET', path: '/api/v1/auth/users', header: 'Authorization', prefix: 'Basic ' },
@@ -184,7 +173,6 @@ export const targets: Target[] = [
   },
   {
     name: 'lakefs-authentication',
-    enabled: authServiceReady,
     auth: {},
     bodyOp: { method: 'POST', path: '/authentication/api/v1/ldap/login', valid: { username: 'cn=nobody,dc=example,dc=org', password: 'x' } },
     // No operation takes credentials in a header: the padding rides in a header of its own.
@@ -200,7 +188,6 @@ export const targets: Target[] = [
   },
   {
     name: 'admin',
-    enabled: true,
     auth: {},
     // A session of its own: nothing sent here may touch the suite's session.
     bodyOp: { method: 'PUT', path: '/__admin/state?session=hostile-admin-target', valid: { session: 'hostile-admin-target', apis: {} } },
