@@ -7,6 +7,7 @@ import type http from 'node:http';
 import pino from 'pino';
 import { adminSpecFile, createAdminApi } from './admin/admin-api.js';
 import { bundledScenariosDir, type AppConfig } from './config.js';
+import { exposureOf } from './engine/exposure.js';
 import { createFaker } from './engine/faker.js';
 import { bundledMountRequests, mountSpec, type Mount, type MountRequest } from './engine/mount.js';
 import { coverageObserver, journalObserver, requestLogObserver } from './pipeline/observers.js';
@@ -57,20 +58,22 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   const now = deps.now ?? (() => new Date());
   const fakerFor = (purpose: string) => createFaker(config.seed, purpose);
 
-  const scenarios = new ScenarioLoader(apis, bundledScenariosDir);
-  const scenario = await scenarios.load(config.scenario);
-  const store = await StateStore.open(config.stateFile);
-  const maxStateBytes = config.maxStateMb !== undefined ? Math.floor(config.maxStateMb * 1024 * 1024) : undefined;
-  const sessions = new Sessions({ store, apis, now, fakerFor, maxStateBytes }, scenario);
-  const rules = new RuleEngine((session) => sessions.scenarioFor(session).rules, () => now().getTime());
-  const journal = new Journal(config.journalLimit);
-
+  // The specs first: what is mounted decides what the scenario's rules may name and what is secret.
   const requests: MountRequest[] = config.specs.length
     ? config.specs.map((s) => ({ file: s.file, prefix: s.prefix }))
     : bundledMountRequests(apis);
   // A schema ajv refuses is logged once, when it is first compiled; its operation then answers 500 in the API's shape.
   const onCompileFailure = (failure: Error) => logger.error({ err: failure.message }, 'spec schema cannot be compiled');
   const apiMounts = await Promise.all(requests.map((r) => mountSpec(r, apis, { onCompileFailure })));
+  const exposure = exposureOf(apiMounts);
+
+  const scenarios = new ScenarioLoader(apis, bundledScenariosDir);
+  const scenario = await scenarios.load(config.scenario);
+  const store = await StateStore.open(config.stateFile);
+  const maxStateBytes = config.maxStateMb !== undefined ? Math.floor(config.maxStateMb * 1024 * 1024) : undefined;
+  const sessions = new Sessions({ store, apis, now, fakerFor, maxStateBytes }, scenario);
+  const rules = new RuleEngine((session) => sessions.scenarioFor(session).rules, () => now().getTime());
+  const journal = new Journal(config.journalLimit, { secrets: exposure });
   const coverage = new Coverage(
     apiMounts.flatMap((m) =>
       m.spec.operations.map((op) => ({
@@ -115,6 +118,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   const handler = createHttpHandler(pipeline, {
     bodyLimitBytes: config.bodyLimitBytes,
     corsOrigins: config.corsOrigins,
+    exposedHeaders: exposure.exposedHeaders,
     adminPrefix: ADMIN_PREFIX,
     bindHost: config.host,
     allowedHosts: config.allowedHosts,

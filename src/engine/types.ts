@@ -169,6 +169,19 @@ export interface ApiModule<S = any, O = any> {
   /** Reproduces the real framework's input coercion before validation (see PrepareRequest). */
   prepareRequest?: PrepareRequest;
   /**
+   * The options handlers and verifiers see, from the scenario's `apis.<name>.options` (undefined when it has
+   * none): defaults filled in, once per scenario — not on every call. Absent: the options as the scenario wrote them.
+   */
+  resolveOptions?(given: Record<string, unknown> | undefined): O;
+  /**
+   * What this API carries that must never be shown (the journal, the dashboard and logs redact it), besides
+   * what every API shares (Authorization, cookies, fields named like secret/password/token) and the headers of
+   * its spec's apiKey schemes: header names, and exact JSON field names.
+   */
+  secrets?: { headers?: string[]; fields?: string[] };
+  /** Answer headers a browser app must be able to read, besides those its spec declares (CORS). */
+  exposedHeaders?: string[];
+  /**
    * operationIds whose handlers change state on a GET, HEAD or OPTIONS (an OIDC callback creating a session, a
    * token mailbox handing out its token). A request's changes are kept only if it succeeds; the engine tracks
    * them for every other method and for these. Under --strict every request is tracked, and a safe-method

@@ -8,6 +8,7 @@
  * and secrets are redacted when the journal is read.
  */
 import type { ValidationIssue } from '../engine/errors.js';
+import { exposureOf, type Exposure } from '../engine/exposure.js';
 
 export type AnswerSource = 'handler' | 'mock' | 'rule' | 'prefer' | 'validation' | 'security' | 'router' | 'error';
 
@@ -57,8 +58,6 @@ export interface JournalFilter {
   limit?: number;
 }
 
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'x-tiledb-rest-api-key', 'x-api-key', 'proxy-authorization']);
-const SECRET_KEYS = /secret|password|passwd|token|key_text|external_id|sas_token|account_key/i;
 const MAX_BODY_CHARS = 4096;
 
 /** A bounded FIFO: pushing onto a full ring drops the oldest item. */
@@ -98,6 +97,8 @@ class Ring<T> {
 export interface JournalBounds {
   /** Entries kept at most across all sessions (default 10 × the per-session limit, at least 10 000). */
   maxEntries?: number;
+  /** What is redacted when the journal is read (default: what every API shares, see engine/exposure.ts). */
+  secrets?: Pick<Exposure, 'secretHeaders' | 'isSecretField'>;
 }
 
 export class Journal {
@@ -108,12 +109,14 @@ export class Journal {
   private nextId = 1;
   private violationLog: Array<{ operationId?: string; status: number; issues: ValidationIssue[] }> = [];
   private readonly maxEntries: number;
+  private readonly secrets: Pick<Exposure, 'secretHeaders' | 'isSecretField'>;
 
   constructor(
     private readonly limitPerSession: number,
     bounds: JournalBounds = {},
   ) {
     this.maxEntries = Math.max(1, bounds.maxEntries ?? Math.max(10_000, 10 * limitPerSession));
+    this.secrets = bounds.secrets ?? exposureOf([]);
   }
 
   /** Takes ownership of the entry (it is stored as is, with its id added). */
@@ -143,7 +146,7 @@ export class Journal {
           (filter.api === undefined || e.api === filter.api),
       )
       .sort((a, b) => b.id - a.id);
-    return (filter.limit ? entries.slice(0, filter.limit) : entries).map(present);
+    return (filter.limit ? entries.slice(0, filter.limit) : entries).map((entry) => present(entry, this.secrets));
   }
 
   /** A session is forgotten (the session cap, a reset): so is its journal. */
@@ -198,31 +201,33 @@ export class Journal {
   }
 }
 
-function present(entry: StoredEntry): JournalEntry {
+type Secrets = Pick<Exposure, 'secretHeaders' | 'isSecretField'>;
+
+function present(entry: StoredEntry, secrets: Secrets): JournalEntry {
   const { request, response, timeMs, ...rest } = entry;
   return {
     ...rest,
     time: new Date(timeMs).toISOString(),
-    request: { headers: redactHeaders(request.headers), body: redactBody(request.bodyText, request.bodyBytes) },
-    response: { headers: redactHeaders(response.headers), body: redactBody(response.bodyText, response.bodyBytes) },
+    request: { headers: redactHeaders(request.headers, secrets), body: redactBody(request.bodyText, request.bodyBytes, secrets) },
+    response: { headers: redactHeaders(response.headers, secrets), body: redactBody(response.bodyText, response.bodyBytes, secrets) },
   };
 }
 
-function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+function redactHeaders(headers: Record<string, unknown>, secrets: Secrets): Record<string, unknown> {
   // Null-prototype: header names are the client's.
   const out: Record<string, unknown> = Object.create(null);
   for (const [name, value] of Object.entries(headers)) {
-    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? '[redacted]' : value;
+    out[name] = secrets.secretHeaders.has(name.toLowerCase()) ? '[redacted]' : value;
   }
   return out;
 }
 
-/** The body as JSON with secret-looking fields replaced; a placeholder for large or non-JSON bodies. */
-function redactBody(text: string | undefined, bytes: number): unknown {
+/** The body as JSON with secret fields replaced; a placeholder for large or non-JSON bodies. */
+function redactBody(text: string | undefined, bytes: number, secrets: Secrets): unknown {
   if (bytes === 0) return undefined;
   if (text === undefined || text.length > MAX_BODY_CHARS) return `[${bytes} bytes, not kept]`;
   try {
-    return JSON.parse(text, (key, value) => (key && SECRET_KEYS.test(key) && typeof value === 'string' ? '[redacted]' : value));
+    return JSON.parse(text, (key, value) => (key && secrets.isSecretField(key) && typeof value === 'string' ? '[redacted]' : value));
   } catch {
     return `[${bytes} bytes, not JSON]`;
   }

@@ -11,7 +11,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compileGlob } from '../engine/glob.js';
 
-const EXPOSED = 'Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Location, X-Request-Id, X-LakeFS-Mailbox, WWW-Authenticate, ETag';
 
 /** How long a browser may cache a preflight answer (Chromium caps it at 2 hours, Firefox at 24). */
 export const PREFLIGHT_MAX_AGE_SECONDS = 600;
@@ -35,7 +34,12 @@ export function originMatcher(allowedOrigins: string[]): (origin: string) => boo
  * The CORS stage of the edge, compiled once. Called with the request's path (no query); sets the CORS
  * headers on the response and returns true when it answered the request itself (a preflight).
  */
-export function cors(allowedOrigins: string[], adminPrefix: string): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
+export function cors(
+  allowedOrigins: string[],
+  adminPrefix: string,
+  /** Access-Control-Expose-Headers: what the mounted specs and APIs say a browser app reads (engine/exposure.ts). */
+  exposedHeaders: string,
+): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
   const allowed = originMatcher(allowedOrigins);
   const adminFolder = `${adminPrefix}/`;
   return (req, res, path) => {
@@ -73,7 +77,7 @@ export function cors(allowedOrigins: string[], adminPrefix: string): (req: Incom
     }
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Allow-Credentials', 'true');
-    res.setHeader('Access-Control-Expose-Headers', EXPOSED);
+    res.setHeader('Access-Control-Expose-Headers', exposedHeaders);
     return false;
   };
 }

@@ -46,6 +46,8 @@ export interface EdgeEngine {
 export interface EdgeOptions {
   bodyLimitBytes: number;
   corsOrigins: string[];
+  /** Access-Control-Expose-Headers for the mocked APIs' answers. */
+  exposedHeaders: string;
   adminPrefix: string;
   /** The address the server binds: loopback turns the Host check on (see guard.ts). */
   bindHost: string;
@@ -57,7 +59,7 @@ export interface EdgeOptions {
 
 /** The request listener for http.createServer (and supertest). */
 export function createHttpHandler(engine: EdgeEngine, options: EdgeOptions): RequestListener {
-  const corsStage = cors(options.corsOrigins, options.adminPrefix);
+  const corsStage = cors(options.corsOrigins, options.adminPrefix, options.exposedHeaders);
   const guard = requestGuard(options);
   const limit = options.bodyLimitBytes;
 

@@ -1,4 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { createAdminApi, type AdminServices } from '../../src/admin/admin-api.js';
+import { bundledScenariosDir } from '../../src/config.js';
+import type { MockError } from '../../src/engine/errors.js';
+import { mountSpec } from '../../src/engine/mount.js';
+import type { HandlerContext } from '../../src/engine/types.js';
+import { knownOperationsOf } from '../../src/rules/references.js';
+import { RuleEngine } from '../../src/rules/rules.js';
+import { ScenarioLoader } from '../../src/scenario/load.js';
 import { createTestApp, fixturePath } from '../support/test-app.js';
 import { widgetsApi } from '../support/widgets-api.js';
 import { ALICE, createWidgetsApp, WIDGETS } from '../support/widgets-app.js';
@@ -45,7 +53,9 @@ describe('admin API', () => {
     const notFound = (await t.http.get('/__admin/requests?session=j&operationId=getWidget&status=404')).body.requests;
     expect(notFound).toHaveLength(1);
     expect(notFound[0]).toMatchObject({ path: `${WIDGETS}/widgets/nope`, source: 'handler', requestValid: true, responseValid: true });
-    expect(notFound[0].request.headers['x-widget-key']).toBe('key-alice');
+    // The spec's apiKey scheme names X-Widget-Key: a credential, redacted like Authorization.
+    expect(notFound[0].request.headers['x-widget-key']).toBe('[redacted]');
+    expect(notFound[0].request.headers['x-mock-session']).toBe('j');
     const withAuth = await t.http.get(`${WIDGETS}/widgets`).set('Authorization', `Basic ${Buffer.from('u:secret').toString('base64')}`).set('X-Mock-Session', 'j');
     expect(withAuth.status).toBe(200);
     const [latest] = (await t.http.get('/__admin/requests?session=j&limit=1')).body.requests;
@@ -207,5 +217,47 @@ describe('CORS', () => {
     const allowed = await strict.http.get(`${WIDGETS}/widgets`).set(ALICE).set('Origin', 'http://localhost:3000');
     expect(allowed.headers['access-control-allow-origin']).toBe('http://localhost:3000');
     await strict.close();
+  });
+});
+
+// The app wires knownOperations from its mounts; here the admin API is built by hand, with what addFault uses.
+describe('POST /__admin/faults, given the mounted operations', async () => {
+  const widgetsMount = await mountSpec({ file: widgetsApi.specs[0]!, api: widgetsApi }, [widgetsApi]);
+  // gizmos: registered, not mounted.
+  const scenarios = new ScenarioLoader([widgetsApi, { ...widgetsApi, name: 'gizmos', specs: [] }], bundledScenariosDir);
+  const adminWith = (services: Partial<AdminServices>) => {
+    const rules = new RuleEngine(() => [], () => 0);
+    const admin = createAdminApi({ rules, scenarios, ...services } as AdminServices);
+    const addFault = async (body: object) => {
+      try {
+        return await admin.handlers.addFault!({ request: { query: {}, body } } as unknown as HandlerContext);
+      } catch (err) {
+        return admin.renderError(err as MockError, { requestId: 'test' });
+      }
+    };
+    return { rules, addFault };
+  };
+  const { rules, addFault } = adminWith({ knownOperations: () => knownOperationsOf([widgetsMount]) });
+
+  it('refuses a misspelt operationId with 400, naming the field and the closest operationId', async () => {
+    expect(await addFault({ match: { api: 'widgets', operationId: 'getWidgt' }, status: 503 })).toMatchObject({
+      status: 400,
+      body: { message: 'body/match/operationId: unknown operationId "getWidgt" for api widgets; did you mean "getWidget"?' },
+    });
+    expect(await addFault({ match: { operationId: 'listWidget' }, status: 503 })).toMatchObject({ status: 400, body: { message: expect.stringContaining('did you mean "listWidgets"?') } });
+  });
+
+  it('refuses a misspelt API name with 400', async () => {
+    expect(await addFault({ match: { api: 'gizmo' }, delay: '1s' })).toMatchObject({ status: 400, body: { message: 'body/match/api: unknown api "gizmo"; did you mean "gizmos"?' } });
+  });
+
+  it('queues faults for mounted operations, and for a registered API that is not mounted (they never fire)', async () => {
+    expect(await addFault({ match: { api: 'widgets', operationId: 'getWidget' }, status: 503 })).toMatchObject({ status: 201 });
+    expect(await addFault({ match: { api: 'gizmos', operationId: 'spinGizmo' }, status: 503 })).toMatchObject({ status: 201 });
+    expect(rules.pendingFaults('default')).toHaveLength(2);
+  });
+
+  it('checks no names without knownOperations', async () => {
+    expect(await adminWith({}).addFault({ match: { api: 'widgets', operationId: 'getWidgt' }, status: 503 })).toMatchObject({ status: 201 });
   });
 });

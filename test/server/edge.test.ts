@@ -72,7 +72,7 @@ describe('replies Node refuses to write', () => {
       handle: async () => ({ status: 200, headers: { 'X-Bad': 'a\r\nb' }, body: 'x' }),
       renderAt: (_path: string, error: MockError) => ({ status: error.status, body: { message: error.message } }),
     };
-    const handler = createHttpHandler(engine, { bodyLimitBytes: 1024, corsOrigins: [], adminPrefix: '/__admin', bindHost: '127.0.0.1', allowedHosts: [], adminOrigins: [] });
+    const handler = createHttpHandler(engine, { bodyLimitBytes: 1024, corsOrigins: [], exposedHeaders: '', adminPrefix: '/__admin', bindHost: '127.0.0.1', allowedHosts: [], adminOrigins: [] });
     const res = await supertest(handler).get('/anything');
     expect(res.status).toBe(500);
     expect(res.headers['x-bad']).toBeUndefined();
