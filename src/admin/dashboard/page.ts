@@ -1,8 +1,9 @@
 /**
- * The dashboard page (GET /__admin/ui), assembled once at start-up: a static HTML shell with its script and
- * stylesheet inlined, so it needs nothing but this server (no CDN; CI machines have no network). Nothing
- * from a request is ever written into it — the script reads the session and token from the address and
- * fetches the rest — so its Content-Security-Policy can pin the script and style by hash.
+ * The dashboard page (GET /__admin/ui), assembled once at start-up: a static HTML shell with its script
+ * (client.js, read by script.ts) and stylesheet inlined, so it needs nothing but this server (no CDN; CI
+ * machines have no network). Nothing from a request is ever written into it — the script reads the session
+ * and token from the address and fetches the rest — so its Content-Security-Policy can pin the script and
+ * style by hash, computed here from the text inlined.
  */
 import { createHash } from 'node:crypto';
 import { dashboardScript } from './script.js';
