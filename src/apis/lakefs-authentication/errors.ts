@@ -4,8 +4,9 @@
  * kin-openapi's wording, and statuses the spec declares without a body (420 on externalPrincipalLogin,
  * 401 on oauthCallback) are sent without one.
  */
-import { ErrorCode, MockError, httpStatusText, type ValidationIssue } from '../../engine/errors.js';
+import { ErrorCode, MockError, httpStatusText } from '../../engine/errors.js';
 import type { RenderContext, Reply } from '../../engine/types.js';
+import { requestErrorText, undecodableBodyText, unexpectedMediaTypeText, type KinOpenapiWording } from '../shared/kin-openapi.js';
 import { errorReply } from './reply.js';
 
 /** Statuses each operation declares with no content: the renderer must not add a body to them. */
@@ -29,18 +30,18 @@ function statusOf(error: MockError): number {
   return error.code === ErrorCode.UnsupportedMediaType ? 400 : error.status;
 }
 
+/** A problem at the root of the body is not located: `doesn't match schema: property "username" is missing`. */
+const KIN_OPENAPI_WORDING: KinOpenapiWording = { locateRootBodyErrors: false };
+
 function messageOf(error: MockError): string {
   switch (error.code) {
     case ErrorCode.ValidationFailed:
       // kin-openapi stops at the first problem it finds.
-      return error.issues.length ? kinOpenApiText(error.issues[0]!) : error.message;
+      return error.issues.length ? requestErrorText(error.issues[0]!, KIN_OPENAPI_WORDING) : error.message;
     case ErrorCode.MalformedBody:
-      return `request body has an error: failed to decode request body: ${goJsonError(error)}`;
-    case ErrorCode.UnsupportedMediaType: {
-      // The refused media type travels as a typed field; an edge 415 (an unknown Content-Encoding) has none.
-      const type = typeof error.detail.contentType === 'string' ? error.detail.contentType : '';
-      return `request body has an error: header Content-Type has unexpected value: ${JSON.stringify(type)}`;
-    }
+      return undecodableBodyText(error);
+    case ErrorCode.UnsupportedMediaType:
+      return unexpectedMediaTypeText(error);
     case ErrorCode.RouteNotFound:
       return 'invalid API endpoint';
     case ErrorCode.RateLimited:
@@ -52,58 +53,6 @@ function messageOf(error: MockError): string {
     default:
       return error.message;
   }
-}
-
-/** kin-openapi's RequestError text for the first validation issue. */
-export function kinOpenApiText(issue: ValidationIssue): string {
-  if (issue.in === 'body') {
-    if (issue.keyword === 'required' && issue.path.length === 0) return 'request body has an error: value is required but missing';
-    return `request body has an error: doesn't match schema: ${schemaErrorText(issue)}`;
-  }
-  const name = issue.path[0] ?? '';
-  const inner = { ...issue, path: issue.path.slice(1) };
-  if (issue.keyword === 'required' && issue.path.length <= 1) return `parameter "${name}" in ${issue.in} has an error: value is required but missing`;
-  return `parameter "${name}" in ${issue.in} has an error: ${schemaErrorText(inner)}`;
-}
-
-function schemaErrorText(issue: ValidationIssue): string {
-  let at = issue.path;
-  let reason: string;
-  switch (issue.keyword) {
-    case 'required':
-      // The issue's path ends with the missing property; kin-openapi names it and points at its parent.
-      at = issue.path.slice(0, -1);
-      reason = `property ${JSON.stringify(String(issue.path.at(-1) ?? ''))} is missing`;
-      break;
-    case 'additionalProperties':
-      at = issue.path.slice(0, -1);
-      reason = `property ${JSON.stringify(String(issue.path.at(-1) ?? ''))} is unsupported`;
-      break;
-    case 'type':
-      reason = `value must be ${article(issue.expectedType ?? 'object')}`;
-      break;
-    default:
-      reason = issue.message;
-  }
-  return at.length ? `Error at "/${at.join('/')}": ${reason}` : reason;
-}
-
-function article(type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
-/**
- * What Go's encoding/json says about the text: end of input, or the first character it could not use. Go
- * names the context more precisely ("after object key", …); the mock keeps to the most common wording.
- * The character comes from V8's message (which names it) or from the engine's position.
- */
-function goJsonError(error: MockError): string {
-  const doc = typeof error.detail.doc === 'string' ? error.detail.doc : '';
-  const named = /Unexpected token '(.+?)'/u.exec(error.message)?.[1];
-  const position = error.position ?? 0;
-  const c = named ?? (/end of JSON input|Unterminated/.test(error.message) || position >= doc.length ? undefined : doc[position]);
-  if (doc.trim() === '' || c === undefined) return 'unexpected end of JSON input';
-  return `invalid character '${c === "'" ? "\\'" : c}' looking for beginning of value`;
 }
 
 // The service's own refusals. Messages are mockgate's choice: the real texts are not published.

@@ -1,13 +1,18 @@
 /**
  * lakeFS's error shape: `{"message": "..."}` written by Go's json.Encoder (so with a trailing newline), with
  * `Content-Type: application/json` and `X-Content-Type-Options: nosniff`. Validation errors read like
- * kin-openapi's (the validator lakeFS runs before authentication); everything else carries lakeFS's own texts
- * (notes/lakefs-api.md §8.6). The exact texts are part of the contract: SDK users match on them.
+ * kin-openapi's (the validator lakeFS runs before authentication, worded in ../shared/kin-openapi.ts); everything
+ * else carries lakeFS's own texts (notes/lakefs-api.md §8.6). The exact texts are part of the contract: SDK users
+ * match on them.
  */
-import { ErrorCode, MockError, type ValidationIssue } from '../../engine/errors.js';
+import { ErrorCode, MockError } from '../../engine/errors.js';
 import type { RenderContext, Reply } from '../../engine/types.js';
+import { requestErrorText, undecodableBodyText, unexpectedMediaTypeText, type KinOpenapiWording } from '../shared/kin-openapi.js';
 
-/** lakeFS's texts, in one place. */
+/**
+ * lakeFS's texts that more than one check (or the renderer) answers with, in one place. A text that a single
+ * check gives stays next to that check.
+ */
 export const messages = {
   authenticating: 'error authenticating request',
   alreadyExists: 'Already exists',
@@ -16,10 +21,18 @@ export const messages = {
   groupNotFound: 'group not found',
   policyNotFound: 'policy not found',
   credentialsNotFound: 'credentials not found',
+  repositoryNotFound: 'repository not found',
+  branchNotFound: 'branch not found',
   notImplemented: 'Not Implemented',
   invalidEndpoint: 'invalid API endpoint',
+  invalidRequest: 'invalid request',
   sessionExpired: 'session expired',
   unauthorized: 'Unauthorized',
+  readOnlyRepository: 'read-only repository',
+  protectedBranchWrite: 'cannot write to protected branch',
+  pathRequired: 'path is required',
+  uploadIdRequired: 'upload_id is required',
+  physicalAddressRequired: 'physical_address is required',
 } as const;
 
 export function renderError(error: MockError, ctx: RenderContext): Reply {
@@ -41,17 +54,18 @@ export function renderError(error: MockError, ctx: RenderContext): Reply {
 
 const bodiless = new Set([420, 429]);
 
+/** A problem at the root of the body is located: `doesn't match schema: Error at "/": property "id" is missing`. */
+const KIN_OPENAPI_WORDING: KinOpenapiWording = { locateRootBodyErrors: true };
+
 function messageOf(error: MockError): string {
   switch (error.code) {
     case ErrorCode.ValidationFailed:
-      return error.issues.length ? kinOpenapiText(error.issues[0]!) : error.message;
+      // kin-openapi stops at the first problem it finds.
+      return error.issues.length ? requestErrorText(error.issues[0]!, KIN_OPENAPI_WORDING) : error.message;
     case ErrorCode.MalformedBody:
-      return `request body has an error: failed to decode request body: ${error.message}`;
-    case ErrorCode.UnsupportedMediaType: {
-      // The refused media type travels as a typed field; an edge 415 (an unknown Content-Encoding) has none.
-      const type = typeof error.detail.contentType === 'string' ? error.detail.contentType : error.message;
-      return `request body has an error: header Content-Type has unexpected value: ${JSON.stringify(type)}`;
-    }
+      return undecodableBodyText(error);
+    case ErrorCode.UnsupportedMediaType:
+      return unexpectedMediaTypeText(error);
     case ErrorCode.Unauthenticated:
       // Every authentication failure reads the same on the wire (lakeFS masks the cause), unless the
       // thrower chose a lakeFS text of its own (`Unauthorized`, `invalid token format`).
@@ -64,55 +78,6 @@ function messageOf(error: MockError): string {
       return error.message;
   }
 }
-
-/** The first issue in kin-openapi's words: lakeFS reports one error per request. */
-export function kinOpenapiText(issue: ValidationIssue): string {
-  const what = schemaText(issue);
-  if (issue.in === 'body') {
-    if (issue.keyword === 'required' && issue.path.length === 0) return 'request body has an error: value is required but missing';
-    const at = issue.keyword === 'required' ? issue.path.slice(0, -1) : issue.path;
-    return `request body has an error: doesn't match schema: Error at "/${at.join('/')}": ${what}`;
-  }
-  const name = String(issue.path[0] ?? '');
-  if (issue.keyword === 'required') return `parameter "${name}" in ${issue.in} has an error: value is required but missing`;
-  return `parameter "${name}" in ${issue.in} has an error: ${what}`;
-}
-
-function schemaText(issue: ValidationIssue): string {
-  const limit = /(-?\d+(?:\.\d+)?)/.exec(issue.message)?.[1];
-  switch (issue.keyword) {
-    case 'required':
-      return `property "${issue.path[issue.path.length - 1]}" is missing`;
-    case 'type':
-      return `value must be ${article(issue.expectedType ?? 'value')}`;
-    case 'maximum':
-      return `number must be at most ${limit}`;
-    case 'minimum':
-      return `number must be at least ${limit}`;
-    case 'minLength':
-      return `minimum string length is ${limit}`;
-    case 'maxLength':
-      return `maximum string length is ${limit}`;
-    case 'minItems':
-      return `minimum number of items is ${limit}`;
-    case 'maxItems':
-      return `maximum number of items is ${limit}`;
-    case 'enum':
-      return `value is not one of the allowed values ${issue.message.replace(/^must be one of /, '')}`;
-    case 'additionalProperties':
-      return `property "${issue.path[issue.path.length - 1]}" is unsupported`;
-    case 'pattern':
-      return `string doesn't match the regular expression`;
-    case 'format':
-      // kin-openapi checks int32 / int64 ranges on numbers, and formats on strings.
-      if (typeof issue.received === 'number') return `number must be an ${issue.format}`;
-      return `string doesn't match the format: ${issue.message}`;
-    default:
-      return issue.message;
-  }
-}
-
-const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
 
 /** A lakeFS text that is not one of the engine's defaults (`Unauthorized`, `invalid token format`, `session expired`). */
 function withLakefsText(error: MockError): MockError {

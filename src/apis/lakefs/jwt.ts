@@ -1,15 +1,16 @@
 /**
  * lakeFS's login tokens (pkg/auth/token.go): HS256 JWTs signed with `auth.encrypt.secret_key`, claims
- * `{jti, iss: "auth", sub: <username>, aud: "login", iat, exp}`. Verification accepts HS256/384/512, requires
- * `exp`, and accepts an `aud` of "login" or none. Verifiers are synchronous while jose's verification is async
- * (WebCrypto), so jose only parses and node:crypto checks the HMAC.
+ * `{jti, iss: "auth", sub: <username>, aud: "login", iat, exp}`. Verification is golang-jwt's as lakeFS sets it
+ * up: any HMAC algorithm (HS256/384/512; `none` and public-key algorithms are refused), `exp` required and
+ * valid strictly before it (jose's rule too), an `aud` of "login" or none.
  */
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { hmacKey } from '../shared/hmac-keys.js';
 import { lakefsErrors } from './errors.js';
 import { unixSeconds } from './state.js';
 
-const hashes: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 
 export interface IssuedToken {
   token: string;
@@ -17,38 +18,29 @@ export interface IssuedToken {
   token_expiration: number;
 }
 
-export function issueLoginToken(userId: string, secret: string, now: Date, lifetimeSeconds: number): IssuedToken {
+export async function issueLoginToken(userId: string, secret: string, now: Date, lifetimeSeconds: number): Promise<IssuedToken> {
   const iat = unixSeconds(now);
   const exp = iat + lifetimeSeconds;
-  const claims = { jti: randomUUID(), iss: 'auth', sub: userId, aud: 'login', iat, exp };
-  const header = base64url({ alg: 'HS256', typ: 'JWT' });
-  const body = base64url(claims);
-  const signature = createHmac('sha256', secret).update(`${header}.${body}`).digest('base64url');
-  return { token: `${header}.${body}.${signature}`, token_expiration: exp };
+  // The claims in lakeFS's order, set in one object: jose writes them as given.
+  const token = await new SignJWT({ jti: randomUUID(), iss: 'auth', sub: userId, aud: 'login', iat, exp })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .sign(await hmacKey(secret, 'HS256'));
+  return { token, token_expiration: exp };
 }
 
-/** The username a valid login token names; throws 401 `error authenticating request` otherwise. */
-export function verifyLoginToken(token: string, secret: string, now: Date): string {
-  let alg: string | undefined;
+/** The username a valid login token names; rejects with 401 `error authenticating request` otherwise. */
+export async function verifyLoginToken(token: string, secret: string, now: Date): Promise<string> {
   let claims: JWTPayload;
   try {
-    alg = decodeProtectedHeader(token).alg;
-    claims = decodeJwt(token);
-  } catch {
-    throw lakefsErrors.authenticating('invalid');
+    // The key for the algorithm the token names (jose refuses any other than HMAC_ALGORITHMS first).
+    ({ payload: claims } = await jwtVerify(token, (header) => hmacKey(secret, header.alg), { algorithms: HMAC_ALGORITHMS, requiredClaims: ['exp'], currentDate: now }));
+  } catch (err) {
+    if (!(err instanceof errors.JOSEError)) throw err;
+    throw lakefsErrors.authenticating(err instanceof errors.JWTExpired ? 'expired' : 'invalid');
   }
-  const hash = alg ? hashes[alg] : undefined;
-  const [header, body, signature] = token.split('.');
-  if (!hash || header === undefined || body === undefined || signature === undefined) throw lakefsErrors.authenticating('invalid');
-  const expected = createHmac(hash, secret).update(`${header}.${body}`).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw lakefsErrors.authenticating('invalid');
-  if (typeof claims.exp !== 'number') throw lakefsErrors.authenticating('invalid');
-  if (claims.exp < unixSeconds(now)) throw lakefsErrors.authenticating('expired');
+  // jose's audience option would require the claim; lakeFS also takes a token without one.
   const audience = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud];
   if (audience.length > 0 && !audience.includes('login')) throw lakefsErrors.authenticating('invalid');
   if (typeof claims.sub !== 'string' || claims.sub === '') throw lakefsErrors.authenticating('invalid');
   return claims.sub;
 }
-
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

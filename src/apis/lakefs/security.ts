@@ -16,8 +16,8 @@ import { has, lookup } from './table.js';
 type LakefsVerifier = Verifier<LakefsState, Partial<LakefsOptions>>;
 
 /** A token's user must still exist: a token of a deleted user is refused (UserByToken calls GetUser). */
-function tokenPrincipal(token: string, scheme: string, ctx: LakefsSecurityContext): Principal {
-  const userId = verifyLoginToken(token, optionsOf(ctx).jwtSecret, ctx.now);
+async function tokenPrincipal(token: string, scheme: string, ctx: LakefsSecurityContext): Promise<Principal> {
+  const userId = await verifyLoginToken(token, optionsOf(ctx).jwtSecret, ctx.now);
   if (!has(ctx.state.users, userId)) throw lakefsErrors.authenticating('revoked');
   return { id: userId, scheme };
 }
@@ -56,7 +56,7 @@ export const verifiers: Record<string, LakefsVerifier> = {
  * the bare value with no cookie name — so a bare login token in the Cookie header is read as cookie_auth.
  * Anything else leaves the caller anonymous.
  */
-export function anonymous(ctx: LakefsSecurityContext): Principal | undefined {
+export async function anonymous(ctx: LakefsSecurityContext): Promise<Principal | undefined> {
   const raw = ctx.request.headers.cookie;
   const cookie = (Array.isArray(raw) ? raw[0] : raw)?.trim();
   if (!cookie || cookie.includes('=') || cookie.split('.').length !== 3) return undefined;

@@ -20,9 +20,9 @@ interface User {
   source: 'seeded' | 'jwt';
 }
 
-export const verifyBearer: Verifier<RegistryState, RegistryOptions> = (credential, ctx) => {
+export const verifyBearer: Verifier<RegistryState, RegistryOptions> = async (credential, ctx) => {
   const options = resolveOptions(ctx.options);
-  const user = identify(credential.value ?? '', ctx.state, options, ctx.now);
+  const user = await identify(credential.value ?? '', ctx.state, options, ctx.now);
   const missing = requiredRoles(ctx.operationId, options).filter((role) => !user.roles.includes(role));
   if (missing.length) throw unauthorized('insufficient-role', `missing role(s) ${missing.join(', ')}`);
   const principal: Principal = { id: user.username, username: user.username, roles: user.roles, tokenSource: user.source };
@@ -37,7 +37,7 @@ function requiredRoles(operationId: string, options: ResolvedOptions): string[] 
   return [];
 }
 
-function identify(token: string, state: RegistryState, options: ResolvedOptions, now: Date): User {
+async function identify(token: string, state: RegistryState, options: ResolvedOptions, now: Date): Promise<User> {
   // Seeded opaque tokens first, so a scenario can seed a value that happens to contain dots.
   const seeded = state.tokens.find((t) => t.token === token);
   if (seeded) {
@@ -47,7 +47,7 @@ function identify(token: string, state: RegistryState, options: ResolvedOptions,
     return { username: seeded.username, email: seeded.email, roles: seeded.roles, source: 'seeded' };
   }
   if (!looksLikeJwt(token)) throw unauthorized('invalid', 'unknown token');
-  const claims = verifyJwt(token, options.jwtSecret, options.verifyJwtSignature, now);
+  const claims = await verifyJwt(token, options.jwtSecret, options.verifyJwtSignature, now);
   return userFromClaims(claims);
 }
 

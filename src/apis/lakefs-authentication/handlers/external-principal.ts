@@ -5,15 +5,15 @@
  * 401 to "invalid token format" and 403 to "session expired", so those are the statuses used here.
  */
 import type { Handler } from '../../../engine/types.js';
-import { identityRefused, sessionExpired } from '../errors.js';
-import { readIdentityToken } from '../identity-token.js';
+import { decodeAwsIdentityToken, type AwsIdentityToken } from '../../shared/aws-identity-token.js';
+import { identityRefused, identityRequestInvalid, sessionExpired } from '../errors.js';
 import { jsonReply } from '../reply.js';
 import { hasExpired, resolveOptions, type AuthServiceOptions, type AuthServiceState } from '../state.js';
 
 export const externalPrincipalLogin: Handler<AuthServiceState, AuthServiceOptions> = (ctx) => {
   const options = resolveOptions(ctx.options);
-  const token = readIdentityToken(ctx.request.body);
-  const entry = ctx.state.externalPrincipals.find((p) => p.accessKeyId === token.accessKeyId);
+  const { token, accessKeyId } = readIdentityRequest(ctx.request.body);
+  const entry = ctx.state.externalPrincipals.find((p) => p.accessKeyId === accessKeyId);
   if (!entry) throw identityRefused('the identity token was not signed by a known AWS identity');
   if (entry.securityToken !== undefined && entry.securityToken !== token.securityToken) {
     throw identityRefused('the identity token carries the wrong security token');
@@ -23,3 +23,15 @@ export const externalPrincipalLogin: Handler<AuthServiceState, AuthServiceOption
   if (options.checkIdentityTokenExpiry && token.validUntil && token.validUntil.getTime() <= ctx.now.getTime()) throw sessionExpired();
   return jsonReply(200, { id: entry.id });
 };
+
+/** The identity token of the request, with the access key that signed it; 400 with the reason otherwise. */
+function readIdentityRequest(identityRequest: unknown): { token: AwsIdentityToken; accessKeyId: string } {
+  const raw = isObject(identityRequest) ? identityRequest.identity_token : undefined;
+  if (typeof raw !== 'string' || raw.trim() === '') throw identityRequestInvalid('identity request has no identity_token');
+  const token = decodeAwsIdentityToken(raw);
+  if (!token) throw identityRequestInvalid('identity_token is not base64-encoded JSON');
+  if (token.accessKeyId === undefined) throw identityRequestInvalid('identity token has no access_key_id');
+  return { token, accessKeyId: token.accessKeyId };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

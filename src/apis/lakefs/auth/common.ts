@@ -4,7 +4,7 @@
  * policy and most credential operations answer 501 after authorization) and external principals turned off
  * (501 before authorization, as lakeFS checks the feature first).
  */
-import { lakefsErrors } from '../errors.js';
+import { lakefsErrors, messages } from '../errors.js';
 import { optionsOf, type LakefsContext } from '../state.js';
 import type { PageQuery } from '../pagination.js';
 
@@ -43,7 +43,7 @@ export function refusePercent(id: string, kind: 'User' | 'Group' | 'Policy'): vo
 export function validateEntityId(ctx: AuthContext, id: string): void {
   const problem = id === '' ? 'empty name' : id.includes('/') ? 'name contains delimiter /' : undefined;
   if (!problem) return;
-  throw lakefsErrors.badRequest(isCommunity(ctx) ? `${problem}: validation error` : 'invalid request');
+  throw lakefsErrors.badRequest(isCommunity(ctx) ? `${problem}: validation error` : messages.invalidRequest);
 }
 
 /**

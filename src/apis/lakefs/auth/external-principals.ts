@@ -6,7 +6,7 @@
  */
 import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
-import { lakefsErrors } from '../errors.js';
+import { lakefsErrors, messages } from '../errors.js';
 import { paginate } from '../pagination.js';
 import { empty, json } from '../reply.js';
 import { has, lookup, put, remove, rows } from '../table.js';
@@ -22,7 +22,7 @@ export function createUserExternalPrincipal(ctx: AuthContext) {
   const principalId = principalIdOf(ctx);
   authorize(ctx, 'auth:CreateUserExternalPrincipal', arn.user(userId));
   existingUser(ctx, userId);
-  if (principalId === '') throw lakefsErrors.badRequest('invalid request');
+  if (principalId === '') throw lakefsErrors.badRequest(messages.invalidRequest);
   if (has(ctx.state.externalPrincipals, principalId)) throw lakefsErrors.alreadyExists();
   put(ctx.state.externalPrincipals, principalId, { id: principalId, userId });
   return empty(ctx, 201);

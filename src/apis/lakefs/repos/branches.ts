@@ -6,7 +6,7 @@ import { conflict } from '../../../engine/errors.js';
 import type { Reply } from '../../../engine/types.js';
 import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
-import { lakefsErrors } from '../errors.js';
+import { lakefsErrors, messages } from '../errors.js';
 import { empty, json } from '../reply.js';
 import { has, put, remove, rows } from '../table.js';
 import { page, pageQuery } from './paging.js';
@@ -37,7 +37,7 @@ export const createBranch: RepoHandler = (ctx) => {
   const repo = requireRepository(ctx.state.repos, repoName);
   checkBranchName(body.name);
   checkRef(body.source);
-  if (repo.readOnly && body.force !== true) throw lakefsErrors.forbidden('read-only repository');
+  if (repo.readOnly && body.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (has(repo.branches, body.name)) throw conflict('branch already exists: not unique');
   const source = resolveRef(repo, body.source);
   if (!source) throw lakefsErrors.notFound(`source reference '${body.source}': not found`);
@@ -61,9 +61,9 @@ export const deleteBranch: RepoHandler = (ctx) => {
   authorize(ctx, 'fs:DeleteBranch', arn.branch(repoName, branchName));
   const repo = requireRepository(ctx.state.repos, repoName);
   const branch = requireBranch(repo, branchName);
-  if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden('read-only repository');
+  if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (branch.id === repo.defaultBranch) throw lakefsErrors.forbidden('cannot delete repository default branch');
-  if (branch.protected) throw lakefsErrors.forbidden('cannot write to protected branch');
+  if (branch.protected) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
   // Uploads started on the branch stay open, as they would in the object store; completing one finds no branch.
   remove(repo.branches, branch.id);
   return empty(ctx, 204);

@@ -4,7 +4,7 @@
  */
 import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
-import { lakefsErrors } from '../errors.js';
+import { lakefsErrors, messages } from '../errors.js';
 import { json } from '../reply.js';
 import { unixSeconds } from '../state.js';
 import { lookup, put, rows, type Table } from '../table.js';
@@ -36,7 +36,7 @@ export const commit: RepoHandler = (ctx) => {
   const repo = requireRepository(ctx.state.repos, repoName);
   const branch = requireBranch(repo, branchName);
   if (branch.protected) throw lakefsErrors.forbidden('cannot commit to protected branch');
-  if (repo.readOnly && body.force !== true) throw lakefsErrors.forbidden('read-only repository');
+  if (repo.readOnly && body.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   const parent = lookup(repo.commits, branch.commitId);
   if (!parent) throw lakefsErrors.notFound('commit not found');
 
@@ -74,6 +74,6 @@ export const getCommit: RepoHandler = (ctx) => {
   const repo = requireRepository(ctx.state.repos, repoName);
   checkRef(ref, 'commit');
   const resolved = resolveRef(repo, ref);
-  if (!resolved) throw lakefsErrors.notFound('not found');
+  if (!resolved) throw lakefsErrors.notFound();
   return json(ctx, 200, toCommit(resolved.commit));
 };

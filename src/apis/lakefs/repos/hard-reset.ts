@@ -6,7 +6,7 @@
  */
 import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
-import { lakefsErrors } from '../errors.js';
+import { lakefsErrors, messages } from '../errors.js';
 import { empty } from '../reply.js';
 import { checkRef, isDirty, requireBranch, requireRepository, resolveRef } from './refs.js';
 import type { RepoHandler } from './state.js';
@@ -21,9 +21,9 @@ export const hardResetBranch: RepoHandler = (ctx) => {
   const branch = requireBranch(repo, branchName);
   checkRef(ref);
   const target = resolveRef(repo, ref);
-  if (!target) throw lakefsErrors.notFound('not found');
+  if (!target) throw lakefsErrors.notFound();
   if (branch.protected) throw lakefsErrors.forbidden('protected branch');
-  if (repo.readOnly && !force) throw lakefsErrors.forbidden('read-only repository');
+  if (repo.readOnly && !force) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (isDirty(branch) && !force) throw lakefsErrors.badRequest(`${branch.id}: uncommitted changes (dirty branch)`);
   branch.commitId = target.commit.id;
   branch.staged = {};

@@ -14,7 +14,7 @@ import { trimTrailingSlashes } from '../../../engine/text.js';
 import { createHash } from 'node:crypto';
 import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
-import { lakefsErrors } from '../errors.js';
+import { lakefsErrors, messages } from '../errors.js';
 import { empty, json } from '../reply.js';
 import { optionsOf, unixSeconds, type LakefsContext } from '../state.js';
 import { has, lookup, put, remove, rows } from '../table.js';
@@ -71,7 +71,7 @@ export const createPresignMultipartUpload: RepoHandler = (ctx) => {
   const repo = requireRepository(repos, repoName);
   const branch = lookup(repo.branches, branchName);
   if (!branch) throw lakefsErrors.notFound(`branch '${branchName}' not found`);
-  if (path === '') throw lakefsErrors.badRequest('path is required');
+  if (path === '') throw lakefsErrors.badRequest(messages.pathRequired);
   const parts = typeof ctx.request.query.parts === 'number' ? ctx.request.query.parts : 0;
   if (parts < 0 || parts > MAX_UPLOAD_PARTS) throw lakefsErrors.badRequest(`parts can be between 0 and ${MAX_UPLOAD_PARTS}`);
 
@@ -143,9 +143,9 @@ export const completePresignMultipartUpload: RepoHandler = (ctx) => {
   const { repoName, branchName, path } = admit(ctx);
   const uploadId = String(ctx.request.params.uploadId);
   const body = (ctx.request.body ?? {}) as CompleteBody;
-  if (uploadId === '') throw lakefsErrors.badRequest('upload_id is required');
-  if (path === '') throw lakefsErrors.badRequest('path is required');
-  if (!body.physical_address) throw lakefsErrors.badRequest('physical_address is required');
+  if (uploadId === '') throw lakefsErrors.badRequest(messages.uploadIdRequired);
+  if (path === '') throw lakefsErrors.badRequest(messages.pathRequired);
+  if (!body.physical_address) throw lakefsErrors.badRequest(messages.physicalAddressRequired);
   const listed = body.parts ?? [];
   if (listed.length === 0) throw lakefsErrors.badRequest('parts are required');
   const repo = requireRepository(ctx.state.repos, repoName);
@@ -166,9 +166,9 @@ export const completePresignMultipartUpload: RepoHandler = (ctx) => {
   }
 
   const branch = lookup(repo.branches, branchName);
-  if (!branch) throw lakefsErrors.notFound('branch not found');
-  if (branch.protected) throw lakefsErrors.forbidden('cannot write to protected branch');
-  if (repo.readOnly) throw lakefsErrors.forbidden('read-only repository');
+  if (!branch) throw lakefsErrors.notFound(messages.branchNotFound);
+  if (branch.protected) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
+  if (repo.readOnly) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (upload.branch === branch.id && upload.path === path && fingerprint(currentAt(repo, branch, path)) !== upload.baseline) {
     throw conflict('conflict found');
   }
@@ -200,9 +200,9 @@ export const abortPresignMultipartUpload: RepoHandler = (ctx) => {
   const { repoName, path } = admit(ctx);
   const uploadId = String(ctx.request.params.uploadId);
   const body = (ctx.request.body ?? {}) as { physical_address?: string };
-  if (uploadId === '') throw lakefsErrors.badRequest('upload_id is required');
-  if (path === '') throw lakefsErrors.badRequest('path is required');
-  if (!body.physical_address) throw lakefsErrors.badRequest('physical_address is required');
+  if (uploadId === '') throw lakefsErrors.badRequest(messages.uploadIdRequired);
+  if (path === '') throw lakefsErrors.badRequest(messages.pathRequired);
+  if (!body.physical_address) throw lakefsErrors.badRequest(messages.physicalAddressRequired);
   const repo = requireRepository(ctx.state.repos, repoName);
   const upload = findUpload(ctx, repo, uploadId, body.physical_address);
   remove(ctx.state.repos.uploads, upload.id);

@@ -15,7 +15,7 @@ import type { RepoHandler, RepositoryRecord } from './state.js';
 function resolveOrFail(repo: RepositoryRecord, ref: string): Resolved {
   checkRef(ref);
   const resolved = resolveRef(repo, ref);
-  if (!resolved) throw lakefsErrors.notFound('not found');
+  if (!resolved) throw lakefsErrors.notFound();
   return resolved;
 }
 
@@ -27,7 +27,7 @@ export const statObject: RepoHandler = (ctx) => {
   const resolved = resolveOrFail(repo, String(ctx.request.params.ref));
   if (path === '') throw lakefsErrors.badRequest('argument path: missing path: required value: validation error');
   const object = visibleObject(resolved, path);
-  if (!object) throw lakefsErrors.notFound('not found');
+  if (!object) throw lakefsErrors.notFound();
   return json(ctx, 200, toObjectStats(repo, object, ctx.request.query.user_metadata !== false));
 };
 

@@ -8,7 +8,7 @@
  */
 import { trimTrailingSlashes } from '../../../engine/text.js';
 import { createHash } from 'node:crypto';
-import { lakefsErrors } from '../errors.js';
+import { lakefsErrors, messages } from '../errors.js';
 import { lookup, rows, type Table } from '../table.js';
 import type { BranchRecord, CommitRecord, ObjectRecord, RepositoryRecord, RepoState } from './state.js';
 
@@ -38,14 +38,14 @@ export function checkRef(ref: string, argument = 'ref'): void {
 export function requireRepository(state: RepoState, name: string): RepositoryRecord {
   checkRepositoryName(name);
   const repo = lookup(state.repositories, name);
-  if (!repo) throw lakefsErrors.notFound('repository not found');
+  if (!repo) throw lakefsErrors.notFound(messages.repositoryNotFound);
   return repo;
 }
 
 export function requireBranch(repo: RepositoryRecord, name: string): BranchRecord {
   checkBranchName(name);
   const branch = lookup(repo.branches, name);
-  if (!branch) throw lakefsErrors.notFound('branch not found');
+  if (!branch) throw lakefsErrors.notFound(messages.branchNotFound);
   return branch;
 }
 

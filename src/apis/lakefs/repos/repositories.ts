@@ -6,7 +6,7 @@
 import { conflict } from '../../../engine/errors.js';
 import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
-import { lakefsErrors } from '../errors.js';
+import { lakefsErrors, messages } from '../errors.js';
 import { empty, json } from '../reply.js';
 import { unixSeconds } from '../state.js';
 import { has, put, remove, rows } from '../table.js';
@@ -82,7 +82,7 @@ export const deleteRepository: RepoHandler = (ctx) => {
   authorize(ctx, 'fs:DeleteRepository', arn.repository(name));
   const repos = ctx.state.repos;
   const repo = requireRepository(repos, name);
-  if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden('read-only repository');
+  if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   remove(repos.repositories, name);
   for (const upload of rows(repos.uploads)) if (upload.repository === name) remove(repos.uploads, upload.id);
   return empty(ctx, 204);

@@ -5,16 +5,22 @@
 import { describe, expect, it } from 'vitest';
 import { issueLoginToken } from '../../../../src/apis/lakefs/jwt.js';
 import { expectLakefsError } from '../support.js';
-import { JWT_SECRET, NOW, as, client, tokenOf, useAuthApp, withToken } from './helpers.js';
+import { JWT_SECRET, NOW, as, client, tokenOf, useAuthApp } from './helpers.js';
 
 const t = useAuthApp();
+
+// Signing is asynchronous: the tokens the tables below use are minted once, before the tests are collected.
+const developerToken = await tokenOf('developer');
+const expiredToken = (await issueLoginToken('developer', JWT_SECRET, new Date(NOW.getTime() - 7200_000), 3600)).token;
+const foreignToken = (await issueLoginToken('developer', 'other', NOW, 3600)).token;
+const ghostToken = await tokenOf('ghost');
 
 describe('credentials', () => {
   it.each([
     ['basic access key and secret', as('developer')],
-    ['a Bearer login token', withToken('developer')],
-    ['the internal_auth_session cookie', { Cookie: `internal_auth_session=${tokenOf('developer')}` }],
-    ['a bare login token as the Cookie header (the Python SDK with api_key cookie_auth)', { Cookie: tokenOf('developer') }],
+    ['a Bearer login token', { Authorization: `Bearer ${developerToken}` }],
+    ['the internal_auth_session cookie', { Cookie: `internal_auth_session=${developerToken}` }],
+    ['a bare login token as the Cookie header (the Python SDK with api_key cookie_auth)', { Cookie: developerToken }],
   ])('authenticates %s', async (_label, headers) => {
     const res = await client(t, headers).get('/user');
     expect(res.body.user.id).toBe('developer');
@@ -22,9 +28,9 @@ describe('credentials', () => {
   });
 
   it.each([
-    ['an expired token', { Authorization: `Bearer ${issueLoginToken('developer', JWT_SECRET, new Date(NOW.getTime() - 7200_000), 3600).token}` }],
-    ['a token signed with another secret', { Authorization: `Bearer ${issueLoginToken('developer', 'other', NOW, 3600).token}` }],
-    ['a token of an unknown user', withToken('ghost')],
+    ['an expired token', { Authorization: `Bearer ${expiredToken}` }],
+    ['a token signed with another secret', { Authorization: `Bearer ${foreignToken}` }],
+    ['a token of an unknown user', { Authorization: `Bearer ${ghostToken}` }],
     ['a bad internal_auth_session cookie', { Cookie: 'internal_auth_session=garbage' }],
     ['a bad bare token in the Cookie header', { Cookie: 'aaa.bbb.ccc' }],
   ])('refuses %s with 401, even on GET /user', async (_label, headers) => {
@@ -34,19 +40,19 @@ describe('credentials', () => {
 
   // Basic and Bearer share the Authorization header; the session cookie is the good credential beside it.
   it('lets a bad Bearer token win over good credentials of a later scheme (the JWT is tried first)', async () => {
-    const c = client(t, { Authorization: 'Bearer nonsense', Cookie: `internal_auth_session=${tokenOf('admin')}` });
+    const c = client(t, { Authorization: 'Bearer nonsense', Cookie: `internal_auth_session=${await tokenOf('admin')}` });
     expectLakefsError(await c.get('/auth/users'), 401, 'error authenticating request');
     expectLakefsError(await c.get('/user'), 401, 'error authenticating request');
   });
 
   it('uses a good Bearer token over a bad cookie', async () => {
-    const c = client(t, { Authorization: `Bearer ${tokenOf('admin')}`, Cookie: 'internal_auth_session=garbage' });
+    const c = client(t, { Authorization: `Bearer ${await tokenOf('admin')}`, Cookie: 'internal_auth_session=garbage' });
     expect((await c.get('/auth/users')).status).toBe(200);
   });
 
   it('refuses the token of a user deleted since it was issued', async () => {
     const c = client(t);
-    const token = tokenOf('nobody');
+    const token = await tokenOf('nobody');
     expect((await c.as({ Authorization: `Bearer ${token}` }).get('/user')).body.user.id).toBe('nobody');
     await c.delete('/auth/users/nobody');
     expectLakefsError(await c.as({ Authorization: `Bearer ${token}` }).get('/user'), 401, 'error authenticating request');

@@ -42,7 +42,7 @@ describe('community mode', () => {
   });
 
   it('deletes its user, and the key with it', async () => {
-    const c = client(t, withToken('admin'));
+    const c = client(t, await withToken('admin'));
     expectNoBody(await c.delete('/auth/users/admin'), 204);
     expectLakefsError(await c.as(as('admin')).get('/auth/users'), 401, 'error authenticating request');
     expectLakefsError(await c.get('/auth/users'), 401, 'error authenticating request');

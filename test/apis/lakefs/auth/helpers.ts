@@ -24,8 +24,8 @@ export const KEYS = {
 
 export type Person = keyof typeof KEYS;
 export const as = (who: Person) => basicAuth(KEYS[who][0], KEYS[who][1]);
-export const tokenOf = (userId: string, lifetimeSeconds = 3600) => issueLoginToken(userId, JWT_SECRET, NOW, lifetimeSeconds).token;
-export const withToken = (userId: string) => bearerAuth(tokenOf(userId));
+export const tokenOf = async (userId: string, lifetimeSeconds = 3600) => (await issueLoginToken(userId, JWT_SECRET, NOW, lifetimeSeconds)).token;
+export const withToken = async (userId: string) => bearerAuth(await tokenOf(userId));
 
 /** Only specs/lakefs/auth.yaml is mounted: the login and repository specs are other folders' business. */
 export const authApp = (fixture: string, overrides: Partial<AppConfig> = {}) =>

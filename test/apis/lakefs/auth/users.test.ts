@@ -18,7 +18,7 @@ describe('GET /user', () => {
   });
 
   it('uses the username as friendly name when none is set, and leaves out a missing e-mail', async () => {
-    const res = await client(t, withToken('developer')).get('/user');
+    const res = await client(t, await withToken('developer')).get('/user');
     expect(res.body).toEqual({ user: { id: 'developer', creation_date: 1700000100, friendly_name: 'developer' } });
   });
 
@@ -132,7 +132,7 @@ describe('deleteUser', () => {
     const c = client(t);
     expect((await c.put('/auth/users/developer/policies/AuthFullAccess')).status).toBe(201);
     expect((await c.post(`/auth/users/developer/external/principals?principalId=${enc('arn:aws:iam::1:role/dev')}`)).status).toBe(201);
-    const token = tokenOf('developer');
+    const token = await tokenOf('developer');
 
     expectNoBody(await c.delete('/auth/users/developer'), 204);
 

@@ -120,9 +120,9 @@ describe('login', () => {
   });
 
   it('refuses with 401 a token signed with another secret', async () => {
-    const forged = issueLoginToken('quickstart', 'not-the-secret', START, 3600).token;
+    const forged = (await issueLoginToken('quickstart', 'not-the-secret', START, 3600)).token;
     expect((await whoAmI(client(t), bearerAuth(forged))).status).toBe(401);
-    const genuine = issueLoginToken('quickstart', SECRET, START, 3600).token;
+    const genuine = (await issueLoginToken('quickstart', SECRET, START, 3600)).token;
     expect(await whoAmI(client(t), bearerAuth(genuine))).toEqual({ status: 200, user: 'quickstart' });
   });
 });

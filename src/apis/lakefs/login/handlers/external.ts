@@ -5,6 +5,7 @@
  * open-source lakeFS, and issue ordinary login tokens, without a cookie.
  */
 import type { Handler } from '../../../../engine/types.js';
+import { decodeAwsIdentityToken } from '../../../shared/aws-identity-token.js';
 import { lakefsErrors, messages } from '../../errors.js';
 import { issueLoginToken } from '../../jwt.js';
 import { json } from '../../reply.js';
@@ -32,14 +33,14 @@ interface ExternalLoginInformation {
  * not attached). A request with nothing to match (no body, empty identityRequest) is the service's 400,
  * which lakeFS reports as `invalid request`.
  */
-export const externalPrincipalLogin: LoginHandler = (ctx) => {
+export const externalPrincipalLogin: LoginHandler = async (ctx) => {
   const options = loginOptionsOf(ctx);
   if (isCommunity(options) || !options.externalPrincipals) throw lakefsErrors.notImplemented();
   const body = ctx.request.body as ExternalLoginInformation | undefined;
   const request = body?.identityRequest;
-  if (!isObject(request) || Object.keys(request).length === 0) throw lakefsErrors.badRequest('invalid request');
+  if (!isObject(request) || Object.keys(request).length === 0) throw lakefsErrors.badRequest(messages.invalidRequest);
 
-  const decoded = decodeIdentityToken(request.identity_token);
+  const decoded = decodeAwsIdentityToken(request.identity_token)?.fields;
   const known = flowsOf(ctx.state).externalIdentities.find((entry) => proves(entry, request, decoded));
   if (!known) throw lakefsErrors.unauthorizedText('invalid token format');
   const principal = lookup(ctx.state.externalPrincipals, known.principalId);
@@ -48,7 +49,7 @@ export const externalPrincipalLogin: LoginHandler = (ctx) => {
 
   const asked = body?.token_expiration_duration ?? 0;
   const lifetime = Math.min(asked > 0 ? asked : options.loginTokenLifetimeSeconds, options.loginTokenMaxLifetimeSeconds);
-  return json(ctx, 200, issueLoginToken(principal.userId, options.jwtSecret, ctx.now, lifetime));
+  return json(ctx, 200, await issueLoginToken(principal.userId, options.jwtSecret, ctx.now, lifetime));
 };
 
 interface StsAuthRequest {
@@ -63,7 +64,7 @@ interface StsAuthRequest {
  * `Unauthorized`. A code marked expired: 403 `session expired`. No user with that external id: 404. The
  * lifetime is ttl_seconds (no lower bound, as upstream), one hour by default, twelve hours at most.
  */
-export const stsLogin: LoginHandler = (ctx) => {
+export const stsLogin: LoginHandler = async (ctx) => {
   const options = loginOptionsOf(ctx);
   if (isCommunity(options)) throw lakefsErrors.notImplemented();
   const body = ctx.request.body as StsAuthRequest;
@@ -80,10 +81,10 @@ export const stsLogin: LoginHandler = (ctx) => {
   const user = userByExternalId(ctx.state, sub);
   if (!user) throw lakefsErrors.notFound();
 
-  const ttl = Math.min(body.ttl_seconds ?? STS_DEFAULT_TTL_SECONDS, STS_MAX_TTL_SECONDS);
-  const issued = issueLoginToken(user.id, options.jwtSecret, ctx.now, ttl);
+  // Spent before the token is signed (asynchronously): a redemption arriving meanwhile finds the code used.
   entry.usedAt = nowSeconds(ctx.now);
-  return json(ctx, 200, issued);
+  const ttl = Math.min(body.ttl_seconds ?? STS_DEFAULT_TTL_SECONDS, STS_MAX_TTL_SECONDS);
+  return json(ctx, 200, await issueLoginToken(user.id, options.jwtSecret, ctx.now, ttl));
 };
 
 /**
@@ -100,19 +101,6 @@ function holds(source: Record<string, unknown>, field: string, value: string): b
   if (!Object.hasOwn(source, field)) return false;
   const actual = source[field];
   return (typeof actual === 'string' || typeof actual === 'number' || typeof actual === 'boolean') && String(actual) === value;
-}
-
-/** Standard or URL-safe base64 of a JSON object; anything else reads as nothing. */
-export function decodeIdentityToken(token: unknown): Record<string, unknown> | undefined {
-  if (typeof token !== 'string') return undefined;
-  const standard = token.trim().replace(/-/g, '+').replace(/_/g, '/');
-  if (standard === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(standard)) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(standard, 'base64').toString('utf8'));
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

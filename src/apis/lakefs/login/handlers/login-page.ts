@@ -26,11 +26,11 @@ type LoginHandler = Handler<LakefsState, Partial<LakefsOptions>>;
 
 const TITLE = 'Sign in to lakeFS';
 
-export const mockgateLoginPage: LoginHandler = (ctx) => {
+export const mockgateLoginPage: LoginHandler = async (ctx) => {
   const request = ctx.request.query.request as string | undefined;
   const gone = unknownRequest(ctx, request);
   if (gone) return gone;
-  return form(ctx, 200, request, sessionUser(ctx));
+  return form(ctx, 200, request, await sessionUser(ctx));
 };
 
 interface LoginForm {
@@ -39,7 +39,7 @@ interface LoginForm {
   secret_access_key?: string;
 }
 
-export const mockgateLogin: LoginHandler = (ctx) => {
+export const mockgateLogin: LoginHandler = async (ctx) => {
   const fields = ctx.request.body as LoginForm;
   const request = fields.request || undefined;
   const gone = unknownRequest(ctx, request);
@@ -52,13 +52,13 @@ export const mockgateLogin: LoginHandler = (ctx) => {
       userId = userForKeyPair(ctx, fields.access_key_id ?? '', fields.secret_access_key ?? '');
     } catch (err) {
       if (!isMockError(err)) throw err;
-      return form(ctx, 401, request, sessionUser(ctx), 'Wrong access key ID or secret access key.');
+      return form(ctx, 401, request, await sessionUser(ctx), 'Wrong access key ID or secret access key.');
     }
     const options = loginOptionsOf(ctx);
-    const issued = issueLoginToken(userId, options.jwtSecret, ctx.now, options.loginTokenLifetimeSeconds);
+    const issued = await issueLoginToken(userId, options.jwtSecret, ctx.now, options.loginTokenLifetimeSeconds);
     headers['Set-Cookie'] = loginCookie(issued.token, ctx.now, ctx.request.origin);
   } else {
-    userId = sessionUser(ctx);
+    userId = await sessionUser(ctx);
     if (!userId) return form(ctx, 401, request, undefined, 'Enter an access key pair: this browser has no lakeFS session.');
   }
 
@@ -91,12 +91,12 @@ function unknownRequest(ctx: LakefsContext, request: string | undefined): Reply 
 }
 
 /** The user of a valid session cookie of any of the three kinds, if the browser has one. */
-function sessionUser(ctx: LakefsContext): string | undefined {
+async function sessionUser(ctx: LakefsContext): Promise<string | undefined> {
   const cookies = ctx.request.cookies;
   const token = cookies[COOKIE_NAMES.internal];
   if (token) {
     try {
-      const userId = verifyLoginToken(token, loginOptionsOf(ctx).jwtSecret, ctx.now);
+      const userId = await verifyLoginToken(token, loginOptionsOf(ctx).jwtSecret, ctx.now);
       if (has(ctx.state.users, userId)) return userId;
     } catch (err) {
       if (!isMockError(err)) throw err;

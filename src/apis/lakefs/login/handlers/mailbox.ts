@@ -45,16 +45,19 @@ export const getTokenRedirect: LoginHandler = (ctx) => {
   });
 };
 
-export const releaseTokenToMailbox: LoginHandler = (ctx) => {
+export const releaseTokenToMailbox: LoginHandler = async (ctx) => {
   const options = loginOptionsOf(ctx);
   if (isCommunity(options)) throw lakefsErrors.notImplemented();
   const user = currentUser(ctx);
+  // Signed (asynchronously) before the checks, so that checking and releasing happen in one step: a second
+  // release of the same request cannot slip in between.
+  const token = await issueLoginToken(user.id, options.jwtSecret, ctx.now, options.loginTokenLifetimeSeconds);
   const flows = flowsOf(ctx.state);
   const loginRequestToken = String(ctx.request.params.loginRequestToken);
   const request = openLoginRequest(flows, loginRequestToken, ctx.now);
   const mailbox = lookup(flows.mailboxes, request.mailbox);
   if (!mailbox || mailbox.token) throw lakefsErrors.notFound();
-  mailbox.token = issueLoginToken(user.id, options.jwtSecret, ctx.now, options.loginTokenLifetimeSeconds);
+  mailbox.token = token;
   remove(flows.loginRequests, loginRequestToken);
   ctx.stateChanged();
   return empty(ctx, 204);

@@ -20,12 +20,12 @@ interface LoginInformation {
 }
 
 /** Works in every mode. No body at all is refused like an unknown key (the validator requires both fields of a body). */
-export const login: LoginHandler = (ctx) => {
+export const login: LoginHandler = async (ctx) => {
   const body = ctx.request.body as LoginInformation | undefined;
   if (body === undefined) throw lakefsErrors.authenticating('missing');
   const userId = userForKeyPair(ctx, body.access_key_id, body.secret_access_key);
   const options = loginOptionsOf(ctx);
-  const issued = issueLoginToken(userId, options.jwtSecret, ctx.now, options.loginTokenLifetimeSeconds);
+  const issued = await issueLoginToken(userId, options.jwtSecret, ctx.now, options.loginTokenLifetimeSeconds);
   return json(ctx, 200, issued, { 'Set-Cookie': loginCookie(issued.token, ctx.now, ctx.request.origin) });
 };
 
