@@ -69,7 +69,7 @@ const ALLOWED: Record<string, string[]> = {
   journal: ['engine'],
   scenario: ['engine', 'rules'],
   state: ['engine', 'scenario'],
-  pipeline: ['engine', 'state', 'rules', 'journal'],
+  pipeline: ['engine', 'state', 'rules', 'journal', 'scenario'],
   server: ['engine'],
   admin: ['engine', 'state', 'rules', 'journal', 'scenario', 'pipeline', 'config'],
 };

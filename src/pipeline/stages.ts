@@ -13,6 +13,7 @@ import type { Operation } from '../engine/spec.js';
 import type { ApiModule, HandlerContext } from '../engine/types.js';
 import type { AnswerSource } from '../journal/journal.js';
 import type { RuleEngine } from '../rules/rules.js';
+import type { Scenario } from '../scenario/types.js';
 import type { Sessions } from '../state/sessions.js';
 import { Transaction } from '../state/transaction.js';
 import type { Faker } from '@faker-js/faker';
@@ -140,9 +141,22 @@ export const openState: Stage = {
     ex.mayWrite = !SAFE_METHODS.has(ex.request.method) || writesOnSafeMethods(api).has(ex.operation!.operationId);
     if (ex.mayWrite || ctx.strict) ex.tx = new Transaction();
     ex.state = ex.tx ? ex.tx.view(raw) : raw;
-    ex.options = ctx.sessions.scenarioFor(ex.session).apis[api.name]?.options ?? {};
+    ex.options = optionsFor(ctx.sessions.scenarioFor(ex.session), api);
   },
 };
+
+/** Each API's options under each scenario, resolved once (defaults filled in by the API), not per request. */
+const resolvedOptions = new WeakMap<Scenario, Map<ApiModule, unknown>>();
+
+function optionsFor(scenario: Scenario, api: ApiModule): unknown {
+  let byApi = resolvedOptions.get(scenario);
+  if (!byApi) resolvedOptions.set(scenario, (byApi = new Map()));
+  if (!byApi.has(api)) {
+    const given = scenario.apis[api.name]?.options as Record<string, unknown> | undefined;
+    byApi.set(api, api.resolveOptions ? api.resolveOptions(given) : (given ?? {}));
+  }
+  return byApi.get(api);
+}
 
 /** The request as handlers see it: path parameters percent-decoded, the rest as read. */
 export const decodeRequest: Stage = {
