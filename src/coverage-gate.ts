@@ -15,7 +15,7 @@
  *
  * Entries naming the same operation add up (two seeds may document one operation with different statuses).
  */
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { parseYaml, YamlAliasError, yamlPosition, yamlSyntaxError, type YamlPosition } from './engine/yaml.js';
 
 export interface Requirement {
   api: string;
@@ -50,17 +50,18 @@ const ENTRY_KEYS = new Set(['api', 'operationId', 'statuses', 'seed', 'note']);
 
 /** Parses and checks a requirement file; errors read `file:line:col: /pointer: what is wrong`. */
 export function parseRequirements(text: string, file: string): Requirement[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const fail = (pointer: Array<string | number>, reason: string): never => {
-    throw new RequirementsError(`${file}:${where(doc, lines, pointer)}/${pointer.join('/')}: ${reason}`);
-  };
-  if (doc.errors.length) {
-    const err = doc.errors[0]!;
-    const { line, col } = lines.linePos(err.pos[0]);
-    throw new RequirementsError(`${file}:${line}:${col}: not valid YAML (${err.message.split('\n')[0]})`);
+  let root: unknown;
+  try {
+    root = parseYaml(text);
+  } catch (err) {
+    if (err instanceof YamlAliasError) throw new RequirementsError(`${file}: ${err.message}`);
+    const { reason, position } = yamlSyntaxError(err);
+    throw new RequirementsError(`${file}:${where(position)}not valid YAML (${reason})`);
   }
-  const root = doc.toJS() as unknown;
+  // Positions are looked up only for a mistake (the text is parsed again for them).
+  const fail = (pointer: Array<string | number>, reason: string): never => {
+    throw new RequirementsError(`${file}:${where(yamlPosition(text, pointer))}/${pointer.join('/')}: ${reason}`);
+  };
   if (!isObject(root)) fail([], 'expected a mapping with an "operations" list');
   const top = root as Record<string, unknown>;
   for (const key of Object.keys(top)) if (key !== 'operations') fail([key], `unknown key "${key}"; the file holds one key, "operations"`);
@@ -140,15 +141,8 @@ export function coverageRows(body: unknown): CoverageRowLike[] {
   return rows as CoverageRowLike[];
 }
 
-function where(doc: Document, lines: LineCounter, pointer: Array<string | number>): string {
-  for (let n = pointer.length; n >= 0; n--) {
-    const node = doc.getIn(pointer.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node && typeof node === 'object' && node.range) {
-      const { line, col } = lines.linePos(node.range[0]);
-      return `${line}:${col}: `;
-    }
-  }
-  return ' ';
+function where(position: YamlPosition | undefined): string {
+  return position ? `${position.line}:${position.col}: ` : ' ';
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -44,6 +44,7 @@ describe('requirement files', () => {
   it.each([
     ['not YAML', 'operations: [\n', /^r\.yaml:\d+:\d+: not valid YAML/],
     ['a list at the top', '- a\n', /^r\.yaml:1:1: \/: expected a mapping/],
+    ['nothing but comments', '# to do\n', /^r\.yaml: \/: expected a mapping/],
     ['an unknown top-level key', 'operations: []\nextra: 1\n', /^r\.yaml:2:8: \/extra: unknown key "extra"/],
     ['operations that are not a list', 'operations: {}\n', /\/operations: expected a list/],
     ['an entry without api', 'operations:\n  - { operationId: x, statuses: [200] }\n', /^r\.yaml:2:5: \/operations\/0\/api: "api" must be a non-empty string/],

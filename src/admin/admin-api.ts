@@ -14,6 +14,7 @@ import type { Journal } from '../journal/journal.js';
 import { ScenarioError, ScenarioNotFoundError, type ScenarioLoader } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import type { RuleEngine } from '../rules/rules.js';
+import { ruleReferenceProblems, type KnownOperations } from '../rules/references.js';
 import { compileRule } from '../rules/rules.js';
 import type { Rule } from '../rules/types.js';
 import { DEFAULT_SESSION, type Sessions } from '../state/sessions.js';
@@ -29,6 +30,11 @@ export interface AdminServices {
   coverage: Coverage;
   scenarios: ScenarioLoader;
   mounts: () => Mount[];
+  /**
+   * The operations of the mounted specs: a fault naming an unknown API or operationId is refused (400, with the
+   * closest name), as in scenario files (src/rules/references.ts). Absent: such names are not checked.
+   */
+  knownOperations?: () => KnownOperations;
   adminDocument: () => unknown;
   adminToken?: string;
   startedAt: number;
@@ -130,6 +136,9 @@ export function createAdminApi(services: AdminServices): ApiModule {
       if (rule.status === undefined && rule.delay === undefined && rule.rateLimit === undefined) {
         throw badRequest('a fault needs at least one of status, delay or rateLimit');
       }
+      const known = services.knownOperations?.();
+      const [problem] = known ? ruleReferenceProblems([rule], known, services.scenarios.apiNames) : [];
+      if (problem) throw badRequest(`body/match/${problem.field}: ${problem.message}`);
       return { status: 201, body: { name: rules.addFault(session, rule), session } };
     },
 

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from '../engine/yaml.js';
 
 export interface BundledScenario {
   /** The file's base name: what `{"name": …}` in PUT /__admin/scenario resolves. */
@@ -31,8 +31,8 @@ export async function listBundledScenarios(dir: string): Promise<BundledScenario
       const name = f.replace(/\.ya?ml$/i, '');
       let head: Record<string, unknown> = {};
       try {
-        const doc = parse(await readFile(file, 'utf8'));
-        if (doc && typeof doc === 'object' && !Array.isArray(doc)) head = doc;
+        const doc = parseYaml(await readFile(file, 'utf8'));
+        if (doc && typeof doc === 'object' && !Array.isArray(doc)) head = doc as Record<string, unknown>;
       } catch {
         // Listed anyway: switching to it reports what is wrong, with the line.
       }

@@ -1,44 +1,14 @@
 /** Scenario rules and admin faults: when a request matches, change what it gets. */
+import type { FromSchema } from 'json-schema-to-ts';
+import type { ruleSchema } from './schema.js';
 
-export interface RuleMatch {
-  api?: string;
-  operationId?: string;
-  /** HTTP method, case-insensitive. */
-  method?: string;
-  /** Request path; `*` matches within a segment, `**` across segments. */
-  path?: string;
-  /** The caller's credential: basic username / access key id, bearer token or API key value. */
-  credential?: string;
-  session?: string;
-}
-
-export interface RateLimitSpec {
-  limit: number;
-  /** Window length: "60s", "500ms", "1m", or milliseconds. */
-  window: string | number;
-  /** Whose requests share a counter. */
-  per?: 'credential' | 'client' | 'session';
-  algorithm?: 'fixed-window' | 'token-bucket';
-  /** Status answered once the limit is reached (legacy lakeFS clients document 420). */
-  status?: number;
-}
-
-export interface Rule {
-  name?: string;
-  match?: RuleMatch;
-  /** Answer this status instead of the real handler. */
-  status?: number;
-  headers?: Record<string, string>;
-  /** Body for `status`; without one the API renders its own error for that status. */
-  body?: unknown;
-  /** Delay before answering: "250ms", "2s", or milliseconds. */
-  delay?: string | number;
-  rateLimit?: RateLimitSpec;
-  /** Fire only this many times, then stand aside (one-shot faults: times: 1). */
-  times?: number;
-  /** Fire only from the Nth matching call on (after: 3 → the 3rd, 4th, … calls). */
-  after?: number;
-}
+/**
+ * One rule, as scenario files and POST /__admin/faults write it (schema.ts documents each field). Defaults stay
+ * optional: nothing fills them in, so the code that reads a rule applies them.
+ */
+export type Rule = FromSchema<typeof ruleSchema, { keepDefaultedPropertiesOptional: true }>;
+export type RuleMatch = NonNullable<Rule['match']>;
+export type RateLimitSpec = NonNullable<Rule['rateLimit']>;
 
 /** What the rule stage decided for one request. */
 export interface RuleOutcome {

@@ -7,11 +7,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import { createFaker } from '../engine/faker.js';
-import { parseYaml, YamlAliasError } from '../engine/yaml.js';
+import { parseYaml, YamlAliasError, yamlPosition, yamlSyntaxError } from '../engine/yaml.js';
 import type { ApiModule } from '../engine/types.js';
 import { parseDuration } from '../rules/duration.js';
+import { ruleReferenceProblems, type KnownOperations } from '../rules/references.js';
+import type { Rule } from '../rules/types.js';
 import { scenarioSchema } from './schema.js';
 import type { Scenario } from './types.js';
 
@@ -21,16 +22,29 @@ export class ScenarioNotFoundError extends ScenarioError {}
 
 export class ScenarioLoader {
   private readonly validate: ValidateFunction;
+  /** Names of every registered API, mounted or not: what a rule's match.api may name (rules/references.ts). */
+  readonly apiNames: readonly string[];
+  private knownOperations?: KnownOperations;
 
   constructor(
     private readonly apis: ApiModule[],
     private readonly bundledDir: string,
   ) {
+    this.apiNames = apis.map((api) => api.name);
     // Compiled at every start, used a few times: skip ajv's code optimisation passes and the check of our own
     // generated schema against the meta-schema (test/scenario/schema.test.ts keeps it valid). 180 → 80 ms.
     const ajv = new Ajv({ allErrors: false, strict: false, validateSchema: false, code: { optimize: false } });
     addFormats.default(ajv);
     this.validate = ajv.compile(scenarioSchema(apis));
+  }
+
+  /**
+   * The operations of the specs mounted in this process. From then on, the APIs and operationIds that rules
+   * name are checked against them (src/rules/references.ts says how) when a scenario is loaded; until then
+   * they are not, since only mounting tells which operations exist.
+   */
+  setKnownOperations(known: KnownOperations): void {
+    this.knownOperations = known;
   }
 
   /** A path to a YAML file, or the name of a bundled scenario ("rate-limited"). */
@@ -101,24 +115,11 @@ export class ScenarioLoader {
     if (text.trim() === '') throw new ScenarioError(`${file}: the file is empty; a scenario needs at least a name or apis (an editor may still be saving it)`);
     let value: unknown;
     try {
-      // js-yaml (as for specs) reads a good file several times faster than `yaml`, whose source positions
-      // only matter for saying where a mistake is: a file js-yaml refuses is read again by `yaml` for that.
       value = parseYaml(text) ?? {};
     } catch (err) {
       if (err instanceof YamlAliasError) throw new ScenarioError(`${file}: ${err.message}`);
-      const lineCounter = new LineCounter();
-      const doc = parseDocument(text, { lineCounter });
-      if (doc.errors.length) {
-        const e = doc.errors[0];
-        const pos = e.linePos?.[0];
-        throw new ScenarioError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`);
-      }
-      try {
-        value = doc.toJS() ?? {};
-      } catch (toJsError) {
-        // `yaml` refuses what js-yaml failed on in its own words (e.g. an excessive alias count).
-        throw new ScenarioError(`${file}: not valid YAML: ${(toJsError as Error).message.split('\n')[0]}`);
-      }
+      const { reason, position } = yamlSyntaxError(err);
+      throw new ScenarioError(`${file}${position ? `:${position.line}:${position.col}` : ''}: not valid YAML: ${reason}`);
     }
     if (typeof value !== 'object' || Array.isArray(value)) throw new ScenarioError(`${file}: a scenario must be a YAML mapping (name, apis, rules)`);
     return value;
@@ -128,9 +129,10 @@ export class ScenarioLoader {
     const valid: boolean = this.validate(raw) as boolean;
     if (!valid) {
       const error = mostUseful(this.validate.errors ?? []);
-      throw new ScenarioError(`${file}${text ? locate(text, error) : ''}: ${describe(error)}`);
+      throw new ScenarioError(`${file}${text ? locate(text, pointerOf(error), error.keyword === 'additionalProperties') : ''}: ${describe(error)}`);
     }
-    (raw.rules ?? []).forEach((rule: any, i: number) => {
+    const rules: Rule[] = raw.rules ?? [];
+    rules.forEach((rule, i) => {
       try {
         if (rule.delay !== undefined) parseDuration(rule.delay);
         if (rule.rateLimit) parseDuration(rule.rateLimit.window);
@@ -138,12 +140,17 @@ export class ScenarioLoader {
         throw new ScenarioError(`${file}: /rules/${i}: ${(err as Error).message}`);
       }
     });
+    const [problem] = this.knownOperations ? ruleReferenceProblems(rules, this.knownOperations, this.apiNames) : [];
+    if (problem) {
+      const pointer = ['rules', String(problem.rule), 'match', problem.field];
+      throw new ScenarioError(`${file}${text ? locate(text, pointer) : ''}: /${pointer.join('/')}: ${problem.message}`);
+    }
     return {
       name: raw.name ?? path.basename(file).replace(/\.ya?ml$/i, ''),
       description: raw.description,
       file: text === undefined ? undefined : file,
       apis: raw.apis ?? {},
-      rules: raw.rules ?? [],
+      rules,
     };
   }
 }
@@ -185,24 +192,8 @@ function describe(error: ErrorObject): string {
   }
 }
 
-/** ":line:col" of the node the error points at (the key itself, for an unknown key), found by walking the YAML document. */
-function locate(text: string, error: ErrorObject): string {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  const at = (offset: number) => {
-    const pos = lineCounter.linePos(offset);
-    return `:${pos.line}:${pos.col}`;
-  };
-  const segments: Array<string | number> = pointerOf(error).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-  if (error.keyword === 'additionalProperties') {
-    const parent = segments.length > 1 ? doc.getIn(segments.slice(0, -1), true) : doc.contents;
-    const key = segments[segments.length - 1];
-    const pair = isMap(parent) ? parent.items.find((item) => isScalar(item.key) && item.key.value === key) : undefined;
-    if (pair && isNode(pair.key) && pair.key.range) return at(pair.key.range[0]);
-  }
-  for (let n = segments.length; n > 0; n--) {
-    const node = doc.getIn(segments.slice(0, n), true);
-    if (isNode(node) && node.range) return at(node.range[0]);
-  }
-  return isNode(doc.contents) && doc.contents.range ? at(doc.contents.range[0]) : '';
+/** ":line:col" of the node at the pointer (of its key, for an unknown key), or "" when the text has no such place. */
+function locate(text: string, pointer: string[], atKey = false): string {
+  const position = yamlPosition(text, pointer, { key: atKey });
+  return position ? `:${position.line}:${position.col}` : '';
 }

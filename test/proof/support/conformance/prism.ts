@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import { repoRoot } from './paths.js';
 
 export const PRISM_CLI = path.join(repoRoot, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js');
@@ -18,7 +18,8 @@ export const PRISM_CLI = path.join(repoRoot, 'node_modules', '@stoplight', 'pris
  * Prism routes `/v4/credentials/acme` as mockgate does. Returns the file's path.
  */
 export function foldSpec(file: string, prefix: string, dir: string, name = path.basename(file).replace(/\.(ya?ml|json)$/i, '')): string {
-  const document = parseYaml(readFileSync(file, 'utf8'), { maxAliasCount: -1 });
+  // js-yaml itself, not parseYaml: our own specs are trusted, so their aliases need no expansion bound.
+  const document = load(readFileSync(file, 'utf8'), { schema: CORE_SCHEMA }) as Record<string, any>;
   const paths: Record<string, unknown> = {};
   for (const [template, item] of Object.entries(document.paths ?? {})) paths[`${prefix}${template}` || '/'] = item;
   document.paths = paths;
