@@ -16,6 +16,7 @@ import { Router } from './engine/router.js';
 import type { ApiModule } from './engine/types.js';
 import { Coverage } from './journal/coverage.js';
 import { Journal } from './journal/journal.js';
+import { knownOperationsOf } from './rules/references.js';
 import { RuleEngine } from './rules/rules.js';
 import { ScenarioLoader } from './scenario/load.js';
 import type { Scenario } from './scenario/types.js';
@@ -66,8 +67,11 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   const onCompileFailure = (failure: Error) => logger.error({ err: failure.message }, 'spec schema cannot be compiled');
   const apiMounts = await Promise.all(requests.map((r) => mountSpec(r, apis, { onCompileFailure })));
   const exposure = exposureOf(apiMounts);
+  // What a rule's match may name: a misspelt API or operationId is refused with a suggestion.
+  const knownOperations = knownOperationsOf(apiMounts);
 
   const scenarios = new ScenarioLoader(apis, bundledScenariosDir);
+  scenarios.setKnownOperations(knownOperations);
   const scenario = await scenarios.load(config.scenario);
   const store = await StateStore.open(config.stateFile);
   const maxStateBytes = config.maxStateMb !== undefined ? Math.floor(config.maxStateMb * 1024 * 1024) : undefined;
@@ -102,6 +106,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
     adminDocument: () => adminMount.spec.definition,
     adminToken: config.adminToken,
     startedAt: Date.now(),
+    knownOperations: () => knownOperations,
   });
   const adminMount = await mountSpec({ file: adminSpecFile, prefix: ADMIN_PREFIX, api: admin, internal: true }, apis);
   mounts = [...apiMounts, adminMount];

@@ -51,6 +51,17 @@ describe('one-shot faults', () => {
     expect(res.body.message).toMatch(/status, delay or rateLimit/);
   });
 
+  it('are refused with 400 and a suggestion when they name an operation or API the app does not mount', async () => {
+    const misspelt = await t.http.post('/__admin/faults?session=f7').send({ match: { operationId: 'getWidgt' }, status: 503 });
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.message).toMatch(/getWidgt.*did you mean "getWidget"\?/);
+    const unknownApi = await t.http.post('/__admin/faults?session=f7').send({ match: { api: 'widget' }, status: 503 });
+    expect(unknownApi.status).toBe(400);
+    expect(unknownApi.body.message).toMatch(/did you mean "widgets"\?/);
+    // An unknown key is refused too (the grammar has no "tims"): a misspelling never fires once instead of twice.
+    await t.http.post('/__admin/faults?session=f7').send({ match: { operationId: 'getWidget' }, status: 503, tims: 2 }).expect(400);
+  });
+
   it('delay the answer when they carry a delay', async () => {
     await fault('f6', { match: { operationId: 'ping' }, delay: '150ms' });
     const started = Date.now();

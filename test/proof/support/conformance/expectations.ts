@@ -99,6 +99,12 @@ export const EXPECTATIONS: Record<string, CheckExpectation[]> = {
       statuses: ACCEPTED_OR_400,
       reason: 'an inline scenario is checked against the scenario grammar of the APIs registered at start (scenarios/schema.json), which the static admin document does not repeat',
     },
+    {
+      operationIds: ['addFault'],
+      check: 'positive_data_acceptance',
+      statuses: ACCEPTED_OR_400,
+      reason: "a fault's match.api and match.operationId must name an API and an operation of the mounted specs (src/rules/references.ts), which the static admin document cannot list",
+    },
   ],
   registry: [
     {
