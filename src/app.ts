@@ -91,7 +91,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   );
 
   // What is kept per session is forgotten with the session: on reset, on eviction, on a scenario switch.
-  sessions.join({ forgetSession: (session) => rules.reset(session) });
+  sessions.join(rules);
   sessions.join(journal);
   sessions.join(coverage);
 

@@ -53,14 +53,6 @@ function sameToken(presented: string | undefined, expected: string): boolean {
 export function createAdminApi(services: AdminServices): ApiModule {
   const { sessions, rules, journal, coverage } = services;
 
-  /** Clears everything a session accumulated: state (re-seeded on next use), faults, counters, journal, coverage. */
-  const resetSession = (session?: string) => {
-    sessions.reset(session);
-    rules.reset(session);
-    journal.clear(session);
-    coverage.clear(session);
-  };
-
   const summary = (scenario: Scenario, session: string) => ({
     name: scenario.name,
     ...(scenario.description ? { description: scenario.description } : {}),
@@ -82,7 +74,8 @@ export function createAdminApi(services: AdminServices): ApiModule {
     }),
 
     resetSessions: async ({ request }) => {
-      resetSession(request.query.session);
+      // State (re-seeded on next use), faults, counters, journal and coverage: all that joined the session.
+      sessions.reset(request.query.session);
       // The pipeline saves nothing for the admin mount: a reset must survive a restart like any write.
       await sessions.persist();
       return { status: 200, body: { reset: request.query.session ?? 'all' } };
@@ -106,7 +99,6 @@ export function createAdminApi(services: AdminServices): ApiModule {
       }
       const session: string | undefined = request.query.session;
       sessions.switchScenario(scenario, session);
-      resetSession(session);
       await sessions.persist();
       return { status: 200, body: summary(scenario, session ?? 'all') };
     },
@@ -139,6 +131,8 @@ export function createAdminApi(services: AdminServices): ApiModule {
       const known = services.knownOperations?.();
       const [problem] = known ? ruleReferenceProblems([rule], known, services.scenarios.apiNames) : [];
       if (problem) throw badRequest(`body/match/${problem.field}: ${problem.message}`);
+      // A fault is kept for its session: the session is in use, and its faults go with it.
+      sessions.use(session);
       return { status: 201, body: { name: rules.addFault(session, rule), session } };
     },
 

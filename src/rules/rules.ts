@@ -43,15 +43,16 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
 const NOTHING: RuleOutcome = Object.freeze({ delayMs: 0, headers: Object.freeze({}) as Record<string, string>, fired: Object.freeze([]) as unknown as string[] });
 
 export class RuleEngine {
-  /** Per-session counters, limiters and faults, least recently used first; at most maxSessions of them. */
+  /**
+   * Per-session counters, limiters and faults. As many as there are sessions: the session cap decides, and
+   * forgets a session's runtime with the session (app.ts joins the engine to the sessions' lifecycle).
+   */
   private readonly runtimes = new Map<string, SessionRuntime>();
-  private lastSession?: string;
   private readonly compiled = new WeakMap<Rule[], CompiledRule[]>();
 
   constructor(
     private readonly rulesFor: (session: string) => Rule[],
     private readonly nowMs: () => number,
-    private readonly maxSessions = 1000,
   ) {}
 
   /** Queues a fault for one session (one-shot unless `times` says otherwise). */
@@ -72,7 +73,11 @@ export class RuleEngine {
   reset(session?: string): void {
     if (session === undefined) this.runtimes.clear();
     else this.runtimes.delete(session);
-    this.lastSession = undefined;
+  }
+
+  /** A session is forgotten (the session cap, a reset, a scenario switch): so are its faults and counters. */
+  forgetSession(session: string | undefined): void {
+    this.reset(session);
   }
 
   /**
@@ -85,7 +90,7 @@ export class RuleEngine {
     // The common case (no rule in the scenario, no fault queued) allocates nothing.
     if (scenarioRules.length === 0 && (!existing || existing.faults.length === 0)) return NOTHING;
     const outcome: RuleOutcome = { delayMs: 0, headers: {}, fired: [] };
-    const runtime = existing ? this.touch(request.session, existing) : this.runtime(request.session);
+    const runtime = existing ?? this.runtime(request.session);
     const candidates = runtime.faults.length ? [...runtime.faults, ...scenarioRules] : scenarioRules;
     for (const compiled of candidates) {
       if (!compiled.matches(request)) continue;
@@ -155,22 +160,8 @@ export class RuleEngine {
   }
 
   private runtime(session: string): SessionRuntime {
-    const runtime = this.runtimes.get(session);
-    if (runtime) return this.touch(session, runtime);
-    const created: SessionRuntime = { seen: new Map(), fired: new Map(), limiters: new Map(), faults: [] };
-    this.runtimes.set(session, created);
-    if (this.runtimes.size > Math.max(1, this.maxSessions)) this.runtimes.delete(this.runtimes.keys().next().value!);
-    this.lastSession = session;
-    return created;
-  }
-
-  /** Marks the session's runtime as the most recently used. */
-  private touch(session: string, runtime: SessionRuntime): SessionRuntime {
-    if (this.lastSession !== session) {
-      this.runtimes.delete(session);
-      this.runtimes.set(session, runtime);
-      this.lastSession = session;
-    }
+    let runtime = this.runtimes.get(session);
+    if (!runtime) this.runtimes.set(session, (runtime = { seen: new Map(), fired: new Map(), limiters: new Map(), faults: [] }));
     return runtime;
   }
 }

@@ -227,7 +227,9 @@ describe('POST /__admin/faults, given the mounted operations', async () => {
   const scenarios = new ScenarioLoader([widgetsApi, { ...widgetsApi, name: 'gizmos', specs: [] }], bundledScenariosDir);
   const adminWith = (services: Partial<AdminServices>) => {
     const rules = new RuleEngine(() => [], () => 0);
-    const admin = createAdminApi({ rules, scenarios, ...services } as AdminServices);
+    // addFault marks the fault's session in use; nothing else of the sessions is needed here.
+    const sessions = { use: () => {} } as unknown as AdminServices['sessions'];
+    const admin = createAdminApi({ rules, scenarios, sessions, ...services } as AdminServices);
     const addFault = async (body: object) => {
       try {
         return await admin.handlers.addFault!({ request: { query: {}, body } } as unknown as HandlerContext);

@@ -184,7 +184,7 @@ describe('one lifecycle for everything kept per session', () => {
     const rules = new RuleEngine(() => [], () => 0);
     s.join(journal);
     s.join(coverage);
-    s.join({ forgetSession: (session) => rules.reset(session) });
+    s.join(rules);
     /** One request of a session, as the pipeline records it. */
     const request = (session: string, n: number) => {
       s.use(session);
@@ -224,17 +224,6 @@ describe('one lifecycle for everything kept per session', () => {
       expect(rules.pendingFaults(name)).toEqual([]);
     }
     expect(s.scenarioFor('w').name).toBe('other');
-  });
-
-  it('rule runtimes (faults, counters) are kept for at most maxSessions sessions', () => {
-    const rules = new RuleEngine(() => [], () => 0, 2);
-    const request = (session: string) => ({ api: 'w', operationId: 'op', method: 'GET', path: '/x', clientAddress: '::1', session });
-    rules.addFault('a', { status: 503 });
-    rules.addFault('b', { status: 503 });
-    rules.addFault('c', { status: 503 });
-    expect(rules.pendingFaults('b')).toHaveLength(1);
-    expect(rules.pendingFaults('a')).toHaveLength(0);
-    expect(rules.evaluate(request('c')).answer?.status).toBe(503);
   });
 
   it('answers "nothing fired" without allocating when no rule or fault applies', () => {
