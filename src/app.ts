@@ -107,6 +107,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
     adminToken: config.adminToken,
     startedAt: Date.now(),
     knownOperations: () => knownOperations,
+    exposure,
   });
   const adminMount = await mountSpec({ file: adminSpecFile, prefix: ADMIN_PREFIX, api: admin, internal: true }, apis);
   mounts = [...apiMounts, adminMount];

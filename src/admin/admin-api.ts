@@ -6,6 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import { bundledScenariosDir, packageRoot } from '../config.js';
+import type { Exposure } from '../engine/exposure.js';
 import { badRequest, ErrorCode, notFound, unauthorized, type MockError, type ValidationIssue } from '../engine/errors.js';
 import type { Mount } from '../engine/mount.js';
 import type { ApiModule, Handler } from '../engine/types.js';
@@ -40,6 +41,8 @@ export interface AdminServices {
   startedAt: number;
   /** Where the bundled scenarios live (default: the package's scenarios/). */
   bundledScenariosDir?: string;
+  /** What the mounted APIs declare secret (served to the dashboard with the specs). */
+  exposure: Exposure;
 }
 
 const sessionOf = (query: Record<string, any>): string => query.session ?? DEFAULT_SESSION;
@@ -167,6 +170,12 @@ export function createAdminApi(services: AdminServices): ApiModule {
     listSpecs: () => ({
       status: 200,
       body: {
+        // What the dashboard hides until asked: the mounted APIs' own declarations (engine/exposure.ts).
+        secrets: {
+          headers: [...services.exposure.secretHeaders].sort(),
+          fieldWords: services.exposure.secretFieldWords,
+          fields: services.exposure.secretFields,
+        },
         specs: services.mounts().filter((m) => !m.internal).map((m) => ({
           api: m.api.name,
           title: m.spec.title,

@@ -9,8 +9,8 @@ import type { ApiModule } from './types.js';
 
 /** Secret whatever the API: credentials and cookies. */
 const ALWAYS_SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
-/** Body fields whose name says they hold a secret, in any API. */
-const SECRET_FIELD_WORDS = /secret|password|passwd|token/i;
+/** Body fields whose name contains one of these (in any case) hold a secret, in any API. */
+const SECRET_FIELD_WORDS = ['secret', 'password', 'passwd', 'token'];
 /** Headers any answer may carry that a browser app must be able to read (rules add the rate-limit ones). */
 const ALWAYS_EXPOSED = ['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Location', 'X-Request-Id', 'WWW-Authenticate', 'ETag'];
 
@@ -19,8 +19,10 @@ export interface Exposure {
   secretHeaders: ReadonlySet<string>;
   /** Whether a JSON body field of this name holds a secret. */
   isSecretField(name: string): boolean;
-  /** The exact field names the APIs declare secret (beside the words every API shares), for the dashboard. */
+  /** The exact field names the APIs declare secret (lower case), beside the shared words. */
   secretFields: readonly string[];
+  /** The words that make any field a secret when its name contains one (lower case). */
+  secretFieldWords: readonly string[];
   /** Access-Control-Expose-Headers, as one header value. */
   exposedHeaders: string;
 }
@@ -46,8 +48,12 @@ export function exposureOf(mounted: MountedApi[]): Exposure {
   }
   return {
     secretHeaders,
-    isSecretField: (name) => SECRET_FIELD_WORDS.test(name) || secretFields.has(name.toLowerCase()),
+    isSecretField: (name) => {
+      const lower = name.toLowerCase();
+      return secretFields.has(lower) || SECRET_FIELD_WORDS.some((word) => lower.includes(word));
+    },
     secretFields: [...secretFields].sort(),
+    secretFieldWords: SECRET_FIELD_WORDS,
     exposedHeaders: [...exposed.values()].filter((h) => !secretHeaders.has(h.toLowerCase())).join(', '),
   };
 }

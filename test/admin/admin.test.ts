@@ -40,6 +40,12 @@ describe('admin API', () => {
     expect(spec.operations).toContainEqual({ operationId: 'getWidget', method: 'GET', path: `${WIDGETS}/widgets/{name}`, stateful: true });
   });
 
+  it('serves with the specs what the dashboard hides: credential headers (the spec\'s apiKey one too) and secret field names', async () => {
+    const { secrets } = (await t.http.get('/__admin/specs').expect(200)).body;
+    expect(secrets.headers).toEqual(expect.arrayContaining(['authorization', 'cookie', 'x-widget-key']));
+    expect(secrets.fieldWords).toEqual(expect.arrayContaining(['secret', 'password', 'token']));
+  });
+
   it('filters the journal by session, operationId and status, newest first, with secrets redacted', async () => {
     await t.http.get(`${WIDGETS}/widgets/sprocket`).set(ALICE).set('X-Mock-Session', 'j').expect(200);
     await t.http.get(`${WIDGETS}/widgets/nope`).set(ALICE).set('X-Mock-Session', 'j').expect(404);

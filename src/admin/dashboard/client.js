@@ -17,11 +17,12 @@
 
 (() => {
   /**
-   * The names (of state fields, matched anywhere in the name, in any case) whose values are hidden until
-   * "show secrets" is ticked. The dashboard's own copy, beside src/journal/journal.ts's redaction list and
-   * src/server/cors.ts: to be replaced by the secrets each API declares (served by the admin API).
+   * What makes a state field secret (its value hidden until "show secrets" is ticked): the words any API's
+   * secret fields contain, and the exact names the mounted APIs declare — served with GET /__admin/specs
+   * (the same declarations the journal redacts by). Until that answer arrives, the shared words alone.
+   * @type {{ fieldWords: string[], fields: string[] }}
    */
-  const SECRET_NAMES = /secret|password|passwd|token|key_text|sas_token|account_key|private_key|client_secret/i;
+  const secrets = { fieldWords: ['secret', 'password', 'passwd', 'token'], fields: [] };
 
   // ---------------------------------------------------------------- what the admin API answers
 
@@ -90,6 +91,7 @@
   /**
    * GET /__admin/specs.
    * @typedef {object} SpecList
+   * @property {{ headers: string[], fieldWords: string[], fields: string[] }} secrets
    * @property {Array<{ api: string, title: string, file: string, prefix: string, operations: Array<{ operationId: string, method: string, path: string, stateful: boolean }> }>} specs
    */
   /**
@@ -358,7 +360,10 @@
    * Whether a field of that name holds a secret to hide.
    * @param {string} name
    */
-  const isSecretName = (name) => SECRET_NAMES.test(name);
+  const isSecretName = (name) => {
+    const lower = name.toLowerCase();
+    return secrets.fields.includes(lower) || secrets.fieldWords.some((word) => lower.includes(word));
+  };
 
   /**
    * A placeholder for a secret value while secrets are hidden; null when the value may be shown.
@@ -698,6 +703,8 @@
    * @param {SpecList} data
    */
   function renderSpecs(data) {
+    secrets.fieldWords = data.secrets.fieldWords;
+    secrets.fields = data.secrets.fields;
     const blocks = data.specs.map((spec) => {
       const stateful = spec.operations.filter((o) => o.stateful).length;
       const rows = spec.operations.map((op) => h('tr', null,
