@@ -11,12 +11,12 @@ import { healthCheck } from './handlers/health.js';
 import { LDAPLogin } from './handlers/ldap.js';
 import { oauthCallback, STSLogin } from './handlers/oidc.js';
 import { createState, seedSchema } from './seed.js';
-import type { AuthServiceOptions, AuthServiceState } from './state.js';
+import { resolveOptions, type AuthServiceState, type ResolvedOptions } from './state.js';
 
 // Three levels up from src/apis/lakefs-authentication/ and from dist/apis/lakefs-authentication/ alike.
 const specPath = fileURLToPath(new URL('../../../specs/lakefs-authentication.yaml', import.meta.url));
 
-export const lakefsAuthentication: ApiModule<AuthServiceState, AuthServiceOptions> = {
+export const lakefsAuthentication: ApiModule<AuthServiceState, ResolvedOptions> = {
   name: 'lakefs-authentication',
   title: 'lakeFS external authentication service',
   specs: [specPath],
@@ -25,6 +25,7 @@ export const lakefsAuthentication: ApiModule<AuthServiceState, AuthServiceOption
   verifiers: {},
   renderError,
   order: 'validate-first',
+  resolveOptions,
   // The OIDC callback marks its code used.
   writesOnSafeMethods: ['oauthCallback'],
   seedSchema,

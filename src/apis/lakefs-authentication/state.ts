@@ -33,6 +33,10 @@ export const DEFAULTS: ResolvedOptions = {
   ldapUserBaseDn: 'ou=people,dc=example,dc=org',
 };
 
+/**
+ * The scenario's options (any subset) spread over the defaults: what handlers see as `ctx.options`. Seeding
+ * calls it too, as createState receives the options as the scenario wrote them (directory users' DNs).
+ */
 export function resolveOptions(options: AuthServiceOptions | undefined): ResolvedOptions {
   return { ...DEFAULTS, ...(options ?? {}) };
 }

@@ -8,7 +8,7 @@
 import { BlockList, isIP } from 'node:net';
 import { arnMatch } from './arn.js';
 import { lakefsErrors } from './errors.js';
-import { optionsOf, type LakefsContext, type LakefsState, type PolicyRecord, type PolicyStatement, type UserRecord } from './state.js';
+import type { LakefsContext, LakefsState, PolicyRecord, PolicyStatement, UserRecord } from './state.js';
 import { lookup } from './table.js';
 import { wildcardMatch } from './wildcard.js';
 
@@ -22,7 +22,7 @@ export function currentUser(ctx: LakefsContext): UserRecord {
 /** Checks `action` on `resource` for the caller; returns the caller's user record. */
 export function authorize(ctx: LakefsContext, action: string, resource: string): UserRecord {
   const user = currentUser(ctx);
-  if (optionsOf(ctx).mode === 'community') return user;
+  if (ctx.options.mode === 'community') return user;
   const decision = evaluate(effectivePolicies(ctx.state, user.id), { action, resource, username: user.id, sourceIp: ctx.request.clientAddress });
   if (decision !== 'allow') throw lakefsErrors.insufficientPermissions(action, decision === 'deny');
   return user;

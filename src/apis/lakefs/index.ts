@@ -13,9 +13,9 @@ import { repoHandlers, repoSpecs } from './repos/index.js';
 import { anonymous, verifiers } from './security.js';
 import { createState } from './seed.js';
 import { seedSchema } from './seed-schema.js';
-import type { LakefsOptions, LakefsState } from './state.js';
+import { resolveOptions, type LakefsOptions, type LakefsState } from './state.js';
 
-export const lakefs: ApiModule<LakefsState, Partial<LakefsOptions>> = {
+export const lakefs: ApiModule<LakefsState, LakefsOptions> = {
   name: 'lakefs',
   title: 'lakeFS (auth and experimental)',
   specs: [...authSpecs, ...loginSpecs, ...repoSpecs],
@@ -26,6 +26,7 @@ export const lakefs: ApiModule<LakefsState, Partial<LakefsOptions>> = {
   renderError,
   order: 'validate-first',
   prepareRequest,
+  resolveOptions,
   // The browser sign-in flows run on GETs: the OIDC callback opens a session, the token mailbox is opened,
   // filled and emptied by links a browser follows.
   writesOnSafeMethods: ['oauthCallback', 'getTokenRedirect', 'releaseTokenToMailbox', 'getTokenFromMailbox'],

@@ -10,14 +10,14 @@ import type { PresentedCredential, Principal, Verifier } from '../../engine/type
 import { lakefsErrors } from './errors.js';
 import { verifyLoginToken } from './jwt.js';
 import { ssoSessionUser } from './login/state.js';
-import { optionsOf, type LakefsOptions, type LakefsSecurityContext, type LakefsState } from './state.js';
+import type { LakefsOptions, LakefsSecurityContext, LakefsState } from './state.js';
 import { has, lookup } from './table.js';
 
-type LakefsVerifier = Verifier<LakefsState, Partial<LakefsOptions>>;
+type LakefsVerifier = Verifier<LakefsState, LakefsOptions>;
 
 /** A token's user must still exist: a token of a deleted user is refused (UserByToken calls GetUser). */
 async function tokenPrincipal(token: string, scheme: string, ctx: LakefsSecurityContext): Promise<Principal> {
-  const userId = await verifyLoginToken(token, optionsOf(ctx).jwtSecret, ctx.now);
+  const userId = await verifyLoginToken(token, ctx.options.jwtSecret, ctx.now);
   if (!has(ctx.state.users, userId)) throw lakefsErrors.authenticating('revoked');
   return { id: userId, scheme };
 }

@@ -5,8 +5,8 @@
  * as is. Times are Unix seconds, as lakeFS sends them.
  */
 import type { HandlerContext, SecurityContext } from '../../engine/types.js';
-import type { LoginOptions, LoginState } from './login/state.js';
-import type { RepoOptions, RepoState } from './repos/state.js';
+import { resolveLoginOptions, type LoginOptions, type LoginState } from './login/state.js';
+import { resolveRepoOptions, type RepoOptions, type RepoState } from './repos/state.js';
 import type { Table } from './table.js';
 
 export interface UserRecord {
@@ -101,9 +101,8 @@ export interface LakefsState {
   repos: RepoState;
 }
 
-/** Options arrive as the scenario wrote them: read them through optionsOf(), which fills the defaults. */
-export type LakefsContext = HandlerContext<LakefsState, Partial<LakefsOptions>>;
-export type LakefsSecurityContext = SecurityContext<LakefsState, Partial<LakefsOptions>>;
+export type LakefsContext = HandlerContext<LakefsState, LakefsOptions>;
+export type LakefsSecurityContext = SecurityContext<LakefsState, LakefsOptions>;
 
 export const defaultOptions = {
   mode: 'rbac',
@@ -113,9 +112,13 @@ export const defaultOptions = {
   externalPrincipals: true,
 } satisfies Partial<LakefsOptions>;
 
-/** The scenario's options over the defaults (the scenario may set any subset). */
-export function optionsOf(ctx: { options: Partial<LakefsOptions> | undefined }): LakefsOptions {
-  return { ...defaultOptions, ...(ctx.options ?? {}) } as LakefsOptions;
+/**
+ * What handlers and verifiers see as `ctx.options`: the scenario's options (any subset) spread over the
+ * foundation's defaults, with the login flows' and the repositories' filled in by their own folders.
+ */
+export function resolveOptions(given: Partial<LakefsOptions> | undefined): LakefsOptions {
+  const options = given ?? {};
+  return { ...defaultOptions, ...options, ...resolveLoginOptions(options), ...resolveRepoOptions(options) };
 }
 
 export const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);

@@ -5,9 +5,9 @@
  */
 import type { HandlerContext, Reply } from '../../engine/types.js';
 import { mint, type Location } from './credentials.js';
-import { resolveOptions, type Access, type RegistryOptions, type RegistryState } from './state.js';
+import type { Access, RegistryState, ResolvedOptions } from './state.js';
 
-type Ctx = HandlerContext<RegistryState, RegistryOptions>;
+type Ctx = HandlerContext<RegistryState, ResolvedOptions>;
 
 export const SUCCESS_DETAILS = 'STS credentials generated successfully for specified path.';
 
@@ -24,7 +24,7 @@ export function generate_write_access_credentials_registry_credentials_generate_
 }
 
 function issueCredentials(ctx: Ctx, access: Access): Reply {
-  const options = resolveOptions(ctx.options);
+  const { options } = ctx;
   const body = ctx.request.body as { s3_location: Location; console_session_required: boolean };
   // A user's spec mounted without security reaches here with no principal; name the session anyway.
   const username = typeof ctx.principal?.username === 'string' ? ctx.principal.username : 'anonymous';

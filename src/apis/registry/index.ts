@@ -13,12 +13,12 @@ import {
   root__get,
 } from './handlers.js';
 import { verifyBearer } from './security.js';
-import { createState, seedSchema, type RegistryOptions, type RegistryState } from './state.js';
+import { createState, resolveOptions, seedSchema, type RegistryState, type ResolvedOptions } from './state.js';
 
 // Three levels up from src/apis/registry/ and from dist/apis/registry/ alike.
 const specPath = fileURLToPath(new URL('../../../specs/registry.yaml', import.meta.url));
 
-export const registry: ApiModule<RegistryState, RegistryOptions> = {
+export const registry: ApiModule<RegistryState, ResolvedOptions> = {
   name: 'registry',
   title: 'Registry credentials (data store)',
   specs: [specPath],
@@ -31,6 +31,9 @@ export const registry: ApiModule<RegistryState, RegistryOptions> = {
   renderError,
   order: 'authenticate-first',
   prepareRequest,
+  resolveOptions,
+  // The AWS federation sign-in URL carries a SigninToken that opens the console for as long as the session lasts.
+  secrets: { fields: ['console_session_url'] },
   seedSchema,
   createState,
 };

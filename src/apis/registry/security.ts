@@ -8,7 +8,7 @@ import { MockError, ErrorCode, unauthorized } from '../../engine/errors.js';
 import type { Principal, Verifier } from '../../engine/types.js';
 import { looksLikeJwt, verifyJwt } from './jwt.js';
 import { READ_OPERATION, WRITE_OPERATION } from './model.js';
-import { resolveOptions, type RegistryOptions, type RegistryState, type ResolvedOptions } from './state.js';
+import type { RegistryState, ResolvedOptions } from './state.js';
 
 /** Marks the "incorrect structure" failure, which shares authFailure 'malformed' with undecodable tokens. */
 export const INCORRECT_STRUCTURE = 'incorrect-structure';
@@ -20,8 +20,8 @@ interface User {
   source: 'seeded' | 'jwt';
 }
 
-export const verifyBearer: Verifier<RegistryState, RegistryOptions> = async (credential, ctx) => {
-  const options = resolveOptions(ctx.options);
+export const verifyBearer: Verifier<RegistryState, ResolvedOptions> = async (credential, ctx) => {
+  const { options } = ctx;
   const user = await identify(credential.value ?? '', ctx.state, options, ctx.now);
   const missing = requiredRoles(ctx.operationId, options).filter((role) => !user.roles.includes(role));
   if (missing.length) throw unauthorized('insufficient-role', `missing role(s) ${missing.join(', ')}`);

@@ -72,6 +72,7 @@ export interface ResolvedOptions {
   issuedLimit: number;
 }
 
+/** What handlers see as `ctx.options`: each option the scenario left out defaulted (`??`), `roles` flattened. */
 export function resolveOptions(options: RegistryOptions | undefined): ResolvedOptions {
   const o = options ?? {};
   return {

@@ -16,12 +16,12 @@ import { verifyCredential, verifyWorkspaceCredential } from './handlers/verify.j
 import { verifiers } from './security.js';
 import { createState } from './seed.js';
 import { seedSchema } from './seed-schema.js';
-import type { TiledbOptions, TiledbState } from './state.js';
+import { resolveOptions, type TiledbOptions, type TiledbState } from './state.js';
 
 // Three levels up from src/apis/tiledb/ and from dist/apis/tiledb/ alike.
 const specPath = fileURLToPath(new URL('../../../specs/tiledb.yaml', import.meta.url));
 
-export const tiledb: ApiModule<TiledbState, Partial<TiledbOptions>> = {
+export const tiledb: ApiModule<TiledbState, TiledbOptions> = {
   name: 'tiledb',
   title: 'TileDB v4 credentials',
   specs: [specPath],
@@ -37,6 +37,11 @@ export const tiledb: ApiModule<TiledbState, Partial<TiledbOptions>> = {
   verifiers,
   renderError,
   order: 'authenticate-first',
+  resolveOptions,
+  // Credential material the server never answers back (material.ts blanks it) and whose names hold none of the
+  // shared words: an Azure account key, an AWS role's external id, a GCP service account key file. sas_token
+  // and secret_access_key are caught by the shared rules already.
+  secrets: { fields: ['account_key', 'external_id', 'key_text'] },
   seedSchema,
   createState,
 };

@@ -9,7 +9,7 @@ import { teamspaceNotFound, workspaceNotFound } from './errors.js';
 import type { TiledbPrincipal } from './security.js';
 import type { Scope, TiledbOptions, TiledbState } from './state.js';
 
-type Ctx = HandlerContext<TiledbState, Partial<TiledbOptions>>;
+type Ctx = HandlerContext<TiledbState, TiledbOptions>;
 
 export function resolveScope(ctx: Ctx, workspaceRef: unknown, teamspaceId: unknown): Scope {
   const ref = typeof workspaceRef === 'string' ? workspaceRef : '';

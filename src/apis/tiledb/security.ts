@@ -13,7 +13,7 @@ export interface TiledbPrincipal extends Principal {
   username?: string;
 }
 
-type Ctx = SecurityContext<TiledbState, Partial<TiledbOptions>>;
+type Ctx = SecurityContext<TiledbState, TiledbOptions>;
 
 /** A seeded token, unless it is unknown, revoked or past its expiry (checked against the session clock). */
 export function verifyApiToken(credential: PresentedCredential, ctx: Ctx): TiledbPrincipal {
@@ -39,7 +39,7 @@ export function verifyBasicAuth(credential: PresentedCredential, ctx: Ctx): Tile
 }
 
 /** Keyed by scheme name, with credential-type fallbacks for user-supplied specs that name schemes differently. */
-export const verifiers: Record<string, Verifier<TiledbState, Partial<TiledbOptions>>> = {
+export const verifiers: Record<string, Verifier<TiledbState, TiledbOptions>> = {
   ApiKeyAuth: verifyApiToken,
   OAuth2: verifyApiToken,
   BasicAuth: verifyBasicAuth,

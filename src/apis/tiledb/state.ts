@@ -72,8 +72,9 @@ export const DEFAULT_OPTIONS: TiledbOptions = Object.freeze({
   verifyAllowedRoleArns: [],
 }) as TiledbOptions;
 
-export function effectiveOptions(options: Partial<TiledbOptions> | undefined): TiledbOptions {
-  return { ...DEFAULT_OPTIONS, ...(options ?? {}) };
+/** The scenario's options (any subset) spread over the defaults: what handlers see as `ctx.options`. */
+export function resolveOptions(given: Partial<TiledbOptions> | undefined): TiledbOptions {
+  return { ...DEFAULT_OPTIONS, ...(given ?? {}) };
 }
 
 export function emptyState(): TiledbState {

@@ -59,6 +59,14 @@ describe('minting credentials', () => {
     );
   });
 
+  it('keeps the console sign-in URL out of the journal, as it opens the console to whoever holds it', async () => {
+    const session = 'registry-console-journal';
+    const res = await t.http.post(READ).set(bearer('reg-read-token')).set('X-Mock-Session', session).send(body({ console_session_required: true }));
+    expect(res.body.console_session_url).toContain('SigninToken=');
+    const [entry] = (await t.http.get(`/__admin/requests?session=${session}`)).body.requests;
+    expect(entry.response.body.console_session_url).toBe('[redacted]');
+  });
+
   it('grants any location, even outside the store bucket, as the 2022 contract checks no ownership', async () => {
     const res = await t.http
       .post(WRITE)

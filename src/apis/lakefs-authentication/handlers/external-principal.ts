@@ -8,10 +8,9 @@ import type { Handler } from '../../../engine/types.js';
 import { decodeAwsIdentityToken, type AwsIdentityToken } from '../../shared/aws-identity-token.js';
 import { identityRefused, identityRequestInvalid, sessionExpired } from '../errors.js';
 import { jsonReply } from '../reply.js';
-import { hasExpired, resolveOptions, type AuthServiceOptions, type AuthServiceState } from '../state.js';
+import { hasExpired, type AuthServiceState, type ResolvedOptions } from '../state.js';
 
-export const externalPrincipalLogin: Handler<AuthServiceState, AuthServiceOptions> = (ctx) => {
-  const options = resolveOptions(ctx.options);
+export const externalPrincipalLogin: Handler<AuthServiceState, ResolvedOptions> = (ctx) => {
   const { token, accessKeyId } = readIdentityRequest(ctx.request.body);
   const entry = ctx.state.externalPrincipals.find((p) => p.accessKeyId === accessKeyId);
   if (!entry) throw identityRefused('the identity token was not signed by a known AWS identity');
@@ -20,7 +19,7 @@ export const externalPrincipalLogin: Handler<AuthServiceState, AuthServiceOption
   }
   if (entry.expired || hasExpired(entry.expiresAt, ctx.now)) throw sessionExpired();
   // STS refuses a presigned request once X-Amz-Date + X-Amz-Expires has passed.
-  if (options.checkIdentityTokenExpiry && token.validUntil && token.validUntil.getTime() <= ctx.now.getTime()) throw sessionExpired();
+  if (ctx.options.checkIdentityTokenExpiry && token.validUntil && token.validUntil.getTime() <= ctx.now.getTime()) throw sessionExpired();
   return jsonReply(200, { id: entry.id });
 };
 

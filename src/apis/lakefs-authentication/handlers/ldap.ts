@@ -6,14 +6,14 @@
 import type { Handler } from '../../../engine/types.js';
 import { invalidCredentials } from '../errors.js';
 import { jsonReply } from '../reply.js';
-import type { AuthServiceOptions, AuthServiceState } from '../state.js';
+import type { AuthServiceState, ResolvedOptions } from '../state.js';
 
 interface LdapAuthRequest {
   username: string;
   password: string;
 }
 
-export const LDAPLogin: Handler<AuthServiceState, AuthServiceOptions> = (ctx) => {
+export const LDAPLogin: Handler<AuthServiceState, ResolvedOptions> = (ctx) => {
   const { username, password } = ctx.request.body as LdapAuthRequest;
   const wanted = username.toLowerCase();
   // The username may also be the entry's full DN (DNs compare case-insensitively too).

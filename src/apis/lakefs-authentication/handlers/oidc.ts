@@ -6,7 +6,7 @@
 import type { Handler } from '../../../engine/types.js';
 import { codeRefused } from '../errors.js';
 import { jsonReply } from '../reply.js';
-import { hasExpired, resolveOptions, type AuthServiceOptions, type AuthServiceState, type ResolvedOptions } from '../state.js';
+import { hasExpired, type AuthServiceState, type ResolvedOptions } from '../state.js';
 
 interface StsAuthRequest {
   code: string;
@@ -27,12 +27,11 @@ function checkCode<C extends Redeemable>(entry: C | undefined, options: Resolved
   return entry;
 }
 
-export const STSLogin: Handler<AuthServiceState, AuthServiceOptions> = (ctx) => {
-  const options = resolveOptions(ctx.options);
+export const STSLogin: Handler<AuthServiceState, ResolvedOptions> = (ctx) => {
   const request = ctx.request.body as StsAuthRequest;
   const entry = checkCode(
     ctx.state.stsCodes.find((c) => c.code === request.code),
-    options,
+    ctx.options,
     ctx.now,
   );
   if (entry.state !== undefined && entry.state !== request.state) throw codeRefused('state does not match the authorization request');
@@ -41,23 +40,22 @@ export const STSLogin: Handler<AuthServiceState, AuthServiceOptions> = (ctx) => 
   }
   const claims: Record<string, string> = { ...entry.claims };
   // lakeFS reads `exp` (seconds, as text) to bound the session; a provider always sets it.
-  claims.exp ??= String(Math.floor(ctx.now.getTime() / 1000) + options.stsClaimsLifetimeSeconds);
+  claims.exp ??= String(Math.floor(ctx.now.getTime() / 1000) + ctx.options.stsClaimsLifetimeSeconds);
   entry.usedAt = ctx.now.toISOString();
   return jsonReply(200, { claims });
 };
 
-export const oauthCallback: Handler<AuthServiceState, AuthServiceOptions> = (ctx) => {
-  const options = resolveOptions(ctx.options);
+export const oauthCallback: Handler<AuthServiceState, ResolvedOptions> = (ctx) => {
   const { code, state } = callbackQuery(ctx.request.rawQuery);
   const entry = checkCode(
     code === undefined ? undefined : ctx.state.oidcCodes.find((c) => c.code === code),
-    options,
+    ctx.options,
     ctx.now,
   );
   if (entry.state !== undefined && entry.state !== state) throw codeRefused('state does not match the authorization request');
   entry.usedAt = ctx.now.toISOString();
   ctx.stateChanged();
-  return { status: 302, headers: { Location: entry.location ?? options.oidcCallbackLocation } };
+  return { status: 302, headers: { Location: entry.location ?? ctx.options.oidcCallbackLocation } };
 };
 
 /** Read from the raw query: upstream's document declares no parameters on the callback, and a user may mount it. */

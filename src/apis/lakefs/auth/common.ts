@@ -5,7 +5,7 @@
  * (501 before authorization, as lakeFS checks the feature first).
  */
 import { lakefsErrors, messages } from '../errors.js';
-import { optionsOf, type LakefsContext } from '../state.js';
+import type { LakefsContext } from '../state.js';
 import type { PageQuery } from '../pagination.js';
 
 export type AuthContext = LakefsContext;
@@ -19,7 +19,7 @@ export function pageQuery(ctx: AuthContext): PageQuery {
   };
 }
 
-export const isCommunity = (ctx: AuthContext) => optionsOf(ctx).mode === 'community';
+export const isCommunity = (ctx: AuthContext) => ctx.options.mode === 'community';
 
 /** Community mode: the single-user auth service has no such operation (lakeFS answers after authorization). */
 export function rejectInCommunity(ctx: AuthContext): void {
@@ -28,7 +28,7 @@ export function rejectInCommunity(ctx: AuthContext): void {
 
 /** External principals need RBAC mode and the feature switched on; lakeFS checks this before authorization. */
 export function requireExternalPrincipals(ctx: AuthContext): void {
-  if (isCommunity(ctx) || !optionsOf(ctx).externalPrincipals) throw lakefsErrors.notImplemented();
+  if (isCommunity(ctx) || !ctx.options.externalPrincipals) throw lakefsErrors.notImplemented();
 }
 
 /** lakeFS refuses `%` in new user, group and policy ids with its own text ("User name cannot contain '%'"). */

@@ -35,7 +35,7 @@ import { createUser, deleteUser, getCurrentUser, getUser, listUsers } from './us
 
 export const authSpecs: string[] = [fileURLToPath(new URL('../../../../specs/lakefs/auth.yaml', import.meta.url))];
 
-export const authHandlers: Record<string, Handler<LakefsState, Partial<LakefsOptions>>> = {
+export const authHandlers: Record<string, Handler<LakefsState, LakefsOptions>> = {
   getCurrentUser,
   listUsers,
   createUser,

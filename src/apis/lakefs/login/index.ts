@@ -20,7 +20,7 @@ export const loginSpecs: string[] = [
   fileURLToPath(new URL('../../../../specs/lakefs/browser.yaml', import.meta.url)),
 ];
 
-export const loginHandlers: Record<string, Handler<LakefsState, Partial<LakefsOptions>>> = {
+export const loginHandlers: Record<string, Handler<LakefsState, LakefsOptions>> = {
   login,
   logout,
   externalPrincipalLogin,

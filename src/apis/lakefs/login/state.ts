@@ -106,25 +106,25 @@ export interface LoginState {
 
 export type LoginFlows = Required<LoginState>;
 
-/** The login flows' switches under `apis.lakefs.options` (read them through loginOptionsOf()). */
+/** The login flows' switches under `apis.lakefs.options`. */
 export interface LoginOptions {
   /** Where GET /logout sends the browser (lakeFS's `auth.logout_redirect_url`). */
-  logoutRedirect?: string;
+  logoutRedirect: string;
   /** Where the OIDC callback sends the browser once signed in. */
-  oidcRedirect?: string;
+  oidcRedirect: string;
   /** Groups a user created by the OIDC callback joins when its identity names none (`auth.oidc.default_initial_groups`). */
-  oidcDefaultGroups?: string[];
+  oidcDefaultGroups: string[];
   /** Lifetime of the codes the mock's authorize page issues. */
-  oidcCodeLifetimeSeconds?: number;
+  oidcCodeLifetimeSeconds: number;
   /** Whether an STS code works only once. */
-  stsSingleUseCodes?: boolean;
+  stsSingleUseCodes: boolean;
   /** How long a token-mailbox login request (and its mailbox) stays open. */
-  tokenMailboxLifetimeSeconds?: number;
+  tokenMailboxLifetimeSeconds: number;
   /** Group a directory user joins when POST /auth/login creates it (`auth.remote_authenticator.default_user_group`). */
-  ldapDefaultGroup?: string;
+  ldapDefaultGroup: string;
 }
 
-export const loginDefaults: Required<LoginOptions> = {
+export const loginDefaults: LoginOptions = {
   logoutRedirect: '/',
   oidcRedirect: '/',
   oidcDefaultGroups: [],
@@ -133,6 +133,12 @@ export const loginDefaults: Required<LoginOptions> = {
   tokenMailboxLifetimeSeconds: 600,
   ldapDefaultGroup: 'Viewers',
 };
+
+/** This folder's options: each one the scenario sets (to anything but undefined) over its default. */
+export function resolveLoginOptions(given: Partial<LoginOptions>): LoginOptions {
+  const set = Object.entries(given).filter(([key, value]) => Object.hasOwn(loginDefaults, key) && value !== undefined);
+  return { ...loginDefaults, ...Object.fromEntries(set) };
+}
 
 export function emptyLoginState(): LoginFlows {
   return {

@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { lakefsErrors } from '../errors.js';
 import type { LakefsContext, LakefsState, UserRecord } from '../state.js';
 import { addTo, has, lookup, put, rows } from '../table.js';
-import { loginOptionsOf, nowSeconds } from './options.js';
+import { nowSeconds } from './options.js';
 import { flowsOf } from './state.js';
 
 export function userByExternalId(state: LakefsState, externalId: string): UserRecord | undefined {
@@ -34,14 +34,14 @@ export function userForKeyPair(ctx: LakefsContext, accessKeyId: string, secret: 
     if (sameName.externalId !== undefined) throw lakefsErrors.authenticating('invalid');
     return sameName.id;
   }
-  const options = loginOptionsOf(ctx);
   put(ctx.state.users, account.username, {
     id: account.username,
     creationDate: nowSeconds(ctx.now),
     friendlyName: account.username,
     externalId,
   });
-  if (has(ctx.state.groups, options.ldapDefaultGroup)) addTo(ctx.state.groupMembers, options.ldapDefaultGroup, account.username);
+  const defaultGroup = ctx.options.ldapDefaultGroup;
+  if (has(ctx.state.groups, defaultGroup)) addTo(ctx.state.groupMembers, defaultGroup, account.username);
   return account.username;
 }
 

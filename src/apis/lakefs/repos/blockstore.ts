@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { Reply } from '../../../engine/types.js';
 import { lakefsErrors } from '../errors.js';
-import { optionsOf, unixSeconds } from '../state.js';
+import { unixSeconds } from '../state.js';
 import { lookup, put } from '../table.js';
 import { NO_SUCH_UPLOAD } from './multipart.js';
 import { partSignature, sameText } from './signing.js';
@@ -23,7 +23,7 @@ export const putPresignedPart: RepoHandler = (ctx) => {
   const partNumber = Number(ctx.request.params.partNumber);
   const expires = Number(ctx.request.query.expires);
   // The URL's `__session` chose ctx.session; the signature covers it, so a URL replayed in another session fails.
-  const expected = partSignature(optionsOf(ctx).jwtSecret, { uploadId, partNumber, expires, session: ctx.session });
+  const expected = partSignature(ctx.options.jwtSecret, { uploadId, partNumber, expires, session: ctx.session });
   if (!sameText(expected, String(ctx.request.query.signature ?? ''))) {
     throw lakefsErrors.forbidden('The request signature we calculated does not match the signature you provided.');
   }

@@ -22,7 +22,7 @@ const spec = (file: string) => fileURLToPath(new URL(`../../../../specs/lakefs/$
 
 export const repoSpecs: string[] = [spec('repositories.yaml'), spec('blockstore.yaml')];
 
-export const repoHandlers: Record<string, Handler<LakefsState, Partial<LakefsOptions>>> = {
+export const repoHandlers: Record<string, Handler<LakefsState, LakefsOptions>> = {
   createRepository,
   getRepository,
   listRepositories,

@@ -16,7 +16,7 @@ import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
 import { lakefsErrors, messages } from '../errors.js';
 import { empty, json } from '../reply.js';
-import { optionsOf, unixSeconds, type LakefsContext } from '../state.js';
+import { unixSeconds, type LakefsContext } from '../state.js';
 import { has, lookup, put, remove, rows } from '../table.js';
 import { conflict } from '../../../engine/errors.js';
 import { qualify, requireRepository, resolveRef, visibleObject } from './refs.js';
@@ -24,7 +24,6 @@ import { LINK_ADDRESS_LIFETIME_SECONDS, newAddress, partUrl, signAddress, verify
 import {
   MAX_OPEN_UPLOADS,
   MAX_UPLOAD_PARTS,
-  repoOptions,
   type BranchRecord,
   type ObjectRecord,
   type RepoHandler,
@@ -61,7 +60,7 @@ function admit(ctx: LakefsContext): { repoName: string; branchName: string; path
   const branchName = String(ctx.request.params.branch);
   const path = String(ctx.request.query.path ?? '');
   authorize(ctx, 'fs:WriteObject', arn.object(repoName, path));
-  if (!repoOptions(ctx).presignMultipart) throw lakefsErrors.notImplemented('presign multipart upload API is not supported');
+  if (!ctx.options.presignMultipart) throw lakefsErrors.notImplemented('presign multipart upload API is not supported');
   return { repoName, branchName, path };
 }
 
@@ -75,7 +74,7 @@ export const createPresignMultipartUpload: RepoHandler = (ctx) => {
   const parts = typeof ctx.request.query.parts === 'number' ? ctx.request.query.parts : 0;
   if (parts < 0 || parts > MAX_UPLOAD_PARTS) throw lakefsErrors.badRequest(`parts can be between 0 and ${MAX_UPLOAD_PARTS}`);
 
-  const secret = optionsOf(ctx).jwtSecret;
+  const secret = ctx.options.jwtSecret;
   const now = unixSeconds(ctx.now);
   let uploadId: string;
   do uploadId = ctx.faker.string.alphanumeric(64);
@@ -99,7 +98,7 @@ export const createPresignMultipartUpload: RepoHandler = (ctx) => {
   };
   put(repos.uploads, uploadId, upload);
 
-  const expires = now + repoOptions(ctx).presignExpirySeconds;
+  const expires = now + ctx.options.presignExpirySeconds;
   const urls = Array.from({ length: parts }, (_, i) =>
     partUrl(ctx.request.origin, secret, { uploadId, partNumber: i + 1, expires, session: ctx.session }),
   );
@@ -117,7 +116,7 @@ export const createPresignMultipartUpload: RepoHandler = (ctx) => {
 function findUpload(ctx: LakefsContext, repo: RepositoryRecord, uploadId: string, physicalAddress: string): UploadRecord {
   const relative = relativeAddress(repo.storageNamespace, physicalAddress);
   if (relative === undefined) throw lakefsErrors.badRequest('physical address must be relative to the storage namespace');
-  verifyAddress(optionsOf(ctx).jwtSecret, repo.id, relative);
+  verifyAddress(ctx.options.jwtSecret, repo.id, relative);
   const upload = lookup(ctx.state.repos.uploads, uploadId);
   if (!upload || upload.repository !== repo.id || upload.address !== relative) throw lakefsErrors.notFound(NO_SUCH_UPLOAD);
   return upload;

@@ -4,11 +4,11 @@
  */
 import { currentUser } from '../authorize.js';
 import { empty, json } from '../reply.js';
-import { repoOptions, type RepoHandler } from './state.js';
+import type { RepoHandler } from './state.js';
 
 export const healthCheck: RepoHandler = (ctx) => empty(ctx, 204);
 
 export const getLakeFSVersion: RepoHandler = (ctx) => {
   currentUser(ctx);
-  return json(ctx, 200, { version: repoOptions(ctx).lakefsVersion });
+  return json(ctx, 200, { version: ctx.options.lakefsVersion });
 };

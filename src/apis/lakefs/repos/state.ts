@@ -11,7 +11,7 @@ import type { LakefsOptions, LakefsState } from '../state.js';
 import type { Table } from '../table.js';
 
 /** A handler of this folder: it sees the whole lakeFS state (identity included, for authorization). */
-export type RepoHandler = Handler<LakefsState, Partial<LakefsOptions>>;
+export type RepoHandler = Handler<LakefsState, LakefsOptions>;
 
 export interface ObjectRecord {
   path: string;
@@ -106,9 +106,8 @@ export const defaultRepoOptions: RepoOptions = {
   lakefsVersion: '1.84.0',
 };
 
-/** This folder's options over their defaults. */
-export function repoOptions(ctx: { options: Partial<RepoOptions> | undefined }): RepoOptions {
-  const given = ctx.options ?? {};
+/** This folder's options: each one the scenario sets (`??`) over its default. */
+export function resolveRepoOptions(given: Partial<RepoOptions>): RepoOptions {
   return {
     presignMultipart: given.presignMultipart ?? defaultRepoOptions.presignMultipart,
     presignExpirySeconds: given.presignExpirySeconds ?? defaultRepoOptions.presignExpirySeconds,

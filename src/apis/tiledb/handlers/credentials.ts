@@ -12,7 +12,6 @@ import { reply, toAccessCredential } from '../present.js';
 import { resolveScope } from '../scope.js';
 import {
   defaultHolder,
-  effectiveOptions,
   findCredential,
   inScope,
   scopeLabel,
@@ -34,7 +33,7 @@ import {
 } from '../validation.js';
 import type { ValidationIssue } from '../../../engine/errors.js';
 
-type Ctx = HandlerContext<TiledbState, Partial<TiledbOptions>>;
+type Ctx = HandlerContext<TiledbState, TiledbOptions>;
 
 const scopeOf = (ctx: Ctx): Scope => resolveScope(ctx, ctx.request.params.workspace, ctx.request.query.teamspace_id);
 
@@ -50,7 +49,7 @@ function existingCredential(ctx: Ctx, scope: Scope): StoredCredential {
  */
 function displacedDefault(ctx: Ctx, scope: Scope, provider: CloudProvider, selfId?: string): StoredCredential | undefined {
   const holder = defaultHolder(ctx.state, scope, provider, selfId);
-  if (holder && effectiveOptions(ctx.options).providerDefaultConflict === 'reject') {
+  if (holder && ctx.options.providerDefaultConflict === 'reject') {
     throw providerDefaultTaken(provider, holder.name);
   }
   return holder;
@@ -58,7 +57,7 @@ function displacedDefault(ctx: Ctx, scope: Scope, provider: CloudProvider, selfI
 
 function assertNameFree(ctx: Ctx, scope: Scope, name: string): void {
   if (findCredential(ctx.state, scope, name)) {
-    throw nameTaken(name, scopeLabel(scope), effectiveOptions(ctx.options).duplicateNameStatus);
+    throw nameTaken(name, scopeLabel(scope), ctx.options.duplicateNameStatus);
   }
 }
 
@@ -86,7 +85,7 @@ export function createCredential(ctx: Ctx): Reply {
 
 export function getCredentials(ctx: Ctx): Reply {
   const query = ctx.request.query;
-  const page = readPageRequest(query, effectiveOptions(ctx.options));
+  const page = readPageRequest(query, ctx.options);
   throwIfIssues([...page.issues, ...listFilterIssues(query)]);
   const scope = scopeOf(ctx);
   const items = ctx.state.credentials

@@ -8,10 +8,10 @@ import type { HandlerContext, Reply } from '../../../engine/types.js';
 import { assumeRoleFailed } from '../errors.js';
 import { reply } from '../present.js';
 import { resolveScope } from '../scope.js';
-import { effectiveOptions, type TiledbOptions, type TiledbState } from '../state.js';
+import type { TiledbOptions, TiledbState } from '../state.js';
 import { credentialRequestIssues, throwIfIssues } from '../validation.js';
 
-type Ctx = HandlerContext<TiledbState, Partial<TiledbOptions>>;
+type Ctx = HandlerContext<TiledbState, TiledbOptions>;
 
 /** Partition-aware (aws, aws-cn, aws-us-gov), 12-digit account, any role path. */
 export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
@@ -22,7 +22,7 @@ export function verifyCredential(ctx: Ctx): Reply {
   throwIfIssues(credentialRequestIssues(body));
   checkScope(ctx);
   const roleArn: unknown = body.role?.aws?.role_arn;
-  if (typeof roleArn === 'string') checkAssumeRole(roleArn, effectiveOptions(ctx.options));
+  if (typeof roleArn === 'string') checkAssumeRole(roleArn, ctx.options);
   return reply(ctx, 200);
 }
 

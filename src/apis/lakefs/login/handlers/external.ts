@@ -11,11 +11,11 @@ import { issueLoginToken } from '../../jwt.js';
 import { json } from '../../reply.js';
 import type { LakefsOptions, LakefsState } from '../../state.js';
 import { has, lookup } from '../../table.js';
-import { isCommunity, loginOptionsOf, nowSeconds } from '../options.js';
+import { isCommunity, nowSeconds } from '../options.js';
 import { flowsOf, type ExternalIdentity } from '../state.js';
 import { userByExternalId } from '../users.js';
 
-type LoginHandler = Handler<LakefsState, Partial<LakefsOptions>>;
+type LoginHandler = Handler<LakefsState, LakefsOptions>;
 
 /** lakeFS caps STS tokens at 12 hours and gives them one hour by default. */
 const STS_DEFAULT_TTL_SECONDS = 3600;
@@ -34,7 +34,7 @@ interface ExternalLoginInformation {
  * which lakeFS reports as `invalid request`.
  */
 export const externalPrincipalLogin: LoginHandler = async (ctx) => {
-  const options = loginOptionsOf(ctx);
+  const { options } = ctx;
   if (isCommunity(options) || !options.externalPrincipals) throw lakefsErrors.notImplemented();
   const body = ctx.request.body as ExternalLoginInformation | undefined;
   const request = body?.identityRequest;
@@ -65,7 +65,7 @@ interface StsAuthRequest {
  * lifetime is ttl_seconds (no lower bound, as upstream), one hour by default, twelve hours at most.
  */
 export const stsLogin: LoginHandler = async (ctx) => {
-  const options = loginOptionsOf(ctx);
+  const { options } = ctx;
   if (isCommunity(options)) throw lakefsErrors.notImplemented();
   const body = ctx.request.body as StsAuthRequest;
   const entry = lookup(flowsOf(ctx.state).stsCodes, body.code);

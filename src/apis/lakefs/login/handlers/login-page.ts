@@ -16,13 +16,12 @@ import { isMockError } from '../../../../engine/errors.js';
 import { issueLoginToken, verifyLoginToken } from '../../jwt.js';
 import type { LakefsContext, LakefsOptions, LakefsState } from '../../state.js';
 import { has } from '../../table.js';
-import { loginOptionsOf } from '../options.js';
 import { flowsOf, ssoSessionUser } from '../state.js';
 import { userForKeyPair } from '../users.js';
 import { COOKIE_NAMES, escapeHtml, loginCookie, page, scriptValue } from '../web.js';
 import { LOGIN_PAGE_PATH, openLoginRequest, RELEASE_PATH } from './mailbox.js';
 
-type LoginHandler = Handler<LakefsState, Partial<LakefsOptions>>;
+type LoginHandler = Handler<LakefsState, LakefsOptions>;
 
 const TITLE = 'Sign in to lakeFS';
 
@@ -54,7 +53,7 @@ export const mockgateLogin: LoginHandler = async (ctx) => {
       if (!isMockError(err)) throw err;
       return form(ctx, 401, request, await sessionUser(ctx), 'Wrong access key ID or secret access key.');
     }
-    const options = loginOptionsOf(ctx);
+    const { options } = ctx;
     const issued = await issueLoginToken(userId, options.jwtSecret, ctx.now, options.loginTokenLifetimeSeconds);
     headers['Set-Cookie'] = loginCookie(issued.token, ctx.now, ctx.request.origin);
   } else {
@@ -96,7 +95,7 @@ async function sessionUser(ctx: LakefsContext): Promise<string | undefined> {
   const token = cookies[COOKIE_NAMES.internal];
   if (token) {
     try {
-      const userId = await verifyLoginToken(token, loginOptionsOf(ctx).jwtSecret, ctx.now);
+      const userId = await verifyLoginToken(token, ctx.options.jwtSecret, ctx.now);
       if (has(ctx.state.users, userId)) return userId;
     } catch (err) {
       if (!isMockError(err)) throw err;

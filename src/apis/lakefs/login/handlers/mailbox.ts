@@ -16,11 +16,11 @@ import { issueLoginToken } from '../../jwt.js';
 import { empty, json } from '../../reply.js';
 import type { LakefsOptions, LakefsState } from '../../state.js';
 import { lookup, put, remove } from '../../table.js';
-import { isCommunity, loginOptionsOf, nowSeconds } from '../options.js';
+import { isCommunity, nowSeconds } from '../options.js';
 import { flowsOf, type LoginFlows, type LoginRequest } from '../state.js';
 import { secretId } from '../web.js';
 
-type LoginHandler = Handler<LakefsState, Partial<LakefsOptions>>;
+type LoginHandler = Handler<LakefsState, LakefsOptions>;
 
 export const LOGIN_PAGE_PATH = '/mockgate/lakefs/login';
 export const RELEASE_PATH = '/api/v1/auth/get-token/release-token/';
@@ -28,7 +28,7 @@ const LOGIN_REQUEST_TOKEN = /^[A-Za-z0-9_-]{32}$/;
 const MAILBOX = /^[A-Za-z0-9_-]{43}$/;
 
 export const getTokenRedirect: LoginHandler = (ctx) => {
-  const options = loginOptionsOf(ctx);
+  const { options } = ctx;
   if (isCommunity(options)) throw lakefsErrors.notImplemented();
   const flows = flowsOf(ctx.state);
   const now = nowSeconds(ctx.now);
@@ -46,7 +46,7 @@ export const getTokenRedirect: LoginHandler = (ctx) => {
 };
 
 export const releaseTokenToMailbox: LoginHandler = async (ctx) => {
-  const options = loginOptionsOf(ctx);
+  const { options } = ctx;
   if (isCommunity(options)) throw lakefsErrors.notImplemented();
   const user = currentUser(ctx);
   // Signed (asynchronously) before the checks, so that checking and releasing happen in one step: a second
@@ -64,7 +64,7 @@ export const releaseTokenToMailbox: LoginHandler = async (ctx) => {
 };
 
 export const getTokenFromMailbox: LoginHandler = (ctx) => {
-  const options = loginOptionsOf(ctx);
+  const { options } = ctx;
   if (isCommunity(options)) throw lakefsErrors.notImplemented();
   const id = String(ctx.request.params.mailbox);
   if (!MAILBOX.test(id)) throw lakefsErrors.badRequest('invalid mailbox');

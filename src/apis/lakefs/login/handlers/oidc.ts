@@ -14,18 +14,18 @@ import { lakefsErrors } from '../../errors.js';
 import { empty } from '../../reply.js';
 import type { LakefsContext, LakefsOptions, LakefsState } from '../../state.js';
 import { addTo, has, lookup, put, remove } from '../../table.js';
-import { isCommunity, loginOptionsOf, nowSeconds } from '../options.js';
+import { isCommunity, nowSeconds } from '../options.js';
 import { flowsOf, type LoginFlows, type OidcIdentity } from '../state.js';
 import { userByExternalId } from '../users.js';
 import { COOKIE_NAMES, escapeHtml, page, safeRedirectTarget, secretId, ssoCookie, withQuery } from '../web.js';
 
-type LoginHandler = Handler<LakefsState, Partial<LakefsOptions>>;
+type LoginHandler = Handler<LakefsState, LakefsOptions>;
 
 export const AUTHORIZE_PATH = '/mockgate/lakefs/oidc/authorize';
 export const DEFAULT_CALLBACK = '/api/v1/oidc/callback';
 
 export const oauthCallback: LoginHandler = (ctx) => {
-  const options = loginOptionsOf(ctx);
+  const { options } = ctx;
   if (isCommunity(options)) return { status: 200, headers: { 'X-Request-ID': ctx.requestId } };
   const flows = flowsOf(ctx.state);
   // Read from the raw query: upstream's spec declares no parameters here, and a user may mount it.
@@ -82,7 +82,7 @@ export const mockgateOidcAuthorize: LoginHandler = (ctx) => {
   const flows = flowsOf(ctx.state);
   const identity = flows.oidcIdentities.find((known) => known.sub === form.sub);
   if (!identity) throw lakefsErrors.notFound('identity not found');
-  const options = loginOptionsOf(ctx);
+  const { options } = ctx;
   const now = nowSeconds(ctx.now);
   pruneCodes(flows, now);
   const code = secretId(24);

@@ -8,11 +8,10 @@ import { lakefsErrors } from '../../errors.js';
 import { issueLoginToken } from '../../jwt.js';
 import { empty, json } from '../../reply.js';
 import type { LakefsOptions, LakefsState } from '../../state.js';
-import { loginOptionsOf } from '../options.js';
 import { userForKeyPair } from '../users.js';
 import { clearedCookie, COOKIE_NAMES, loginCookie } from '../web.js';
 
-type LoginHandler = Handler<LakefsState, Partial<LakefsOptions>>;
+type LoginHandler = Handler<LakefsState, LakefsOptions>;
 
 interface LoginInformation {
   access_key_id: string;
@@ -24,14 +23,14 @@ export const login: LoginHandler = async (ctx) => {
   const body = ctx.request.body as LoginInformation | undefined;
   if (body === undefined) throw lakefsErrors.authenticating('missing');
   const userId = userForKeyPair(ctx, body.access_key_id, body.secret_access_key);
-  const options = loginOptionsOf(ctx);
+  const { options } = ctx;
   const issued = await issueLoginToken(userId, options.jwtSecret, ctx.now, options.loginTokenLifetimeSeconds);
   return json(ctx, 200, issued, { 'Set-Cookie': loginCookie(issued.token, ctx.now, ctx.request.origin) });
 };
 
 /** Tokens already issued stay valid until they expire, as with lakeFS's stateless signed cookies. */
 export const logout: LoginHandler = (ctx) => {
-  const options = loginOptionsOf(ctx);
+  const { options } = ctx;
   return empty(ctx, 307, {
     Location: options.logoutRedirect,
     'Set-Cookie': Object.values(COOKIE_NAMES).map((name) => clearedCookie(name, ctx.request.origin)),
