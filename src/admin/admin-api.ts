@@ -16,6 +16,7 @@ import { ScenarioError, ScenarioNotFoundError, type ScenarioLoader } from '../sc
 import type { Scenario } from '../scenario/types.js';
 import type { RuleEngine } from '../rules/rules.js';
 import { ruleReferenceProblems, type KnownOperations } from '../rules/references.js';
+import { ACTION_KEYS } from '../rules/actions.js';
 import { compileRule } from '../rules/rules.js';
 import type { Rule } from '../rules/types.js';
 import { DEFAULT_SESSION, type Sessions } from '../state/sessions.js';
@@ -128,8 +129,8 @@ export function createAdminApi(services: AdminServices): ApiModule {
       } catch (err) {
         throw badRequest((err as Error).message);
       }
-      if (rule.status === undefined && rule.delay === undefined && rule.rateLimit === undefined) {
-        throw badRequest('a fault needs at least one of status, delay or rateLimit');
+      if (!ACTION_KEYS.some((key) => rule[key as keyof Rule] !== undefined)) {
+        throw badRequest(`a fault needs at least one of ${ACTION_KEYS.join(', ')}`);
       }
       const known = services.knownOperations?.();
       const [problem] = known ? ruleReferenceProblems([rule], known, services.scenarios.apiNames) : [];

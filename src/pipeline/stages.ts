@@ -4,7 +4,7 @@
  * run) or throw a MockError (rendered in the API's shape). pipeline.ts composes them per mount, in the order
  * drawn in the README ("How a request is handled").
  */
-import { injectedStatus, internal, rateLimited, statusNotDeclared, validationFailed, type ValidationIssue } from '../engine/errors.js';
+import { internal, statusNotDeclared, validationFailed, type ValidationIssue } from '../engine/errors.js';
 import { mockResponse } from '../engine/mock-response.js';
 import { hasResponseOverride, parsePreferences } from '../engine/prefer.js';
 import { parseCookies, readBody } from '../engine/request-body.js';
@@ -95,12 +95,9 @@ export const applyRules: Stage = {
     const answer = outcome.answer;
     if (!answer) return;
     ex.trace.explicit = true;
-    if (answer.body !== undefined) {
-      ex.reply = { status: answer.status, headers: answer.headers, body: answer.body };
-      return;
-    }
-    // No body of its own: the API renders its own error for that status (with the rule's headers).
-    throw answer.rateLimited ? rateLimited(answer.status, answer.retryAfterSeconds ?? 1, answer.headers) : injectedStatus(answer.status, answer.headers);
+    // A reply sent as the rule gives it, or an error the API renders in its own shape.
+    if (answer.reply) ex.reply = answer.reply;
+    else throw answer.error;
   },
 };
 

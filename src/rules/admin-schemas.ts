@@ -3,6 +3,7 @@
  * Fault, derived from schema.ts so POST /__admin/faults is validated exactly as scenario rules are. Written into
  * the spec by `npm run schema` (src/scenario/write-schema.ts); a test fails when the committed spec is stale.
  */
+import { ACTION_KEYS } from './actions.js';
 import { durationSchema, ruleSchema } from './schema.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -13,7 +14,7 @@ export function ruleComponentSchemas(): Record<'Duration' | 'Rule' | 'Fault', un
     Rule: { ...(withDurationRefs(ruleSchema) as object), description: `${ruleSchema.description} The same grammar as rules in scenario files.` },
     Fault: {
       description: 'A rule queued through the admin API; it must answer, delay or rate-limit.',
-      allOf: [ref('Rule'), { anyOf: [{ required: ['status'] }, { required: ['delay'] }, { required: ['rateLimit'] }] }],
+      allOf: [ref('Rule'), { anyOf: ACTION_KEYS.map((key) => ({ required: [key] })) }],
     },
   };
 }

@@ -1,9 +1,10 @@
 /**
- * The rule stage: scenario rules and admin faults, evaluated per session in order (faults first). A rule
- * that answers (status or an exhausted rate limit) stops the walk; delay-only rules add up and let the
- * request go on. Counting and consuming happen synchronously, so concurrent requests cannot both take
- * the last one-shot fault.
+ * The rule stage: scenario rules and admin faults, evaluated per session in order (faults first). Each rule that
+ * fires applies its actions (actions.ts); one that answers (a status, an exhausted rate limit) stops the walk,
+ * others (delays) add up and let the request go on. Counting and consuming happen synchronously, so concurrent
+ * requests cannot both take the last one-shot fault.
  */
+import { ACTIONS, type RuleAction } from './actions.js';
 import { parseDuration } from './duration.js';
 import { compileMatcher, type Matcher } from './match.js';
 import { FixedWindow, TokenBucket, type RateCounter } from './rate-limit.js';
@@ -13,7 +14,9 @@ interface CompiledRule {
   rule: Rule;
   name: string;
   matches: Matcher;
-  delayMs: number;
+  /** The rule's actions, each with what it compiled for the rule. */
+  actions: Array<{ action: RuleAction; compiled: unknown }>;
+  /** The rate limit's window, for its counters. */
   windowMs: number;
 }
 
@@ -34,7 +37,7 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
     rule,
     name: rule.name ?? `rule #${index + 1}`,
     matches: compileMatcher(rule.match),
-    delayMs: rule.delay === undefined ? 0 : parseDuration(rule.delay),
+    actions: ACTIONS.filter((action) => rule[action.key] !== undefined).map((action) => ({ action, compiled: action.compile?.(rule) })),
     windowMs: rule.rateLimit ? parseDuration(rule.rateLimit.window) : 0,
   };
 }
@@ -103,28 +106,21 @@ export class RuleEngine {
       runtime.fired.set(compiled, fired + 1);
       if (rule.times !== undefined && fired + 1 >= rule.times) this.dropFault(runtime, compiled);
       outcome.fired.push(compiled.name);
-      outcome.delayMs += compiled.delayMs;
-
-      if (rule.rateLimit) {
-        const decision = this.limiter(runtime, compiled, request).take(this.nowMs());
-        outcome.headers['RateLimit-Limit'] = String(decision.limit);
-        outcome.headers['RateLimit-Remaining'] = String(decision.remaining);
-        outcome.headers['RateLimit-Reset'] = String(decision.resetSeconds);
-        if (!decision.allowed) {
-          outcome.answer = {
-            rule: compiled.name,
-            status: rule.rateLimit.status ?? 429,
-            headers: { ...outcome.headers, 'Retry-After': String(decision.resetSeconds), ...(rule.headers ?? {}) },
-            body: rule.body,
-            rateLimited: true,
-            retryAfterSeconds: decision.resetSeconds,
-          };
+      const nowMs = this.nowMs();
+      for (const { action, compiled: prepared } of compiled.actions) {
+        const answer = action.apply({
+          rule,
+          name: compiled.name,
+          compiled: prepared,
+          request,
+          outcome,
+          nowMs,
+          limiter: () => this.limiter(runtime, compiled, request),
+        });
+        if (answer) {
+          outcome.answer = answer;
           return outcome;
         }
-      }
-      if (rule.status !== undefined) {
-        outcome.answer = { rule: compiled.name, status: rule.status, headers: { ...(rule.headers ?? {}) }, body: rule.body, rateLimited: false };
-        return outcome;
       }
     }
     return outcome;

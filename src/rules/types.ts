@@ -1,5 +1,7 @@
 /** Scenario rules and admin faults: when a request matches, change what it gets. */
 import type { FromSchema } from 'json-schema-to-ts';
+import type { MockError } from '../engine/errors.js';
+import type { Reply } from '../engine/types.js';
 import type { ruleSchema } from './schema.js';
 
 /**
@@ -16,9 +18,15 @@ export interface RuleOutcome {
   /** Headers to add to whatever answer the request ends with (RateLimit-* countdown). */
   headers: Record<string, string>;
   /** Set when a rule answers in place of the handler. */
-  answer?: { rule: string; status: number; headers: Record<string, string>; body?: unknown; rateLimited: boolean; retryAfterSeconds?: number };
+  answer?: RuleAnswer;
   fired: string[];
 }
+
+/**
+ * A rule's answer in place of the handler's: a reply sent as it is (a body the rule gives), or an error the API
+ * renders in its own shape (a status without a body, an exhausted rate limit).
+ */
+export type RuleAnswer = { rule: string } & ({ reply: Reply; error?: undefined } | { error: MockError; reply?: undefined });
 
 export interface RuleRequest {
   api: string;
