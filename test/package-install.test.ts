@@ -69,6 +69,8 @@ describe('the packed package', () => {
     expect(packedFiles).toContain('scenarios/default.yaml');
     expect(packedFiles).toContain('scenarios/schema.json');
     expect(packedFiles).toContain('specs/admin.yaml');
+    // The dashboard's browser code is read from beside the compiled page at start-up.
+    expect(packedFiles).toContain('dist/admin/dashboard/client.js');
     expect(packedFiles.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('node_modules/'))).toEqual([]);
   });
 });
@@ -90,6 +92,9 @@ describe('installed with --omit=dev', () => {
       const body = (await res.json()) as { status: string; scenario: string; apis: string[] };
       expect(body).toMatchObject({ status: 'ok', scenario: 'default' });
       expect(body.apis).toEqual(expect.arrayContaining(['tiledb', 'registry']));
+      const dashboard = await fetch(`${cli.url}/__admin/ui`);
+      expect(dashboard.status).toBe(200);
+      expect(await dashboard.text()).toContain('GET /__admin/ui');
     } finally {
       expect(await cli.stop()).toBe(0);
     }

@@ -4,7 +4,7 @@
  * and a process's resident memory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../test/proof/support/conformance/prism.js';
@@ -33,6 +33,8 @@ export async function buildMockgate(): Promise<{ root: string; cli: string; disp
     if (!existsSync(path.join(root, 'dist', 'cli.js'))) throw err;
     process.stderr.write(`bench: warning: ${(err as Error).message}; benchmarking what it emitted\n`);
   });
+  // As `npm run build` does: the dashboard's browser code is read from beside the compiled page.
+  copyFileSync(path.join(repoRoot, 'src', 'admin', 'dashboard', 'client.js'), path.join(root, 'dist', 'admin', 'dashboard', 'client.js'));
   for (const entry of ['specs', 'scenarios', 'node_modules', 'package.json']) symlinkSync(path.join(repoRoot, entry), path.join(root, entry));
   return { root, cli: path.join(root, 'dist', 'cli.js'), dispose: () => rmSync(root, { recursive: true, force: true }) };
 }

@@ -12,13 +12,11 @@
  * request log for mocked APIs, nobody for the admin API.
  */
 import { randomUUID } from 'node:crypto';
-import type { Faker } from '@faker-js/faker';
 import { ErrorCode, internal, isMockError, methodNotAllowed, responseInvalid, routeNotFound, type MockError } from '../engine/errors.js';
 import type { Mount } from '../engine/mount.js';
 import type { Router } from '../engine/router.js';
 import type { EngineRequest, Reply } from '../engine/types.js';
-import type { RuleEngine } from '../rules/rules.js';
-import { DEFAULT_SESSION, SESSION_HEADER, SESSION_QUERY, type Sessions } from '../state/sessions.js';
+import { DEFAULT_SESSION, SESSION_HEADER, SESSION_QUERY } from '../state/sessions.js';
 import type { CompletedExchange, Exchange, ExchangeListener, Trace } from './exchange.js';
 import {
   applyRules,
@@ -32,22 +30,15 @@ import {
   runHandler,
   useSession,
   validateRequest,
-  type Logger,
   type Stage,
   type StageContext,
 } from './stages.js';
 
 export type { Logger } from './stages.js';
 
-export interface PipelineDeps {
+/** What the stages use, and the route table. */
+export interface PipelineDeps extends StageContext {
   router: Router<Mount>;
-  sessions: Sessions;
-  rules: RuleEngine;
-  strict: boolean;
-  seed?: number;
-  now: () => Date;
-  faker: Faker;
-  logger: Logger;
 }
 
 /** What a mount runs: its stages, and who hears about its finished exchanges. */
@@ -81,13 +72,10 @@ export class Pipeline {
   private readonly compositions = new Map<Mount, Composition>();
   /** Listeners of the mocked APIs' finished exchanges (journal, coverage, request log). */
   private readonly listeners: ExchangeListener[] = [];
-  private readonly stageContext: StageContext;
-
   constructor(
     private readonly deps: PipelineDeps,
     mounts: Mount[],
   ) {
-    this.stageContext = { sessions: deps.sessions, rules: deps.rules, strict: deps.strict, seed: deps.seed, now: deps.now, faker: deps.faker, logger: deps.logger };
     for (const mount of mounts) {
       this.compositions.set(mount, mount.internal ? { stages: adminStages(mount), listeners: NO_LISTENERS } : { stages: apiStages(mount), listeners: this.listeners });
     }
@@ -141,7 +129,7 @@ export class Pipeline {
       } else {
         ex.trace.source = stage.source;
       }
-      const pending = stage.run(ex, this.stageContext);
+      const pending = stage.run(ex, this.deps);
       if (pending) await pending;
     }
   }
