@@ -16,6 +16,7 @@ import { ScenarioError } from './scenario/load.js';
 import { RouteCollisionError } from './engine/router.js';
 import { SpecError } from './engine/spec.js';
 import { trimTrailingSlashes } from './engine/text.js';
+import { parseDuration } from './rules/duration.js';
 import { ListenError } from './server/listen.js';
 import { StateFileError } from './state/store.js';
 import { coverageRows, formatMissing, missingPairs, parseRequirements, requiredPairCount, RequirementsError } from './coverage-gate.js';
@@ -37,6 +38,14 @@ function parsePositive(value: string): number {
 function parseSeed(value: string): number {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`"${value}" is not an integer`);
   return Number(value);
+}
+
+function parseDurationOption(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 /** --spec file[=prefix]; repeatable. MOCKGATE_SPEC holds several, comma-separated. */
@@ -75,6 +84,12 @@ export function buildProgram(): Command {
       new Option('--max-state-mb <n>', 'bound on the state all sessions hold, in MB of JSON; least recently used sessions go first (default: a quarter of the heap limit)')
         .env('MOCKGATE_MAX_STATE_MB')
         .argParser(parsePositive),
+    )
+    .addOption(
+      new Option('--max-stall <duration>', 'the longest a stall or dribble fault holds a connection before closing it ("60s", "2m")')
+        .default(defaults.maxStallMs, '60s')
+        .env('MOCKGATE_MAX_STALL')
+        .argParser(parseDurationOption),
     )
     .addOption(
       new Option('--allowed-host <hosts>', 'comma-separated host names (or *.example.test patterns) answered besides loopback names; needed when clients reach a loopback-bound mockgate by another name')
@@ -176,6 +191,7 @@ export function configFromOptions(opts: Record<string, any>): AppConfig {
     logLevel: opts.logLevel,
     corsOrigins: String(opts.corsOrigin).split(',').map((o) => o.trim()).filter(Boolean),
     maxStateMb: opts.maxStateMb,
+    maxStallMs: opts.maxStall,
     allowedHosts: listOption(opts.allowedHost),
     adminOrigins: listOption(opts.adminOrigin),
   };

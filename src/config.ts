@@ -45,6 +45,8 @@ export interface AppConfig {
    * forgotten. Default: a quarter of the V8 heap limit.
    */
   maxStateMb?: number;
+  /** The longest a rule's stall or dribble may hold a connection, in milliseconds (then it is closed). */
+  maxStallMs: number;
   /** Origins allowed by CORS on the mocked APIs ("*" echoes any origin). */
   corsOrigins: string[];
   /**
@@ -68,6 +70,8 @@ export function defaultConfig(): AppConfig {
     logLevel: 'info',
     bodyLimitBytes: 1024 * 1024,
     journalLimit: 1000,
+    // Long enough for any client timeout a test sets, short enough that a stall never hangs a CI job for long.
+    maxStallMs: 60_000,
     corsOrigins: ['*'],
     allowedHosts: [],
     adminOrigins: [],

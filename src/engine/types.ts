@@ -34,7 +34,26 @@ export interface Reply {
   contentType?: string;
   /** End the JSON text with a newline, as Go's json.Encoder does (lakeFS): byte-exact for clients that compare bodies. */
   newlineTerminated?: boolean;
+  /** Deliver the answer badly, or not at all: a transport fault a test asked for (the edge carries it out). */
+  transport?: TransportFault;
 }
+
+/**
+ * What can go wrong on the wire, for clients' retry and timeout tests. The first four replace the answer (its
+ * status is 0: no status line is sent); truncate and dribble deliver the answer they come with.
+ */
+export type TransportFault =
+  | { action: 'reset' }
+  | { action: 'empty' }
+  | { action: 'garbage'; bytes: Buffer }
+  | { action: 'stall'; ms: number }
+  /** Body bytes sent before closing; undefined: half the body. */
+  | { action: 'truncate'; bytes?: number }
+  | { action: 'dribble'; ms: number; chunks: number };
+
+/** The transport faults that replace the answer: nothing of a status, headers or body reaches the client. */
+export const isAnswerlessFault = (fault: TransportFault | undefined): boolean =>
+  fault !== undefined && fault.action !== 'truncate' && fault.action !== 'dribble';
 
 /** The authenticated caller, as an API's verifier describes it. */
 export interface Principal {

@@ -11,7 +11,7 @@ export interface CoverageOperation {
 }
 
 export interface CoverageRow extends CoverageOperation {
-  /** Status → times served. */
+  /** Status (or the transport fault a request got instead of a whole answer: reset, truncate, …) → times served. */
   served: Record<string, number>;
   /** Declared statuses never served ("default" and "4XX" ranges count as covered by any matching status). */
   missing: string[];
@@ -19,14 +19,14 @@ export interface CoverageRow extends CoverageOperation {
 
 export class Coverage {
   /**
-   * session → "api operationId" → status → count. Bounded by sessions × operations × statuses: the session cap
+   * session → "api operationId" → status or transport fault → count. Bounded by sessions × operations × statuses: the session cap
    * decides how many sessions there are, and tells coverage (forgetSession) when one is forgotten.
    */
-  private readonly counts = new Map<string, Map<string, Map<number, number>>>();
+  private readonly counts = new Map<string, Map<string, Map<number | string, number>>>();
 
   constructor(private readonly operations: CoverageOperation[]) {}
 
-  record(session: string, api: string, operationId: string, status: number): void {
+  record(session: string, api: string, operationId: string, status: number | string): void {
     let bySession = this.counts.get(session);
     if (!bySession) this.counts.set(session, (bySession = new Map()));
     const key = `${api} ${operationId}`;
@@ -54,7 +54,8 @@ export class Coverage {
           served[status] = (served[status] ?? 0) + n;
         }
       }
-      const statuses = Object.keys(served).map(Number);
+      // Transport faults cover no declared status.
+      const statuses = Object.keys(served).map(Number).filter(Number.isInteger);
       const missing = op.declared.filter((d) => !statuses.some((s) => statusCovers(d, s)));
       return { ...op, served, missing };
     });

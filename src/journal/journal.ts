@@ -9,8 +9,22 @@
  */
 import type { ValidationIssue } from '../engine/errors.js';
 import { exposureOf, type Exposure } from '../engine/exposure.js';
+import type { TransportFault } from '../engine/types.js';
 
 export type AnswerSource = 'handler' | 'mock' | 'rule' | 'prefer' | 'validation' | 'security' | 'router' | 'error';
+
+/** A transport fault as the journal shows it: its action and settings (garbage: how many bytes were sent). */
+export interface AppliedFault {
+  action: TransportFault['action'];
+  ms?: number;
+  bytes?: number;
+  chunks?: number;
+}
+
+/** The journal's view of a transport fault (no Buffer: entries are JSON). */
+export function appliedFault(fault: TransportFault): AppliedFault {
+  return fault.action === 'garbage' ? { action: 'garbage', bytes: fault.bytes.length } : { ...fault };
+}
 
 export interface JournalEntry {
   id: number;
@@ -28,6 +42,8 @@ export interface JournalEntry {
   source: AnswerSource;
   /** Rules that fired (delays, rate limits, faults). */
   rules: string[];
+  /** The transport fault the request got, if a rule gave it one (status is 0 when nothing was answered). */
+  fault?: AppliedFault;
   requestValid?: boolean;
   requestIssues?: ValidationIssue[];
   responseValid?: boolean;

@@ -9,7 +9,7 @@ import type { Preferences } from '../engine/prefer.js';
 import type { ReadBody } from '../engine/request-body.js';
 import type { PresentedCredentials } from '../engine/security.js';
 import type { Operation } from '../engine/spec.js';
-import type { EngineRequest, Principal, Reply, ValidatedRequest } from '../engine/types.js';
+import type { EngineRequest, Principal, Reply, TransportFault, ValidatedRequest } from '../engine/types.js';
 import type { AnswerSource } from '../journal/journal.js';
 import type { Transaction } from '../state/transaction.js';
 
@@ -21,6 +21,8 @@ export interface Trace {
   rules: string[];
   /** Headers the rules add to whatever answer the request ends with (RateLimit-* countdown). */
   ruleHeaders: Record<string, string>;
+  /** A transport fault a rule asked for: the edge delivers the answer badly, or not at all. */
+  transport?: TransportFault;
   requestIssues?: ValidationIssue[];
   responseIssues?: ValidationIssue[];
   /** Answers a test asked for explicitly (rules, faults, Prefer) are recorded but never replaced in --strict. */

@@ -3,7 +3,7 @@
  * not stages; the pipeline hands each of them the exchange once its answer is final.
  */
 import type { Coverage } from '../journal/coverage.js';
-import { keptBodyText, type Journal } from '../journal/journal.js';
+import { appliedFault, keptBodyText, type Journal } from '../journal/journal.js';
 import type { CompletedExchange, ExchangeListener } from './exchange.js';
 import type { Logger } from './stages.js';
 
@@ -23,6 +23,7 @@ export function journalObserver(journal: Journal): ExchangeListener {
       durationMs: ex.durationMs,
       source: trace.source,
       rules: trace.rules,
+      fault: trace.transport && appliedFault(trace.transport),
       requestValid: trace.requestIssues ? trace.requestIssues.length === 0 : undefined,
       requestIssues: trace.requestIssues?.length ? trace.requestIssues : undefined,
       responseValid: trace.responseIssues ? trace.responseIssues.length === 0 : undefined,
@@ -34,10 +35,14 @@ export function journalObserver(journal: Journal): ExchangeListener {
   };
 }
 
-/** Operation × status served, per session (requests that matched no operation are not an operation's). */
+/**
+ * Operation × status served, per session (requests that matched no operation are not an operation's). A request
+ * that got a transport fault counts under the fault's name (reset, truncate, …): the client never read a whole
+ * answer, and a consumer can require that its SDK met one.
+ */
 export function coverageObserver(coverage: Coverage): ExchangeListener {
   return (ex) => {
-    if (ex.operation) coverage.record(ex.session, ex.mount.api.name, ex.operation.operationId, ex.reply.status);
+    if (ex.operation) coverage.record(ex.session, ex.mount.api.name, ex.operation.operationId, ex.trace.transport?.action ?? ex.reply.status);
   };
 }
 
@@ -53,6 +58,7 @@ export function requestLogObserver(logger: Logger): ExchangeListener | undefined
       session: ex.session,
       durationMs: ex.durationMs,
       source: ex.trace.source,
+      fault: ex.trace.transport?.action,
     });
   };
 }

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, internal, isMockError, methodNotAllowed, responseInvalid, routeNotFound, type MockError } from '../engine/errors.js';
 import type { Mount } from '../engine/mount.js';
 import type { Router } from '../engine/router.js';
-import type { EngineRequest, Reply } from '../engine/types.js';
+import { isAnswerlessFault, type EngineRequest, type Reply } from '../engine/types.js';
 import { DEFAULT_SESSION, SESSION_HEADER, SESSION_QUERY } from '../state/sessions.js';
 import type { CompletedExchange, Exchange, ExchangeListener, Trace } from './exchange.js';
 import {
@@ -138,6 +138,11 @@ export class Pipeline {
   private finalAnswer(ex: Exchange): Reply {
     const { trace, operation, mount } = ex;
     let reply = ex.reply!;
+    if (trace.transport) {
+      // Nothing is sent in place of the answer: no headers to add, no answer to check against the spec.
+      if (isAnswerlessFault(trace.transport)) return reply;
+      reply = { ...reply, transport: trace.transport };
+    }
     if (hasKeys(trace.ruleHeaders)) reply = { ...reply, headers: { ...trace.ruleHeaders, ...reply.headers } };
     if (operation) {
       const hasBody = reply.body !== undefined && reply.body !== null && reply.body !== '';

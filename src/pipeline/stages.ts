@@ -90,6 +90,7 @@ export const applyRules: Stage = {
     });
     ex.trace.rules = outcome.fired;
     ex.trace.ruleHeaders = outcome.headers;
+    ex.trace.transport = outcome.answer?.reply?.transport ?? outcome.transport;
     const delayMs = outcome.delayMs + (ex.prefs.delayMs ?? 0);
     if (delayMs > 0) await sleep(delayMs);
     const answer = outcome.answer;

@@ -4,7 +4,8 @@
  * others (delays) add up and let the request go on. Counting and consuming happen synchronously, so concurrent
  * requests cannot both take the last one-shot fault.
  */
-import { ACTIONS, type RuleAction } from './actions.js';
+import { createFaker } from '../engine/faker.js';
+import { ACTIONS, ANSWERING_KEYS, type RuleAction } from './actions.js';
 import { parseDuration } from './duration.js';
 import { compileMatcher, type Matcher } from './match.js';
 import { FixedWindow, TokenBucket, type RateCounter } from './rate-limit.js';
@@ -26,13 +27,25 @@ interface SessionRuntime {
   /** Times each rule fired (drives `times`). */
   fired: Map<CompiledRule, number>;
   limiters: Map<string, RateCounter>;
+  /** Each rule's random numbers (probability, garbage bytes), made on first use. */
+  randoms: Map<CompiledRule, () => number>;
   faults: CompiledRule[];
+}
+
+export interface RuleEngineOptions {
+  /** --seed: each session's rules draw the same random numbers in the same order. */
+  seed?: number;
+  /** --max-stall: the longest a stall or a dribble may hold a connection. */
+  maxStallMs: number;
 }
 
 /** Rate-limit subjects kept per session; beyond this the oldest are forgotten, keeping memory flat. */
 const MAX_LIMITERS = 10_000;
 
+/** Prepares a rule for evaluation; throws (a message for the rule's author) on a value its actions refuse. */
 export function compileRule(rule: Rule, index: number): CompiledRule {
+  const answering = ANSWERING_KEYS.filter((key) => rule[key as keyof Rule] !== undefined);
+  if (answering.length > 1) throw new Error(`a rule answers one way: it has ${answering.join(' and ')}; keep one, or write one rule for each`);
   return {
     rule,
     name: rule.name ?? `rule #${index + 1}`,
@@ -56,6 +69,7 @@ export class RuleEngine {
   constructor(
     private readonly rulesFor: (session: string) => Rule[],
     private readonly nowMs: () => number,
+    private readonly options: RuleEngineOptions,
   ) {}
 
   /** Queues a fault for one session (one-shot unless `times` says otherwise). */
@@ -103,6 +117,8 @@ export class RuleEngine {
       if (rule.after !== undefined && seen < rule.after) continue;
       const fired = runtime.fired.get(compiled) ?? 0;
       if (rule.times !== undefined && fired >= rule.times) continue;
+      // A roll that misses lets the request through as if the rule did not match it (and spends none of `times`).
+      if (rule.probability !== undefined && !(this.random(runtime, compiled, request.session)() < rule.probability)) continue;
       runtime.fired.set(compiled, fired + 1);
       if (rule.times !== undefined && fired + 1 >= rule.times) this.dropFault(runtime, compiled);
       outcome.fired.push(compiled.name);
@@ -116,6 +132,8 @@ export class RuleEngine {
           outcome,
           nowMs,
           limiter: () => this.limiter(runtime, compiled, request),
+          random: this.random(runtime, compiled, request.session),
+          maxStallMs: this.options.maxStallMs,
         });
         if (answer) {
           outcome.answer = answer;
@@ -157,7 +175,26 @@ export class RuleEngine {
 
   private runtime(session: string): SessionRuntime {
     let runtime = this.runtimes.get(session);
-    if (!runtime) this.runtimes.set(session, (runtime = { seen: new Map(), fired: new Map(), limiters: new Map(), faults: [] }));
+    if (!runtime) this.runtimes.set(session, (runtime = { seen: new Map(), fired: new Map(), limiters: new Map(), randoms: new Map(), faults: [] }));
     return runtime;
+  }
+
+  /**
+   * The rule's random numbers in this session. Under --seed, from a faker seeded by the seed, the session and the
+   * rule's name: the same requests of a session fire the same way whatever other sessions do, and whatever other
+   * rules draw.
+   */
+  private random(runtime: SessionRuntime, compiled: CompiledRule, session: string): () => number {
+    let random = runtime.randoms.get(compiled);
+    if (!random) {
+      const { seed } = this.options;
+      if (seed === undefined) random = Math.random;
+      else {
+        const faker = createFaker(seed, `rules\u0000${session}\u0000${compiled.name}`);
+        random = () => faker.number.float();
+      }
+      runtime.randoms.set(compiled, random);
+    }
+    return random;
   }
 }

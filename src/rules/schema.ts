@@ -17,7 +17,7 @@ export const durationSchema = {
 export const ruleSchema = {
   type: 'object',
   additionalProperties: false,
-  description: 'When a request matches, answer a status, add a delay, or rate-limit it.',
+  description: 'When a request matches, answer a status, add a delay, rate-limit it, or fail its connection.',
   properties: {
     name: { type: 'string', description: 'Shown in the journal when the rule fires.' },
     match: {
@@ -61,6 +61,49 @@ export const ruleSchema = {
           description: 'Status answered once the limit is reached (legacy lakeFS clients document 420).',
         },
       },
+    },
+    // Transport faults (README "Transport faults" has each one's wire behaviour). The first four answer in place
+    // of the handler, which does not run; truncate and dribble deliver the handler's own answer badly.
+    reset: { type: 'boolean', enum: [true], description: 'Close the connection with a TCP reset before any byte of an answer.' },
+    empty: { type: 'boolean', enum: [true], description: 'Close the connection cleanly without answering.' },
+    garbage: {
+      description: 'Send bytes that are not HTTP, then close: true for 64 random bytes, or the text to send.',
+      oneOf: [
+        { type: 'boolean', enum: [true] },
+        { type: 'string', minLength: 1, maxLength: 65536 },
+      ],
+    },
+    stall: {
+      description: 'Accept the request and never answer; the connection is closed without an answer after this long, or at the server\'s --max-stall (true: wait for that).',
+      oneOf: [{ type: 'boolean', enum: [true] }, durationSchema],
+    },
+    truncate: {
+      description: "Send the answer's status and headers (Content-Length of the whole body) and only part of its body, then close: true for half the body, or a number of body bytes.",
+      oneOf: [
+        { type: 'boolean', enum: [true] },
+        { type: 'integer', minimum: 0 },
+      ],
+    },
+    dribble: {
+      description: 'Send the answer in pieces spread over a duration ("2s"), or { over, chunks } (10 chunks by default); at most --max-stall.',
+      oneOf: [
+        ...durationSchema.oneOf,
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['over'],
+          properties: {
+            over: { ...durationSchema, description: 'How long the answer takes to arrive, first byte to last.' },
+            chunks: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'How many pieces the body is sent in.' },
+          },
+        },
+      ],
+    },
+    probability: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      description: 'Fire on this fraction of the requests that would fire it (0.2: one in five, at random; the same ones under --seed).',
     },
     times: { type: 'integer', minimum: 1, description: 'Fire only this many times, then stand aside (one-shot faults: times: 1).' },
     after: { type: 'integer', minimum: 1, description: 'Fire only from the Nth matching call on (after: 3 → the 3rd, 4th, … calls).' },

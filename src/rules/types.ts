@@ -1,7 +1,7 @@
 /** Scenario rules and admin faults: when a request matches, change what it gets. */
 import type { FromSchema } from 'json-schema-to-ts';
 import type { MockError } from '../engine/errors.js';
-import type { Reply } from '../engine/types.js';
+import type { Reply, TransportFault } from '../engine/types.js';
 import type { ruleSchema } from './schema.js';
 
 /**
@@ -17,6 +17,8 @@ export interface RuleOutcome {
   delayMs: number;
   /** Headers to add to whatever answer the request ends with (RateLimit-* countdown). */
   headers: Record<string, string>;
+  /** How the answer, whatever it is, is delivered (truncated, dribbled). */
+  transport?: TransportFault;
   /** Set when a rule answers in place of the handler. */
   answer?: RuleAnswer;
   fired: string[];

@@ -10,7 +10,7 @@ import addFormats from 'ajv-formats';
 import { createFaker } from '../engine/faker.js';
 import { parseYaml, YamlAliasError, yamlPosition, yamlSyntaxError } from '../engine/yaml.js';
 import type { ApiModule } from '../engine/types.js';
-import { parseDuration } from '../rules/duration.js';
+import { compileRule } from '../rules/rules.js';
 import { ruleReferenceProblems, type KnownOperations } from '../rules/references.js';
 import type { Rule } from '../rules/types.js';
 import { scenarioSchema } from './schema.js';
@@ -134,8 +134,7 @@ export class ScenarioLoader {
     const rules: Rule[] = raw.rules ?? [];
     rules.forEach((rule, i) => {
       try {
-        if (rule.delay !== undefined) parseDuration(rule.delay);
-        if (rule.rateLimit) parseDuration(rule.rateLimit.window);
+        compileRule(rule, i);
       } catch (err) {
         throw new ScenarioError(`${file}: /rules/${i}: ${(err as Error).message}`);
       }

@@ -19,9 +19,10 @@ import { STATUS_CODES, type IncomingMessage, type RequestListener, type ServerRe
 import type { Duplex, Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { MockError, ErrorCode, payloadTooLarge, badRequest, headerTooLarge, malformedRequest, internal } from '../engine/errors.js';
-import type { EngineRequest, Reply } from '../engine/types.js';
+import { isAnswerlessFault, type EngineRequest, type Reply } from '../engine/types.js';
 import { cors } from './cors.js';
 import { requestGuard } from './guard.js';
+import { deliverBadly, failConnection } from './transport-faults.js';
 
 /**
  * The bound on a request's header section (request line and every header). Node's default, 16 KiB, is
@@ -251,21 +252,27 @@ function toEngineRequest(req: IncomingMessage, url: string, path: string, q: num
  */
 function send(res: ServerResponse, reply: Reply, fallback?: () => Reply): void {
   try {
+    const fault = reply.transport;
+    // A fault in place of the answer: no status, headers or body of it reach the client.
+    if (fault && isAnswerlessFault(fault)) return failConnection(res, fault);
     if (!Number.isInteger(reply.status)) throw new TypeError(`invalid status code: ${reply.status}`);
     res.statusCode = reply.status;
     const headers = reply.headers;
     if (headers) for (const name in headers) res.setHeader(name, headers[name]!);
     const body = reply.body;
+    let payload: string | Buffer | undefined;
     if (body === undefined || body === null) {
-      res.end();
+      payload = undefined;
     } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
       if (!res.getHeader('content-type')) res.setHeader('Content-Type', reply.contentType ?? 'text/plain; charset=utf-8');
-      res.end(body);
+      payload = body;
     } else {
       res.setHeader('Content-Type', reply.contentType ?? 'application/json');
       // Edge errors (413, …) arrive unserialised; keep the renderer's trailing newline (Go's json.Encoder).
-      res.end(JSON.stringify(body) + (reply.newlineTerminated ? '\n' : ''));
+      payload = JSON.stringify(body) + (reply.newlineTerminated ? '\n' : '');
     }
+    if (fault) deliverBadly(res, payload, fault);
+    else res.end(payload);
   } catch (err) {
     if (res.headersSent || !fallback) {
       res.destroy(err as Error);

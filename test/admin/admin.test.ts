@@ -232,7 +232,7 @@ describe('POST /__admin/faults, given the mounted operations', async () => {
   // gizmos: registered, not mounted.
   const scenarios = new ScenarioLoader([widgetsApi, { ...widgetsApi, name: 'gizmos', specs: [] }], bundledScenariosDir);
   const adminWith = (services: Partial<AdminServices>) => {
-    const rules = new RuleEngine(() => [], () => 0);
+    const rules = new RuleEngine(() => [], () => 0, { maxStallMs: 1000 });
     // addFault marks the fault's session in use; nothing else of the sessions is needed here.
     const sessions = { use: () => {} } as unknown as AdminServices['sessions'];
     const admin = createAdminApi({ rules, scenarios, sessions, ...services } as AdminServices);

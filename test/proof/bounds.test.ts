@@ -181,7 +181,7 @@ describe('one lifecycle for everything kept per session', () => {
     const { s } = await sessions(maxSessions);
     const journal = new Journal(10);
     const coverage = new Coverage([{ api: 'w', operationId: 'op', method: 'get', path: '/x', declared: ['200'] }]);
-    const rules = new RuleEngine(() => [], () => 0);
+    const rules = new RuleEngine(() => [], () => 0, { maxStallMs: 1000 });
     s.join(journal);
     s.join(coverage);
     s.join(rules);
@@ -227,7 +227,7 @@ describe('one lifecycle for everything kept per session', () => {
   });
 
   it('answers "nothing fired" without allocating when no rule or fault applies', () => {
-    const rules = new RuleEngine(() => [], () => 0);
+    const rules = new RuleEngine(() => [], () => 0, { maxStallMs: 1000 });
     const request = { api: 'w', operationId: 'op', method: 'GET', path: '/x', clientAddress: '::1', session: 's' };
     const first = rules.evaluate(request);
     expect(rules.evaluate(request)).toBe(first);

@@ -48,7 +48,7 @@ describe('one-shot faults', () => {
   it('are refused with 400 when they do nothing', async () => {
     const res = await t.http.post('/__admin/faults').send({ match: { operationId: 'listWidgets' } });
     expect(res.status).toBe(400);
-    expect(res.body.message).toMatch(/delay, rateLimit or status/);
+    expect(res.body.message).toMatch(/delay, rateLimit, truncate, dribble, status, reset, empty, garbage or stall/);
   });
 
   it('are refused with 400 and a suggestion when they name an operation or API the app does not mount', async () => {
