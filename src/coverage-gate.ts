@@ -9,18 +9,20 @@
  *   operations:
  *     - api: tiledb                  # the API's name, as in /__admin/coverage
  *       operationId: createCredential
- *       statuses: [201, 401]
+ *       statuses: [201, 401, reset]   # a transport fault's name: the client met one on this operation
  *       seed: '004'                  # optional: where the requirement comes from
  *       note: …                      # optional, free text
  *
  * Entries naming the same operation add up (two seeds may document one operation with different statuses).
  */
+import { TRANSPORT_FAULT_ACTIONS } from './engine/types.js';
 import { parseYaml, YamlAliasError, yamlPosition, yamlSyntaxError, type YamlPosition } from './engine/yaml.js';
 
 export interface Requirement {
   api: string;
   operationId: string;
-  statuses: number[];
+  /** HTTP statuses, and transport faults (reset, truncate, …) the client must have met. */
+  statuses: Array<number | string>;
   seed?: string;
   note?: string;
 }
@@ -37,7 +39,7 @@ export interface CoverageRowLike {
 export interface MissingPair {
   api: string;
   operationId: string;
-  status: number;
+  status: number | string;
   /** "never served": the operation is mounted but never answered this status; "not mounted": no such operation. */
   reason: 'never served' | 'not mounted';
   method?: string;
@@ -77,7 +79,10 @@ export function parseRequirements(text: string, file: string): Requirement[] {
     const statuses = entry.statuses;
     if (!Array.isArray(statuses) || statuses.length === 0) return fail([...at, 'statuses'], '"statuses" must be a non-empty list of HTTP status codes');
     statuses.forEach((s, k) => {
-      if (!Number.isInteger(s) || (s as number) < 100 || (s as number) > 599) fail([...at, 'statuses', k], `${JSON.stringify(s)} is not an HTTP status code (100-599)`);
+      if (typeof s === 'string' && (TRANSPORT_FAULT_ACTIONS as readonly string[]).includes(s)) return;
+      if (!Number.isInteger(s) || (s as number) < 100 || (s as number) > 599) {
+        fail([...at, 'statuses', k], `${JSON.stringify(s)} is not an HTTP status code (100-599) or a transport fault (${TRANSPORT_FAULT_ACTIONS.join(', ')})`);
+      }
     });
     for (const key of ['seed', 'note'] as const) {
       if (entry[key] !== undefined && typeof entry[key] !== 'string') fail([...at, key], `"${key}" must be a string`);
@@ -85,7 +90,7 @@ export function parseRequirements(text: string, file: string): Requirement[] {
     return {
       api: entry.api as string,
       operationId: entry.operationId as string,
-      statuses: statuses as number[],
+      statuses: statuses as Array<number | string>,
       ...(entry.seed !== undefined ? { seed: entry.seed as string } : {}),
       ...(entry.note !== undefined ? { note: entry.note as string } : {}),
     };

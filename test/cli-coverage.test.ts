@@ -41,6 +41,16 @@ describe('requirement files', () => {
     expect(parseRequirements(text, 'r.yaml')).toEqual([{ api: 'tiledb', operationId: 'createCredential', statuses: [201, 401], seed: '004', note: 'why' }]);
   });
 
+  it('reads a transport fault the client must have met, next to statuses, and checks it as one', () => {
+    const text = 'operations:\n  - { api: lakefs, operationId: getUser, statuses: [200, reset, truncate] }\n';
+    expect(parseRequirements(text, 'r.yaml')[0]!.statuses).toEqual([200, 'reset', 'truncate']);
+    const rows = [row('lakefs', 'getUser', { 200: 2, reset: 1 })];
+    expect(missingPairs(parseRequirements(text, 'r.yaml'), rows).map(formatMissing)).toEqual(['lakefs getUser truncate: never served (GET /getUser)']);
+    expect(() => parseRequirements('operations:\n  - { api: a, operationId: x, statuses: [rest] }\n', 'r.yaml')).toThrow(
+      /statuses\/0: "rest" is not an HTTP status code \(100-599\) or a transport fault \(reset, empty, garbage, stall, truncate, dribble\)/,
+    );
+  });
+
   it.each([
     ['not YAML', 'operations: [\n', /^r\.yaml:\d+:\d+: not valid YAML/],
     ['a list at the top', '- a\n', /^r\.yaml:1:1: \/: expected a mapping/],
@@ -122,7 +132,7 @@ describe('the shipped requirement file (test/contract/required-coverage.yaml)', 
 
   it('asks each operation for its success status, and 420 never alongside 429 in one seed', () => {
     for (const r of requirements) {
-      expect(r.statuses.filter((s) => s >= 200 && s < 400), `${r.operationId}`).toHaveLength(1);
+      expect(r.statuses.filter((s) => typeof s === 'number' && s >= 200 && s < 400), `${r.operationId}`).toHaveLength(1);
       expect(r.statuses.includes(420) && r.statuses.includes(429), r.operationId).toBe(false);
     }
   });

@@ -51,6 +51,9 @@ export type TransportFault =
   | { action: 'truncate'; bytes?: number }
   | { action: 'dribble'; ms: number; chunks: number };
 
+/** Every transport fault's name: what coverage counts a faulted request under, and what a requirement may ask for. */
+export const TRANSPORT_FAULT_ACTIONS: ReadonlyArray<TransportFault['action']> = ['reset', 'empty', 'garbage', 'stall', 'truncate', 'dribble'];
+
 /** The transport faults that replace the answer: nothing of a status, headers or body reaches the client. */
 export const isAnswerlessFault = (fault: TransportFault | undefined): boolean =>
   fault !== undefined && fault.action !== 'truncate' && fault.action !== 'dribble';

@@ -231,6 +231,28 @@ describe('dashboard: actions', () => {
   });
 });
 
+describe('dashboard: transport faults', () => {
+  it('shows a request that got one in the journal, by name, and counts it in its own heat-map column', async () => {
+    const flaky = 'flaky';
+    const admin = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
+    for (const fault of [{ reset: true }, { truncate: true }]) {
+      const added = await fetch(`${h.mockUrl}/__admin/faults?session=${flaky}`, { method: 'POST', headers: admin, body: JSON.stringify({ match: { operationId: 'getCredentials' }, ...fault }) });
+      expect(added.status).toBe(201);
+      await expect(send(flaky, 'GET', `/v4/credentials/${ACME}`, ALICE_KEY)).rejects.toThrow();
+    }
+    await h.page.locator('#session-input').fill(flaky);
+    await h.page.locator('#session-input').press('Enter');
+    await eventually(() => journalRows().evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-fault'), tr.querySelectorAll('td')[4]!.textContent!.trim()]))).toEqual([
+      ['truncate', '200 truncate'],
+      ['reset', 'reset'],
+    ]);
+    await eventually(() => heatCell('tiledb', 'getCredentials', 'reset').getAttribute('data-kind')).toBe('fault');
+    expect(await heatCell('tiledb', 'getCredentials', 'truncate').getAttribute('data-count')).toBe('1');
+    // A truncated answer is not a 200 the client read: it is counted under the fault only.
+    expect(await heatCell('tiledb', 'getCredentials', '200').getAttribute('data-count')).toBe('0');
+  });
+});
+
 describe('dashboard: screenshot', () => {
   it('writes test-output/dashboard.png (and docs/dashboard.png with UPDATE_DOCS_SCREENSHOT=1)', async () => {
     const demo = 'demo';

@@ -57,7 +57,11 @@ const suites: Array<[title: string, targets: string[]]> = [
   ],
   ['seed 002, the lakeFS authentication service over plain HTTP: LDAP, external principal (420), STS, OIDC callback, healthcheck', ['lakefs_authentication']],
   ['seed 003, the registry credentials API over plain HTTP: read / write credentials, 401, 422', ['registry']],
-  ['seed 004, tiledb-client\'s client.credentials: create, list, get, update, verify, delete, CredentialsError from 401', ['tiledb_credentials']],
+  ['seed 004, tiledb-client\'s client.credentials: create, list, get, update, verify, delete, CredentialsError from 401', ['tiledb_credentials/test_tiledb_credentials.py']],
+  [
+    'transport faults through lakefs-sdk and tiledb-client: reset, empty, garbage, truncate and stall retried on GET, not on POST; dribble read whole',
+    ['lakefs/test_lakefs_transport_faults.py', 'tiledb_credentials/test_tiledb_transport_faults.py'],
+  ],
 ];
 
 const ran = new Set<string>();

@@ -234,6 +234,55 @@ describe('when a fault fires', () => {
   });
 });
 
+describe('a plain fetch client (Node\'s, undici underneath): no retries of its own', () => {
+  const get = (session: string, init: RequestInit = {}) =>
+    fetch(`http://127.0.0.1:${port}${GET_USER}`, { ...init, headers: { Authorization: BASIC, 'X-Mock-Session': session } });
+  const failureOf = async (session: string, init?: RequestInit) => {
+    try {
+      const res = await get(session, init);
+      await res.text();
+      return 'answered';
+    } catch (err) {
+      const { name, message, cause } = err as Error & { cause?: { code?: string } };
+      return `${name}: ${message} (${cause?.code ?? 'no cause'})`;
+    }
+  };
+
+  it.each([
+    [{ reset: true }, 'TypeError: fetch failed (ECONNRESET)'],
+    [{ empty: true }, 'TypeError: fetch failed (UND_ERR_SOCKET)'],
+    [{ garbage: true }, 'TypeError: fetch failed (HPE_INVALID_CONSTANT)'],
+    // The status and headers arrived (fetch resolved); reading the body fails.
+    [{ truncate: true }, 'TypeError: terminated (UND_ERR_SOCKET)'],
+  ])('%j rejects with %s', async (rule, failure) => {
+    const session = `fetch-${Object.keys(rule)[0]}`;
+    await fault(session, { match: { operationId: 'getUser' }, ...rule });
+    expect(await failureOf(session)).toBe(failure);
+  });
+
+  it('a stall is the caller\'s timeout to end (AbortSignal.timeout)', async () => {
+    await fault('fetch-stall', { match: { operationId: 'getUser' }, stall: '5s' });
+    expect(await failureOf('fetch-stall', { signal: AbortSignal.timeout(100) })).toMatch(/^TimeoutError: /);
+  });
+
+  it('a retry loop around it gets the answer on the second try, and the journal shows both', async () => {
+    await fault('fetch-retry', { match: { operationId: 'getUser' }, reset: true });
+    let user: { id?: string } | undefined;
+    for (let attempt = 1; !user && attempt <= 3; attempt++) {
+      try {
+        user = await (await get('fetch-retry')).json();
+      } catch (err) {
+        expect((err as { cause?: { code?: string } }).cause?.code).toBe('ECONNRESET');
+      }
+    }
+    expect(user?.id).toBe('quickstart');
+    expect((await journal('fetch-retry')).map((e) => [e.status, e.fault?.action])).toEqual([
+      [200, undefined],
+      [0, 'reset'],
+    ]);
+  });
+});
+
 describe('refused rules', () => {
   it.each([
     [{ reset: true, status: 503 }, 'a rule answers one way: it has status and reset'],

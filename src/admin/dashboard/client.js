@@ -57,6 +57,7 @@
    * @property {number} durationMs
    * @property {string} source
    * @property {string[]} [rules]
+   * @property {{ action: string, ms?: number, bytes?: number, chunks?: number }} [fault] the transport fault the request got
    * @property {boolean} [requestValid]
    * @property {Issue[]} [requestIssues]
    * @property {boolean} [responseValid]
@@ -544,12 +545,12 @@
     const body = [];
     for (const e of rows) {
       const qs = queryString(e);
-      const tr = h('tr', { class: 'entry', 'data-id': e.id, 'data-status': e.status, 'data-operation': e.operationId || '', title: 'click for headers and bodies' },
+      const tr = h('tr', { class: 'entry', 'data-id': e.id, 'data-status': e.status, 'data-operation': e.operationId || '', 'data-fault': e.fault ? e.fault.action : '', title: 'click for headers and bodies' },
         h('td', { class: 'mono muted' }, (e.time || '').slice(11, 23)),
         h('td', { class: 'method' }, e.method),
         h('td', { class: 'path mono' }, e.path + (qs ? '?' + qs : '')),
         h('td', null, e.operationId ? [h('span', { class: 'opname', title: e.operationId }, e.operationId), ' ', h('span', { class: 'muted' }, e.api || '')] : h('span', { class: 'muted' }, e.api || '—')),
-        h('td', null, statusBadge(e.status)),
+        h('td', null, answerBadges(e)),
         h('td', null, h('span', { class: 'badge' + (e.source === 'mock' ? ' mock' : '') }, e.source)),
         h('td', { class: 'rules' }, e.rules && e.rules.length ? e.rules.join(', ') : h('span', { class: 'muted' }, '—')),
         h('td', { class: 'request-valid' }, verdict(e.requestValid, e.requestIssues)),
@@ -570,6 +571,19 @@
   }
 
   /**
+   * The status a request was answered, and the transport fault it got: a reset, empty, garbage or stall in place
+   * of a status (the journal says 0), a truncated or dribbled answer next to its status.
+   * @param {JournalEntry} e
+   */
+  function answerBadges(e) {
+    if (!e.fault) return statusBadge(e.status);
+    const f = e.fault;
+    const settings = [f.ms !== undefined ? f.ms + ' ms' : '', f.bytes !== undefined ? f.bytes + ' bytes' : '', f.chunks !== undefined ? f.chunks + ' chunks' : ''].filter(Boolean).join(', ');
+    const fault = h('span', { class: 'badge fault', title: 'transport fault' + (settings ? ': ' + settings : '') }, f.action);
+    return e.status ? [statusBadge(e.status), ' ', fault] : fault;
+  }
+
+  /**
    * What an opened journal entry shows: its request id, headers and bodies (redacted by the server), issues.
    * @param {JournalEntry} e
    */
@@ -583,6 +597,8 @@
 
   /** @param {string} s a response key of a spec: "200", "4XX" or "default" */
   const isExact = (s) => /^\d{3}$/.test(s);
+  /** @param {string} s a coverage column: a transport fault (reset, truncate, …) is neither a status nor a range */
+  const isFault = (s) => /^[a-z]+$/.test(s) && s !== 'default';
 
   /**
    * Whether a declared response key covers a served status ("default" covers the errors).
@@ -596,13 +612,14 @@
   }
 
   /**
-   * Heat-map columns in order: exact statuses, then ranges, then "default".
+   * Heat-map columns in order: exact statuses, then ranges, then "default", then transport faults.
    * @param {string} a
    * @param {string} b
    */
   function columnOrder(a, b) {
     /** @param {string} s */
-    const rank = (s) => (isExact(s) ? Number(s) : s === 'default' ? 2000 : 1000 + Number(s.charAt(0)));
+    const rank = (s) => (isExact(s) ? Number(s) : s === 'default' ? 2000 : isFault(s) ? 3000 : 1000 + Number(s.charAt(0)));
+    if (isFault(a) && isFault(b)) return a < b ? -1 : a > b ? 1 : 0;
     return rank(a) - rank(b);
   }
 
@@ -613,6 +630,18 @@
    * @param {string} col
    */
   function heatCell(row, col) {
+    if (isFault(col)) {
+      const met = row.served[col] || 0;
+      return h('td', {
+        class: 'cell fault',
+        'data-api': row.api,
+        'data-operation': row.operationId,
+        'data-status': col,
+        'data-count': met,
+        'data-kind': met ? 'fault' : 'none',
+        title: row.operationId + ' → ' + col + ': ' + (met ? met + '× (a transport fault instead of a whole answer)' : 'never'),
+      }, met ? String(met) : '');
+    }
     let count = 0;
     const exactlyDeclared = row.declared.includes(col);
     if (isExact(col)) count = row.served[col] || 0;

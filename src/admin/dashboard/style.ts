@@ -70,6 +70,7 @@ details > summary .muted { font-weight: 400; }
 .heat td.cell[data-kind=undeclared] { background: #f39c34; color: #fff; font-weight: 600; }
 .heat td.cell[data-kind=hit] { color: #0f3d22; font-weight: 600; }
 .heat td.cell.dark { color: #fff; }
+.heat td.cell[data-kind=fault] { background: #6b5bd2; color: #fff; font-weight: 600; }
 .heat td.op { white-space: nowrap; }
 .legend { display: inline-flex; gap: 10px; align-items: center; }
 .legend i { display: inline-block; width: 12px; height: 12px; border-radius: 2px; vertical-align: -2px; margin-right: 3px; }
@@ -78,5 +79,6 @@ details > summary .muted { font-weight: 400; }
 .legend i.l-undeclared { background: #f39c34; }
 .badge { display: inline-block; padding: 0 5px; border-radius: 4px; background: #eef1f7; color: #3a4358; font-size: 11px; }
 .badge.mock { background: #fff1dc; color: #8a5a10; }
+.badge.fault { background: #ebe7fb; color: #4a3aa8; font-weight: 600; }
 .secret { color: var(--muted); letter-spacing: .1em; }
 `;
