@@ -270,7 +270,7 @@ describe('a plain fetch client (Node\'s, undici underneath): no retries of its o
     let user: { id?: string } | undefined;
     for (let attempt = 1; !user && attempt <= 3; attempt++) {
       try {
-        user = await (await get('fetch-retry')).json();
+        user = (await (await get('fetch-retry')).json()) as { id?: string };
       } catch (err) {
         expect((err as { cause?: { code?: string } }).cause?.code).toBe('ECONNRESET');
       }
