@@ -75,7 +75,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   const scenario = await scenarios.load(config.scenario);
   const store = await StateStore.open(config.stateFile);
   const maxStateBytes = config.maxStateMb !== undefined ? Math.floor(config.maxStateMb * 1024 * 1024) : undefined;
-  const sessions = new Sessions({ store, apis, now, fakerFor, maxStateBytes }, scenario);
+  const sessions = new Sessions({ store, apis, now, fakerFor, maxStateBytes, idleMs: config.sessionIdleMs }, scenario);
   const rules = new RuleEngine((session) => sessions.scenarioFor(session).rules, () => now().getTime(), { seed: config.seed, maxStallMs: config.maxStallMs });
   const journal = new Journal(config.journalLimit, { secrets: exposure });
   const coverage = new Coverage(

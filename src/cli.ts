@@ -86,6 +86,12 @@ export function buildProgram(): Command {
         .argParser(parsePositive),
     )
     .addOption(
+      new Option('--session-idle <duration>', 'forget a session unused for this long ("30m", "24h"; 0: never); its client is told on its next request')
+        .default(defaults.sessionIdleMs, '24h')
+        .env('MOCKGATE_SESSION_IDLE')
+        .argParser(parseDurationOption),
+    )
+    .addOption(
       new Option('--max-stall <duration>', 'the longest a stall or dribble fault holds a connection before closing it ("60s", "2m")')
         .default(defaults.maxStallMs, '60s')
         .env('MOCKGATE_MAX_STALL')
@@ -192,6 +198,7 @@ export function configFromOptions(opts: Record<string, any>): AppConfig {
     corsOrigins: String(opts.corsOrigin).split(',').map((o) => o.trim()).filter(Boolean),
     maxStateMb: opts.maxStateMb,
     maxStallMs: opts.maxStall,
+    sessionIdleMs: opts.sessionIdle,
     allowedHosts: listOption(opts.allowedHost),
     adminOrigins: listOption(opts.adminOrigin),
   };

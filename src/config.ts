@@ -45,6 +45,8 @@ export interface AppConfig {
    * forgotten. Default: a quarter of the V8 heap limit.
    */
   maxStateMb?: number;
+  /** A session unused for this long is forgotten (milliseconds; 0: never). */
+  sessionIdleMs: number;
   /** The longest a rule's stall or dribble may hold a connection, in milliseconds (then it is closed). */
   maxStallMs: number;
   /** Origins allowed by CORS on the mocked APIs ("*" echoes any origin). */
@@ -70,6 +72,8 @@ export function defaultConfig(): AppConfig {
     logLevel: 'info',
     bodyLimitBytes: 1024 * 1024,
     journalLimit: 1000,
+    // A CI job's or a developer's day: long enough never to surprise a session in use, short enough to free memory.
+    sessionIdleMs: 24 * 3_600_000,
     // Long enough for any client timeout a test sets, short enough that a stall never hangs a CI job for long.
     maxStallMs: 60_000,
     corsOrigins: ['*'],

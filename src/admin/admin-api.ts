@@ -195,12 +195,25 @@ export function createAdminApi(services: AdminServices): ApiModule {
     getAdminOpenApi: () => ({ status: 200, body: services.adminDocument() }),
 
     listSessions: () => {
-      // Sessions with state, plus "default" (always there, seeded on first use).
-      const names = [...new Set([DEFAULT_SESSION, ...sessions.names()])];
-      const rest = names.filter((n) => n !== DEFAULT_SESSION).sort();
+      // Every session in use (state or not), plus "default" (always there, seeded on first use).
+      const known = new Map(sessions.list().map((info) => [info.name, info]));
+      const rest = [...known.keys()].filter((n) => n !== DEFAULT_SESSION).sort();
       return {
         status: 200,
-        body: { sessions: [DEFAULT_SESSION, ...rest].map((name) => ({ name, scenario: sessions.scenarioFor(name).name })) },
+        body: {
+          sessions: [DEFAULT_SESSION, ...rest].map((name) => {
+            const info = known.get(name);
+            return {
+              name,
+              scenario: sessions.scenarioFor(name).name,
+              stateBytes: info?.stateBytes ?? 0,
+              ...(info ? { lastUsed: new Date(info.lastUsedMs).toISOString() } : {}),
+            };
+          }),
+          ...(Number.isFinite(sessions.idleMs) ? { idleSeconds: sessions.idleMs / 1000 } : {}),
+          maxSessions: sessions.maxSessions,
+          maxStateBytes: sessions.maxStateBytes,
+        },
       };
     },
 

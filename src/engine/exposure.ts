@@ -11,8 +11,8 @@ import type { ApiModule } from './types.js';
 const ALWAYS_SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
 /** Body fields whose name contains one of these (in any case) hold a secret, in any API. */
 const SECRET_FIELD_WORDS = ['secret', 'password', 'passwd', 'token'];
-/** Headers any answer may carry that a browser app must be able to read (rules add the rate-limit ones). */
-const ALWAYS_EXPOSED = ['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Location', 'X-Request-Id', 'WWW-Authenticate', 'ETag'];
+/** Headers any answer may carry that a browser app must be able to read (rules add the rate-limit ones; sessions the forgotten one). */
+const ALWAYS_EXPOSED = ['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Location', 'X-Request-Id', 'WWW-Authenticate', 'ETag', 'X-Mock-Session-Forgotten'];
 
 export interface Exposure {
   /** Lower-case header names whose values are redacted. */

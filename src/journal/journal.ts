@@ -44,6 +44,8 @@ export interface JournalEntry {
   rules: string[];
   /** The transport fault the request got, if a rule gave it one (status is 0 when nothing was answered). */
   fault?: AppliedFault;
+  /** The session had been forgotten by the caps since its client's previous request: why, and when. */
+  sessionForgotten?: { cause: string; at: string };
   requestValid?: boolean;
   requestIssues?: ValidationIssue[];
   responseValid?: boolean;

@@ -11,6 +11,7 @@ import type { PresentedCredentials } from '../engine/security.js';
 import type { Operation } from '../engine/spec.js';
 import type { EngineRequest, Principal, Reply, TransportFault, ValidatedRequest } from '../engine/types.js';
 import type { AnswerSource } from '../journal/journal.js';
+import type { SessionNotice } from '../state/sessions.js';
 import type { Transaction } from '../state/transaction.js';
 
 /** What the stages learned about the request, for the journal and the answer's last checks. */
@@ -23,6 +24,8 @@ export interface Trace {
   ruleHeaders: Record<string, string>;
   /** A transport fault a rule asked for: the edge delivers the answer badly, or not at all. */
   transport?: TransportFault;
+  /** The session was forgotten by the caps since this client's last request (it was seeded afresh). */
+  sessionForgotten?: SessionNotice;
   requestIssues?: ValidationIssue[];
   responseIssues?: ValidationIssue[];
   /** Answers a test asked for explicitly (rules, faults, Prefer) are recorded but never replaced in --strict. */

@@ -24,6 +24,7 @@ export function journalObserver(journal: Journal): ExchangeListener {
       source: trace.source,
       rules: trace.rules,
       fault: trace.transport && appliedFault(trace.transport),
+      sessionForgotten: trace.sessionForgotten && { cause: trace.sessionForgotten.cause, at: new Date(trace.sessionForgotten.forgottenAtMs).toISOString() },
       requestValid: trace.requestIssues ? trace.requestIssues.length === 0 : undefined,
       requestIssues: trace.requestIssues?.length ? trace.requestIssues : undefined,
       responseValid: trace.responseIssues ? trace.responseIssues.length === 0 : undefined,

@@ -16,7 +16,7 @@ import { ErrorCode, internal, isMockError, methodNotAllowed, responseInvalid, ro
 import type { Mount } from '../engine/mount.js';
 import type { Router } from '../engine/router.js';
 import { isAnswerlessFault, type EngineRequest, type Reply } from '../engine/types.js';
-import { DEFAULT_SESSION, SESSION_HEADER, SESSION_QUERY } from '../state/sessions.js';
+import { DEFAULT_SESSION, SESSION_FORGOTTEN_HEADER, SESSION_HEADER, SESSION_QUERY, sessionForgottenValue } from '../state/sessions.js';
 import type { CompletedExchange, Exchange, ExchangeListener, Trace } from './exchange.js';
 import {
   applyRules,
@@ -144,6 +144,7 @@ export class Pipeline {
       reply = { ...reply, transport: trace.transport };
     }
     if (hasKeys(trace.ruleHeaders)) reply = { ...reply, headers: { ...trace.ruleHeaders, ...reply.headers } };
+    if (trace.sessionForgotten) reply = { ...reply, headers: { ...reply.headers, [SESSION_FORGOTTEN_HEADER]: sessionForgottenValue(trace.sessionForgotten) } };
     if (operation) {
       const hasBody = reply.body !== undefined && reply.body !== null && reply.body !== '';
       const issues = mount.validator.validateResponse(operation, reply.status, reply.body, hasBody, reply.contentType);

@@ -52,12 +52,19 @@ export interface Stage {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The session is in use: the caps count it from its first request, whether or not it reaches state. */
+/**
+ * The session is in use: the caps count it from its first request, whether or not it reaches state. A client
+ * coming back to a session the caps forgot is told (a response header, the journal, a warning in the log).
+ */
 export const useSession: Stage = {
   name: 'session',
   source: 'router',
   run(ex, ctx) {
-    ctx.sessions.use(ex.session);
+    const notice = ctx.sessions.use(ex.session, true);
+    if (notice) {
+      ex.trace.sessionForgotten = notice;
+      ctx.logger.warn({ session: ex.session, cause: notice.cause, forgottenAt: new Date(notice.forgottenAtMs).toISOString() }, 'a client came back to a session the caps forgot: it starts again from its scenario');
+    }
   },
 };
 

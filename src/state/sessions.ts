@@ -9,7 +9,9 @@
  * Every distinct header value makes a session (from its first request, whether or not it ever has state), so
  * what they hold is capped, in number and in bytes: beyond `maxSessions`, or beyond `maxStateBytes` of state in
  * all, the least recently used one is forgotten — state, per-session scenario and every member's part — as if
- * it had been reset. The default session and the session in use are never evicted.
+ * it had been reset; so is one left idle longer than `idleMs`. The default session and the session in use are
+ * never evicted. A client that comes back to a forgotten session is told (SessionNotice: the pipeline adds a
+ * response header, the journal and the log say it), instead of silently getting a fresh seed.
  *
  * A session's size is an estimate in JSON bytes: its seed's size, measured once per scenario and API (every
  * session seeded from it is that large), plus the request bodies of its successful writes, or the size of a
@@ -30,6 +32,16 @@ export const SESSION_HEADER = 'x-mock-session';
  */
 export const SESSION_QUERY = '__session';
 
+/**
+ * Set on the first answer to a client whose session the caps forgot since its last request: why, and when
+ * (`idle; at="2026-12-03T09:00:00.000Z"`). The session starts again from its scenario's seed.
+ */
+export const SESSION_FORGOTTEN_HEADER = 'X-Mock-Session-Forgotten';
+
+export function sessionForgottenValue(notice: SessionNotice): string {
+  return `${notice.cause}; at="${new Date(notice.forgottenAtMs).toISOString()}"`;
+}
+
 /** Sessions kept at most (least recently used first out); also the journal's, coverage's and rules' cap. */
 export const DEFAULT_MAX_SESSIONS = 1000;
 
@@ -47,6 +59,27 @@ const WRITE_OVERHEAD_BYTES = 256;
 /** Why a session is forgotten: a reset or scenario switch someone asked for, or the caps. */
 export type ForgetReason = 'reset' | 'evicted';
 
+/** Why the caps forgot a session: it was idle too long, or one too many, or the state too large. */
+export type EvictionCause = 'idle' | 'session-cap' | 'state-cap';
+
+/** What a client returning to a forgotten session is told (once): why, and when. */
+export interface SessionNotice {
+  cause: EvictionCause;
+  forgottenAtMs: number;
+}
+
+/** Evicted sessions remembered for their notice, at most (the oldest go first): a bound, not a guarantee. */
+const MAX_NOTICES = 10_000;
+
+/** One session as GET /__admin/sessions lists it. */
+export interface SessionInfo {
+  name: string;
+  /** Estimated JSON bytes of its state (0 before it was seeded). */
+  stateBytes: number;
+  /** Epoch ms of its last request (or of the start, for one loaded from --state-file and not used since). */
+  lastUsedMs: number;
+}
+
 /** Something kept per session that must be forgotten with it (rule counters, journal, coverage). */
 export interface SessionMember {
   /** Forget what is kept for this session, or for every session when undefined. */
@@ -62,6 +95,8 @@ export interface SessionDeps {
   maxSessions?: number;
   /** Default defaultMaxStateBytes(). */
   maxStateBytes?: number;
+  /** A session idle longer than this is forgotten; undefined or 0: never. */
+  idleMs?: number;
 }
 
 export class Sessions {
@@ -79,6 +114,11 @@ export class Sessions {
   private totalBytes = 0;
   /** JSON bytes of each API's seed, per scenario: measured on the first session seeded from it. */
   private readonly seedBytes = new WeakMap<Scenario, Map<string, number>>();
+  /** Epoch ms of each known session's last use: recency's order, with times. */
+  private readonly lastUseMs = new Map<string, number>();
+  /** Sessions the caps forgot, until their client comes back (or MAX_NOTICES newer ones push them out). */
+  private readonly notices = new Map<string, SessionNotice>();
+  readonly idleMs: number;
 
   constructor(
     private readonly deps: SessionDeps,
@@ -86,8 +126,11 @@ export class Sessions {
   ) {
     this.maxSessions = Math.max(1, deps.maxSessions ?? DEFAULT_MAX_SESSIONS);
     this.maxStateBytes = Math.max(1, deps.maxStateBytes ?? defaultMaxStateBytes());
+    this.idleMs = deps.idleMs && deps.idleMs > 0 ? deps.idleMs : Infinity;
+    const startedMs = deps.now().getTime();
     for (const name of deps.store.sessionNames()) {
       this.recency.add(name);
+      this.lastUseMs.set(name, startedMs);
       this.setSize(name, jsonBytes(deps.store.get(name)));
     }
     this.evictBeyondCap();
@@ -112,12 +155,26 @@ export class Sessions {
 
   /**
    * Marks a session in use — every request of it, even one that never reaches state — so that the caps count it
-   * and its members' parts are forgotten with it.
+   * and its members' parts are forgotten with it. With `report` (a request to a mocked API), a session the caps
+   * forgot since its client last used it returns why, once.
    */
-  use(session: string): void {
-    if (this.lastUsed === session) return;
-    this.touch(session);
+  use(session: string, report = false): SessionNotice | undefined {
+    const nowMs = this.deps.now().getTime();
+    if (this.lastUsed === session) {
+      this.lastUseMs.set(session, nowMs);
+      return undefined;
+    }
+    const notice = report && !this.recency.has(session) ? this.takeNotice(session) : undefined;
+    this.touch(session, nowMs);
+    this.expireIdle(nowMs);
     this.evictBeyondCap();
+    return notice;
+  }
+
+  /** Every session known now, least recently used first: its state's size and its last use. */
+  list(): SessionInfo[] {
+    this.expireIdle(this.deps.now().getTime());
+    return [...this.recency].map((name) => ({ name, stateBytes: this.sizes.get(name) ?? 0, lastUsedMs: this.lastUseMs.get(name)! }));
   }
 
   scenarioFor(session: string): Scenario {
@@ -155,15 +212,20 @@ export class Sessions {
    * part: faults and counters, journal, coverage. A session's own scenario stays.
    */
   reset(session?: string): void {
+    // A reset is asked for: nothing to tell the session's client about later.
     if (session === undefined) {
       this.deps.store.clear();
       this.recency.clear();
+      this.lastUseMs.clear();
+      this.notices.clear();
       this.sizes.clear();
       this.totalBytes = 0;
       this.lastUsed = undefined;
     } else {
       this.deps.store.delete(session);
       this.recency.delete(session);
+      this.lastUseMs.delete(session);
+      this.notices.delete(session);
       this.setSize(session, undefined);
       if (this.lastUsed === session) this.lastUsed = undefined;
     }
@@ -208,26 +270,58 @@ export class Sessions {
   }
 
   /** Marks the session as the most recently used. */
-  private touch(session: string): void {
+  private touch(session: string, nowMs = this.deps.now().getTime()): void {
+    this.lastUseMs.set(session, nowMs);
     if (this.lastUsed === session) return;
     this.recency.delete(session);
     this.recency.add(session);
     this.lastUsed = session;
   }
 
+  /**
+   * Forgets the sessions idle longer than idleMs. Recency is in order of last use, so the walk stops at the first
+   * session still fresh (past the default one, which never expires): nothing to do costs a step or two.
+   */
+  private expireIdle(nowMs: number): void {
+    if (this.idleMs === Infinity) return;
+    for (const session of this.recency) {
+      if (session === DEFAULT_SESSION) continue;
+      if (nowMs - this.lastUseMs.get(session)! <= this.idleMs) break;
+      // The session of a request being served was touched just before: it is never this stale.
+      this.evict(session, 'idle', nowMs);
+    }
+  }
+
   /** Forgets least recently used sessions until both caps hold (never the default one, nor the one in use). */
   private evictBeyondCap(): void {
-    const over = () => this.recency.size > this.maxSessions || this.totalBytes > this.maxStateBytes;
+    const tooMany = () => this.recency.size > this.maxSessions;
+    const over = () => tooMany() || this.totalBytes > this.maxStateBytes;
     if (!over()) return;
+    const nowMs = this.deps.now().getTime();
     for (const session of this.recency) {
       if (!over()) break;
       if (session === DEFAULT_SESSION || session === this.lastUsed) continue;
-      this.recency.delete(session);
-      this.deps.store.delete(session);
-      this.setSize(session, undefined);
-      this.scenarioOverrides.delete(session);
-      for (const member of this.members) member.forgetSession(session, 'evicted');
+      this.evict(session, tooMany() ? 'session-cap' : 'state-cap', nowMs);
     }
+  }
+
+  /** Forgets a session the caps chose, and remembers why for its client. */
+  private evict(session: string, cause: EvictionCause, nowMs: number): void {
+    if (this.lastUsed === session) this.lastUsed = undefined;
+    this.recency.delete(session);
+    this.lastUseMs.delete(session);
+    this.deps.store.delete(session);
+    this.setSize(session, undefined);
+    this.scenarioOverrides.delete(session);
+    if (this.notices.size >= MAX_NOTICES) this.notices.delete(this.notices.keys().next().value!);
+    this.notices.set(session, { cause, forgottenAtMs: nowMs });
+    for (const member of this.members) member.forgetSession(session, 'evicted');
+  }
+
+  private takeNotice(session: string): SessionNotice | undefined {
+    const notice = this.notices.get(session);
+    if (notice) this.notices.delete(session);
+    return notice;
   }
 
   private setSize(session: string, bytes: number | undefined): void {

@@ -29,9 +29,9 @@ describe('GET /__admin/sessions', () => {
     await t.http.get(`${WIDGETS}/widgets`).set(ALICE).set('X-Mock-Session', 'alpha').expect(200);
     const res = await t.http.get('/__admin/sessions').expect(200);
     expect(res.body.sessions).toEqual([
-      { name: 'default', scenario: 'widgets-basic' },
-      { name: 'alpha', scenario: 'no-widgets' },
-      { name: 'zeta', scenario: 'widgets-basic' },
+      { name: 'default', scenario: 'widgets-basic', stateBytes: 0 },
+      { name: 'alpha', scenario: 'no-widgets', stateBytes: expect.any(Number), lastUsed: expect.any(String) },
+      { name: 'zeta', scenario: 'widgets-basic', stateBytes: expect.any(Number), lastUsed: expect.any(String) },
     ]);
   });
 

@@ -48,6 +48,29 @@ describe('the session cap', () => {
     expect(evicted).toEqual(['b']);
   });
 
+  it('tells the client of a session the caps forgot why, on its next request only', async () => {
+    const { s } = await sessions(2);
+    s.use('a', true);
+    s.use('b', true);
+    s.use('c', true);
+    expect(s.use('a', true)).toEqual({ cause: 'session-cap', forgottenAtMs: 0 });
+    expect(s.use('a', true)).toBeUndefined();
+    // The admin API's use of a session reports nothing, and leaves the notice for the client's next request.
+    s.use('d');
+    s.use('e');
+    expect(s.use('b')).toBeUndefined();
+    expect(s.use('c', true)).toEqual({ cause: 'session-cap', forgottenAtMs: 0 });
+  });
+
+  it('names the state cap when bytes forgot the session', async () => {
+    const { s } = await sessions(1000, 155_000);
+    widgets(s, 'a');
+    const big = { widgets: { keys: [], widgets: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`w${i}`, { name: `w${i}`, color: 'red' }])) } };
+    s.restore('huge', big);
+    s.use('next', true);
+    expect(s.use('a', true)).toEqual({ cause: 'state-cap', forgottenAtMs: 0 });
+  });
+
   it('never evicts the default session', async () => {
     const { s, evicted } = await sessions(2);
     widgets(s, DEFAULT_SESSION).mine = { name: 'mine', color: 'green' };

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ALICE, createWidgetsApp, WIDGETS } from '../support/widgets-app.js';
+import { ALICE, createWidgetsApp, fakeClock, WIDGETS } from '../support/widgets-app.js';
 
 const t = await createWidgetsApp();
 afterAll(() => t.close());
@@ -35,6 +35,61 @@ describe('sessions', () => {
     await t.http.delete(`${WIDGETS}/widgets/sprocket`).set(ALICE).set('X-Mock-Session', 'd').expect(204);
     await t.http.put('/__admin/state?session=d').send(snapshot).expect(200);
     await t.http.get(`${WIDGETS}/widgets/sprocket`).set(ALICE).set('X-Mock-Session', 'd').expect(200);
+  });
+});
+
+describe('session lifecycle: idle sessions are forgotten, and their clients are told', () => {
+  const clock = fakeClock();
+  const IDLE_MS = 30 * 60_000;
+  let app: Awaited<ReturnType<typeof createWidgetsApp>>;
+  const get = (session: string, name = 'mine') => app.http.get(`${WIDGETS}/widgets/${name}`).set(ALICE).set('X-Mock-Session', session);
+  const listed = async () => (await app.http.get('/__admin/sessions').expect(200)).body;
+
+  it('lists each session in use with its scenario, state size and last use, and the caps', async () => {
+    app = await createWidgetsApp({ sessionIdleMs: IDLE_MS }, { now: clock.now });
+    await app.http.post(`${WIDGETS}/widgets`).set(ALICE).set('X-Mock-Session', 'idle-a').send({ name: 'mine', color: 'green' }).expect(201);
+    clock.advance(60_000);
+    // A session used only through the admin API (a fault queued for it) exists without state.
+    await app.http.post('/__admin/faults?session=stateless').send({ status: 503 }).expect(201);
+    const body = await listed();
+    expect(body.idleSeconds).toBe(1800);
+    expect(body.maxSessions).toBe(1000);
+    expect(body.sessions).toEqual([
+      { name: 'default', scenario: 'widgets-basic', stateBytes: 0 },
+      { name: 'idle-a', scenario: 'widgets-basic', stateBytes: expect.any(Number), lastUsed: '2026-01-01T00:00:00.000Z' },
+      { name: 'stateless', scenario: 'widgets-basic', stateBytes: 0, lastUsed: '2026-01-01T00:01:00.000Z' },
+    ]);
+    expect(body.sessions[1].stateBytes).toBeGreaterThan(20);
+  });
+
+  it('forgets a session idle longer than --session-idle; its next request starts afresh and says why, once', async () => {
+    clock.advance(IDLE_MS + 1);
+    expect((await listed()).sessions.map((s: { name: string }) => s.name)).toEqual(['default']);
+    const back = await get('idle-a').expect(404);
+    expect(back.headers['x-mock-session-forgotten']).toBe('idle; at="2026-01-01T00:31:00.001Z"');
+    const [entry] = (await app.http.get('/__admin/requests?session=idle-a')).body.requests;
+    expect(entry.sessionForgotten).toEqual({ cause: 'idle', at: '2026-01-01T00:31:00.001Z' });
+    expect((await get('idle-a')).headers['x-mock-session-forgotten']).toBeUndefined();
+  });
+
+  it('never forgets a session that keeps being used, nor the default one', async () => {
+    await app.http.post(`${WIDGETS}/widgets`).set(ALICE).set('X-Mock-Session', 'busy').send({ name: 'mine', color: 'green' }).expect(201);
+    await app.http.post(`${WIDGETS}/widgets`).set(ALICE).send({ name: 'mine', color: 'green' }).expect(201);
+    for (let i = 0; i < 6; i++) {
+      clock.advance(IDLE_MS / 2);
+      await get('busy').expect(200);
+    }
+    const back = await get('default').expect(200);
+    expect(back.headers['x-mock-session-forgotten']).toBeUndefined();
+  });
+
+  it('says nothing after a reset someone asked for', async () => {
+    await app.http.post('/__admin/reset?session=busy').expect(200);
+    clock.advance(IDLE_MS + 1);
+    await get('other').expect(404);
+    expect((await get('busy')).headers['x-mock-session-forgotten']).toBeUndefined();
+    expect(app.violations()).toEqual([]);
+    await app.close();
   });
 });
 
