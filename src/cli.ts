@@ -6,7 +6,8 @@
  *
  * Its life: one human line on stderr once it listens (every mounted API, the dashboard, the scenario), a JSON
  * ready record (--ready-file, and the log with --log-format json), and on SIGTERM / SIGINT a graceful stop —
- * connections closed, the state file saved, the ready file removed, one line saying so, exit 0.
+ * connections closed, the state file saved, the ready file removed, one line saying so, exit 0 (within
+ * STOP_TIMEOUT_MS, or exit 1 saying so).
  *
  * `mockgate coverage --require <file>` is the one subcommand: a CI gate that asks a running mockgate which
  * operation × status pairs it served and exits 1 when a required one is missing, 2 when it cannot tell
@@ -272,10 +273,9 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   let stopping = false;
   const stop = (reason: string) => {
-    if (stopping) {
-      process.stderr.write(`mockgate: ${reason} again; exiting without waiting\n`);
-      process.exit(1);
-    }
+    // Ctrl-C under `npm start` delivers SIGINT twice (the terminal's, and npm's forwarded copy): a stop already
+    // under way is not restarted or cut short; STOP_TIMEOUT_MS bounds it.
+    if (stopping) return;
     stopping = true;
     // A close that hangs must not keep the port: give up after a few seconds, saying so.
     setTimeout(() => fail(`could not stop within ${STOP_TIMEOUT_MS / 1000} s; exiting`), STOP_TIMEOUT_MS).unref();

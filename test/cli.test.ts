@@ -309,13 +309,24 @@ describe('ready and stopped', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('%s closes the server (the port is free at once), prints one shutdown line and exits 0', async (signal) => {
     const cli = await startCli(['--port', '0']);
     // A kept-alive connection must not hold the stop up.
-    const agentless = await fetch(`${cli.url}/__admin/health`, { keepalive: true });
-    expect(agentless.status).toBe(200);
+    const res = await fetch(`${cli.url}/__admin/health`, { keepalive: true });
+    expect(res.status).toBe(200);
     cli.child.kill(signal);
     const code = await new Promise((resolve) => cli.child.once('exit', (c, sig) => resolve(c ?? sig)));
     expect(code, cli.stderr()).toBe(0);
     expect(linesOf(cli.stderr()).at(-1)).toMatch(new RegExp(`^mockgate: stopped \\(${signal}\\) after [\\d.]+ s$`));
     await expect(fetch(`${cli.url}/__admin/health`)).rejects.toThrow();
+  });
+
+  it('a second signal during the stop (Ctrl-C under npm sends two) changes nothing: one shutdown line, exit 0, state saved', async () => {
+    const stateFile = path.join(tmp, 'double-signal.json');
+    const cli = await startCli(['--port', '0', '--state-file', stateFile]);
+    cli.child.kill('SIGINT');
+    cli.child.kill('SIGINT');
+    const code = await new Promise((resolve) => cli.child.once('exit', (c, sig) => resolve(c ?? sig)));
+    expect(code, cli.stderr()).toBe(0);
+    expect(linesOf(cli.stderr()).filter((line) => line.startsWith('mockgate: stopped'))).toHaveLength(1);
+    expect(existsSync(stateFile)).toBe(true);
   });
 
   it('the shutdown line names the state file it saved', async () => {
