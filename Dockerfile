@@ -18,8 +18,21 @@
 # The production install below (npm ci --omit=dev, then dist/ + specs/ + scenarios/) is what
 # test/package-install.test.ts reproduces without a Docker engine.
 
+# ---- base image -----------------------------------------------------------------------------------------
+# Node's 24 LTS line ("Krypton"), the release .ci/run tests on, on Debian bookworm. The tag names the exact
+# release; NODE_IMAGE_PIN pins the image itself by digest:
+#
+#   docker buildx imagetools inspect node:24.22.3-bookworm-slim      # "Digest: sha256:…" of the index
+#   docker build --build-arg NODE_IMAGE_PIN=@sha256:<that digest> -t mockgate .
+#
+# NOT PINNED YET: no registry of images is reachable where this file was last changed, so no digest could be
+# read from the source and none is invented here. Put the digest above in the default below (and bump both
+# together) to make every build use the same bytes.
+ARG NODE_VERSION=24.22.3
+ARG NODE_IMAGE_PIN=
+
 # ---- build: compile TypeScript to dist/ -------------------------------------------------------------
-FROM node:20-slim AS build
+FROM node:${NODE_VERSION}-bookworm-slim${NODE_IMAGE_PIN} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` (the build) would run before the sources are copied in.
@@ -29,7 +42,7 @@ COPY src ./src
 RUN npm run build
 
 # ---- runtime: production dependencies, compiled code, specs and scenarios -------------------------
-FROM node:20-slim
+FROM node:${NODE_VERSION}-bookworm-slim${NODE_IMAGE_PIN}
 ENV NODE_ENV=production \
     MOCKGATE_HOST=0.0.0.0 \
     MOCKGATE_PORT=4010

@@ -4,7 +4,6 @@
  * process-level I/O (no exit, no listen unless asked) so tests and the CLI share it.
  */
 import type http from 'node:http';
-import pino from 'pino';
 import { adminSpecFile, createAdminApi } from './admin/admin-api.js';
 import { bundledScenariosDir, type AppConfig } from './config.js';
 import { exposureOf } from './engine/exposure.js';
@@ -22,6 +21,7 @@ import { ScenarioLoader } from './scenario/load.js';
 import type { Scenario } from './scenario/types.js';
 import { createHttpHandler } from './server/http.js';
 import { listen } from './server/listen.js';
+import { createLogger } from './log.js';
 import { Sessions } from './state/sessions.js';
 import { StateStore } from './state/store.js';
 
@@ -55,7 +55,7 @@ export interface MockgateApp {
 export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<MockgateApp> {
   // Loaded lazily so engine tests that bring their own API modules never load the real ones.
   const apis = deps.apis ?? (await import('./apis/index.js')).apis;
-  const logger = deps.logger ?? pino({ level: config.logLevel, redact: ['*.headers.authorization', '*.headers.cookie'] });
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const now = deps.now ?? (() => new Date());
   const fakerFor = (purpose: string) => createFaker(config.seed, purpose);
 

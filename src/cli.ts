@@ -4,14 +4,23 @@
  * The only module that reads argv or exits the process; every configuration mistake ends here as one
  * line on stderr naming the flag or file and the fix, with exit code 1.
  *
+ * Its life: one human line on stderr once it listens (every mounted API, the dashboard, the scenario), a JSON
+ * ready record (--ready-file, and the log with --log-format json), and on SIGTERM / SIGINT a graceful stop —
+ * connections closed, the state file saved, the ready file removed, one line saying so, exit 0 (within
+ * STOP_TIMEOUT_MS, or exit 1 saying so).
+ *
  * `mockgate coverage --require <file>` is the one subcommand: a CI gate that asks a running mockgate which
- * operation × status pairs it served and exits 1 when a required one is missing (src/coverage-gate.ts).
+ * operation × status pairs it served and exits 1 when a required one is missing, 2 when it cannot tell
+ * (src/coverage-gate.ts).
  */
-import { readFile } from 'node:fs/promises';
-import { watchFile } from 'node:fs';
+import { readFileSync, watchFile } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type http from 'node:http';
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createApp, type MockgateApp } from './app.js';
-import { defaultConfig, envFlag, type AppConfig, type LogLevel, type SpecMount } from './config.js';
+import { ADMIN_PREFIX, createApp, type MockgateApp } from './app.js';
+import { defaultConfig, envFlag, packageRoot, type AppConfig, type LogFormat, type LogLevel, type SpecMount } from './config.js';
+import { createLogger, defaultLogFormat } from './log.js';
 import { ScenarioError } from './scenario/load.js';
 import { RouteCollisionError } from './engine/router.js';
 import { SpecError } from './engine/spec.js';
@@ -19,9 +28,13 @@ import { trimTrailingSlashes } from './engine/text.js';
 import { parseDuration } from './rules/duration.js';
 import { ListenError } from './server/listen.js';
 import { StateFileError } from './state/store.js';
-import { coverageRows, formatMissing, missingPairs, parseRequirements, requiredPairCount, RequirementsError } from './coverage-gate.js';
+import { coverageRows, coverageToGateJUnit, formatMissing, missingPairs, parseRequirements, requiredPairCount, RequirementsError } from './coverage-gate.js';
 
 const LOG_LEVELS: LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
+const LOG_FORMATS: LogFormat[] = ['pretty', 'json'];
+
+/** The installed package's version, read at run time from the package.json beside dist/ (or src/ under tsx). */
+export const VERSION: string = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -79,7 +92,14 @@ export function buildProgram(): Command {
     .addOption(new Option('--strict', 'answer 500 when a response would break its spec (default: log and record it) (env: MOCKGATE_STRICT=true|false)'))
     .addOption(new Option('--watch', 'reload the scenario file when it changes; an invalid edit keeps the last good one (env: MOCKGATE_WATCH=true|false)'))
     .addOption(new Option('--admin-token <token>', 'require "Authorization: Bearer <token>" on /__admin').env('MOCKGATE_ADMIN_TOKEN'))
-    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(defaults.logLevel).env('MOCKGATE_LOG_LEVEL'))
+    .addOption(new Option('--log-level <level>', 'log level; debug adds the rules that fired and the validation issues to each request line').choices(LOG_LEVELS).default(defaults.logLevel).env('MOCKGATE_LOG_LEVEL'))
+    .addOption(
+      new Option('--log-format <format>', 'log lines for people (pretty) or machines (json, with a ready record once listening)')
+        .choices(LOG_FORMATS)
+        .default(undefined, 'pretty when stdout is a terminal, else json')
+        .env('MOCKGATE_LOG_FORMAT'),
+    )
+    .addOption(new Option('--ready-file <file>', 'once listening, write {url, apis, dashboard, scenario, pid} as JSON to this file (atomically); removed on exit').env('MOCKGATE_READY_FILE'))
     .addOption(
       new Option('--max-state-mb <n>', 'bound on the state all sessions hold, in MB of JSON; least recently used sessions go first (default: a quarter of the heap limit)')
         .env('MOCKGATE_MAX_STATE_MB')
@@ -106,47 +126,61 @@ export function buildProgram(): Command {
         .env('MOCKGATE_ADMIN_ORIGIN'),
     )
     .addOption(new Option('--cors-origin <origins>', 'comma-separated origins allowed by CORS on the mocked APIs, or *').default('*').env('MOCKGATE_CORS_ORIGIN'))
-    .addHelpText('after', '\nCommands:\n  coverage --require <file>   exit 1 when a required operation × status was never served (see: mockgate coverage --help)\n')
+    .version(VERSION, '-v, --version', 'print the version and exit')
+    .addHelpText('after', '\nCommands:\n  coverage --require <file>   exit 1 when a required operation × status was never served, 2 when the server cannot tell (see: mockgate coverage --help)\n')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `mockgate: ${text}` : text) });
 }
+
+/** `mockgate coverage` exit codes: what a CI script needs to tell apart. */
+export const GATE_EXIT = {
+  /** Every required operation × status was served. */
+  ok: 0,
+  /** At least one required pair was never served: write the missing test (or fix the mock). */
+  missing: 1,
+  /** The gate could not compare: the server is unreachable or did not answer a coverage report, or the flags or the requirement file are wrong. */
+  cannotTell: 2,
+} as const;
 
 export function buildCoverageProgram(): Command {
   return new Command()
     .name('mockgate coverage')
     .description(
       'CI gate: read GET <url>/__admin/coverage from a running mockgate and compare it with a requirement file. ' +
-        'Prints each required operation × status that was never served, one per line ("<api> <operationId> <status>: …"), and exits 1; exits 0 when all were served.',
+        'Prints each required operation × status that was never served, one per line ("<api> <operationId> <status>: …"), and exits 1; ' +
+        'exits 0 when all were served, and 2 when it cannot tell (server unreachable or not a mockgate, a wrong token, a bad requirement file or flag).',
     )
     .requiredOption('--require <file>', 'YAML requirement file: operations: [{api, operationId, statuses: [...]}]')
     .addOption(new Option('--url <base>', 'base URL of the running mockgate').default('http://127.0.0.1:4010').env('MOCKGATE_URL'))
     .addOption(new Option('--session <name>', 'count only this session (default: every session)'))
     .addOption(new Option('--admin-token <token>', 'bearer token for /__admin, when the server requires one').env('MOCKGATE_ADMIN_TOKEN'))
+    .addOption(new Option('--junit <file>', 'also write a JUnit XML report: one test case per required pair (a failure when never served), the rest of what the operations declare passed or skipped'))
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `mockgate coverage: ${text}` : text) });
 }
 
 async function runCoverage(argv: string[]): Promise<void> {
+  const cannotTell: (message: string) => never = (message) => fail(message, GATE_EXIT.cannotTell);
   const program = buildCoverageProgram();
   try {
     program.parse(argv, { from: 'user' });
   } catch (err: any) {
-    process.exit(err?.exitCode === 0 ? 0 : 1);
+    process.exit(err?.exitCode === 0 ? 0 : GATE_EXIT.cannotTell);
   }
-  const opts = program.opts<{ require: string; url: string; session?: string; adminToken?: string }>();
+  const opts = program.opts<{ require: string; url: string; session?: string; adminToken?: string; junit?: string }>();
   let text: string;
   try {
     text = await readFile(opts.require, 'utf8');
   } catch (err) {
-    fail(`--require ${opts.require}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    cannotTell(`--require ${opts.require}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   let requirements;
   try {
     requirements = parseRequirements(text, opts.require);
   } catch (err) {
-    fail((err as Error).message);
+    cannotTell((err as Error).message);
   }
   const base = trimTrailingSlashes(opts.url);
   const url = `${base}/__admin/coverage${opts.session !== undefined ? `?session=${encodeURIComponent(opts.session)}` : ''}`;
@@ -155,26 +189,33 @@ async function runCoverage(argv: string[]): Promise<void> {
     res = await fetch(url, { headers: opts.adminToken ? { Authorization: `Bearer ${opts.adminToken}` } : {} });
   } catch (err) {
     const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
-    fail(`cannot reach mockgate at ${base} (${cause?.code ?? cause?.message ?? (err as Error).message}); start it, or pass --url <base>`);
+    cannotTell(`cannot reach mockgate at ${base} (${cause?.code ?? cause?.message ?? (err as Error).message}); start it, or pass --url <base>`);
   }
-  if (res.status === 401) fail(`${url} answered 401: the admin API needs its token; pass --admin-token <token>`);
-  if (res.status !== 200) fail(`${url} answered ${res.status}; is --url a mockgate server?`);
+  if (res.status === 401) cannotTell(`${url} answered 401: the admin API needs its token; pass --admin-token <token>`);
+  if (res.status !== 200) cannotTell(`${url} answered ${res.status}; is --url a mockgate server?`);
   let rows;
   try {
     rows = coverageRows(await res.json());
   } catch (err) {
-    fail(err instanceof RequirementsError ? err.message : `${url} did not answer JSON`);
+    cannotTell(err instanceof RequirementsError ? err.message : `${url} did not answer JSON`);
   }
   const missing = missingPairs(requirements, rows);
   const total = requiredPairCount(requirements);
   const scope = opts.session !== undefined ? ` in session ${opts.session}` : '';
+  if (opts.junit) {
+    try {
+      await writeFile(opts.junit, coverageToGateJUnit(requirements, rows, opts.session));
+    } catch (err) {
+      cannotTell(`--junit ${opts.junit}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
   if (missing.length === 0) {
-    process.stderr.write(`mockgate coverage: all ${total} required operation × status pairs were served${scope}\n`, () => process.exit(0));
+    process.stderr.write(`mockgate coverage: all ${total} required operation × status pairs were served${scope}\n`, () => process.exit(GATE_EXIT.ok));
     return;
   }
   process.stderr.write(`mockgate coverage: ${missing.length} of ${total} required operation × status pairs were not served${scope}\n`);
   // Exit once stdout is flushed: a CI log reading a pipe must get every line.
-  process.stdout.write(missing.map((m) => `${formatMissing(m)}\n`).join(''), () => process.exit(1));
+  process.stdout.write(missing.map((m) => `${formatMissing(m)}\n`).join(''), () => process.exit(GATE_EXIT.missing));
 }
 
 /** A comma-separated flag value as a list (empty when the flag is absent). */
@@ -195,6 +236,7 @@ export function configFromOptions(opts: Record<string, any>): AppConfig {
     watch: opts.watch === true || envFlag('MOCKGATE_WATCH'),
     adminToken: opts.adminToken,
     logLevel: opts.logLevel,
+    logFormat: opts.logFormat ?? defaultLogFormat(),
     corsOrigins: String(opts.corsOrigin).split(',').map((o) => o.trim()).filter(Boolean),
     maxStateMb: opts.maxStateMb,
     maxStallMs: opts.maxStall,
@@ -206,9 +248,9 @@ export function configFromOptions(opts: Record<string, any>): AppConfig {
 
 const CONFIG_ERRORS = [ScenarioError, SpecError, RouteCollisionError, ListenError, StateFileError];
 
-function fail(message: string): never {
+function fail(message: string, code = 1): never {
   process.stderr.write(`mockgate: error: ${message}\n`);
-  process.exit(1);
+  process.exit(code);
 }
 
 function watchScenario(app: MockgateApp, file: string): void {
@@ -230,7 +272,7 @@ async function main(): Promise<void> {
   try {
     program.parse(process.argv);
   } catch (err: any) {
-    // commander already printed its one-line message (or the help text).
+    // commander already printed its one-line message (or the help text, or the version).
     process.exit(err?.exitCode === 0 ? 0 : 1);
   }
   let config: AppConfig;
@@ -239,39 +281,124 @@ async function main(): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
+  const readyFile: string | undefined = program.opts().readyFile;
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   let app: MockgateApp;
+  let ready: ReadyRecord;
   try {
-    app = await createApp(config);
+    app = await createApp(config, { logger });
     const server = await app.listen();
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    process.stderr.write(`mockgate: serving ${describeMounts(app.mounts)} on http://${config.host}:${port} (scenario: ${app.sessions.scenarioFor('default').name})\n`);
+    ready = readyRecord(app, server, config);
   } catch (err) {
     if (CONFIG_ERRORS.some((E) => err instanceof E)) fail((err as Error).message);
     throw err;
   }
-  if (config.watch) watchScenario(app, app.scenarios.resolve(config.scenario));
-  const stop = () => {
+  const startedAt = Date.now();
+  let stopping = false;
+  const stop = (reason: string) => {
+    // Ctrl-C under `npm start` delivers SIGINT twice (the terminal's, and npm's forwarded copy): a stop already
+    // under way is not restarted or cut short; STOP_TIMEOUT_MS bounds it.
+    if (stopping) return;
+    stopping = true;
+    // A close that hangs must not keep the port: give up after a few seconds, saying so.
+    setTimeout(() => fail(`could not stop within ${STOP_TIMEOUT_MS / 1000} s; exiting`), STOP_TIMEOUT_MS).unref();
     app.close().then(
-      () => process.exit(0),
+      async () => {
+        if (readyFile) await rm(readyFile, { force: true });
+        const uptime = Math.round((Date.now() - startedAt) / 100) / 10;
+        const saved = config.stateFile ? `; state saved to ${config.stateFile}` : '';
+        if (config.logFormat === 'json') logger.info({ reason, uptimeSeconds: uptime, stateFile: config.stateFile }, 'stopped');
+        process.stderr.write(`mockgate: stopped (${reason}) after ${uptime} s${saved}\n`, () => process.exit(0));
+      },
       (err) => fail(`could not save the state file on exit: ${(err as Error).message}`),
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  watchParent(() => stop('npm exited'));
+
+  if (readyFile) {
+    try {
+      await writeReadyFile(readyFile, ready);
+    } catch (err) {
+      await app.close();
+      fail(`--ready-file ${readyFile}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  if (config.logFormat === 'json') {
+    const { pid: _pid, ...record } = ready; // pino's own line carries the pid
+    logger.info(record, 'listening');
+  }
+  process.stderr.write(`${startLine(ready)}\n`);
+  if (config.watch) watchScenario(app, app.scenarios.resolve(config.scenario));
 }
+
+const STOP_TIMEOUT_MS = 5_000;
 
 main().catch((err) => fail(err instanceof Error ? err.message : String(err)));
 
-/** "lakefs at /api/v1, /, …; tiledb at /v4": each API once, with the distinct prefixes its specs are mounted at. */
-function describeMounts(mounts: MockgateApp['mounts']): string {
-  const prefixes = new Map<string, string[]>();
-  for (const mount of mounts) {
+/** What `--ready-file` holds and what the JSON log's "listening" record says: where everything is. */
+export interface ReadyRecord {
+  version: string;
+  /** The server's base URL, one a client on this machine can connect to (127.0.0.1 when bound to 0.0.0.0). */
+  url: string;
+  /** Every mounted API, once per prefix it is mounted at. */
+  apis: Array<{ name: string; prefix: string; url: string }>;
+  dashboard: string;
+  scenario: string;
+  pid: number;
+}
+
+function readyRecord(app: MockgateApp, server: http.Server, config: AppConfig): ReadyRecord {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${connectableHost(config.host)}:${port}`;
+  const apis: ReadyRecord['apis'] = [];
+  for (const mount of app.mounts) {
     if (mount.internal) continue;
-    const list = prefixes.get(mount.api.name) ?? [];
     const prefix = mount.prefix || '/';
-    if (!list.includes(prefix)) list.push(prefix);
-    prefixes.set(mount.api.name, list);
+    if (apis.some((a) => a.name === mount.api.name && a.prefix === prefix)) continue;
+    apis.push({ name: mount.api.name, prefix, url: url + mount.prefix });
   }
-  return [...prefixes].map(([api, list]) => `${api} at ${list.join(', ')}`).join('; ');
+  return { version: VERSION, url, apis, dashboard: `${url}${ADMIN_PREFIX}/ui`, scenario: app.sessions.scenarioFor('default').name, pid: process.pid };
+}
+
+/** A host a client can dial: the wildcard addresses become loopback, IPv6 literals get brackets. */
+function connectableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '[::1]';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * `mockgate 0.1.0 listening on http://127.0.0.1:4010 — lakefs /api/v1 /, tiledb /v4 — dashboard … — scenario default`:
+ * each API once, with the prefixes it is mounted at.
+ */
+export function startLine(ready: ReadyRecord): string {
+  const prefixes = new Map<string, string[]>();
+  for (const api of ready.apis) prefixes.set(api.name, [...(prefixes.get(api.name) ?? []), api.prefix]);
+  const apis = [...prefixes].map(([name, list]) => `${name} ${list.join(' ')}`).join(', ');
+  return `mockgate ${ready.version} listening on ${ready.url} — ${apis} — dashboard ${ready.dashboard} — scenario ${ready.scenario}`;
+}
+
+/** Written to a temporary file beside it and renamed: a reader sees no file or the whole record. */
+async function writeReadyFile(file: string, ready: ReadyRecord): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(ready, null, 2)}\n`);
+  await rename(tmp, file);
+}
+
+/**
+ * Started through npm (`npm start`, `npx mockgate`), the process's parent is a shell npm spawned. npm passes
+ * SIGTERM / SIGINT on to that shell, and a shell that is not `exec`ing its command dies of it without passing it
+ * on — leaving this server running, reparented, holding its port. `npm start` execs node; for `npx mockgate`
+ * (whose shell line npm writes) the server notices its parent is gone and stops as if signalled. Not outside
+ * npm: `mockgate &` in a shell that then exits is meant to keep running.
+ */
+function watchParent(stop: () => void): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 250).unref();
 }

@@ -17,6 +17,8 @@ export interface SpecMount {
 }
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+/** `json`: one JSON object per line, for machines; `pretty`: short aligned lines, for people at a terminal. */
+export type LogFormat = 'json' | 'pretty';
 
 export interface AppConfig {
   port: number;
@@ -36,6 +38,8 @@ export interface AppConfig {
   /** Bearer token required on /__admin when set. */
   adminToken?: string;
   logLevel: LogLevel;
+  /** How log lines look (the CLI picks `pretty` when stdout is a terminal). */
+  logFormat: LogFormat;
   /** Largest accepted request body; larger ones answer 413 in the API's shape. */
   bodyLimitBytes: number;
   /** Journal entries kept per session (oldest dropped first). */
@@ -70,6 +74,7 @@ export function defaultConfig(): AppConfig {
     strict: false,
     watch: false,
     logLevel: 'info',
+    logFormat: 'json',
     bodyLimitBytes: 1024 * 1024,
     journalLimit: 1000,
     // A CI job's or a developer's day: long enough never to surprise a session in use, short enough to free memory.

@@ -16,6 +16,7 @@
  * Entries naming the same operation add up (two seeds may document one operation with different statuses).
  */
 import { TRANSPORT_FAULT_ACTIONS } from './engine/types.js';
+import { statusCovers } from './journal/coverage.js';
 import { parseYaml, YamlAliasError, yamlPosition, yamlSyntaxError, type YamlPosition } from './engine/yaml.js';
 
 export interface Requirement {
@@ -34,6 +35,8 @@ export interface CoverageRowLike {
   method: string;
   path: string;
   served: Record<string, number>;
+  /** The statuses the operation's spec declares ("200", "4XX", "default"), when the report lists them. */
+  declared?: string[];
 }
 
 export interface MissingPair {
@@ -145,6 +148,48 @@ export function coverageRows(body: unknown): CoverageRowLike[] {
   }
   return rows as CoverageRowLike[];
 }
+
+/**
+ * The gate's JUnit XML: one suite per API, one test case per operation × status. Required pairs fail when never
+ * served (or not mounted); what the operations declare beyond the requirements is reported too, passed when
+ * served and skipped when not, so the report shows the whole picture but fails only on what the file asks for.
+ */
+export function coverageToGateJUnit(requirements: Requirement[], rows: CoverageRowLike[], session?: string): string {
+  const required = mergeRequirements(requirements);
+  const missing = new Map(missingPairs(requirements, rows).map((m) => [`${m.api} ${m.operationId} ${m.status}`, m]));
+  const requiredKeys = new Set(required.flatMap((r) => r.statuses.map((s) => `${r.api} ${r.operationId} ${s}`)));
+  interface Case { api: string; operationId: string; status: string; outcome: 'passed' | 'failed' | 'skipped'; message?: string }
+  const cases: Case[] = [];
+  for (const r of required) {
+    for (const status of r.statuses) {
+      const miss = missing.get(`${r.api} ${r.operationId} ${status}`);
+      cases.push({ api: r.api, operationId: r.operationId, status: String(status), outcome: miss ? 'failed' : 'passed', message: miss && formatMissing(miss) });
+    }
+  }
+  for (const row of rows) {
+    for (const status of row.declared ?? []) {
+      if (requiredKeys.has(`${row.api} ${row.operationId} ${status}`)) continue;
+      const served = Object.entries(row.served).some(([s, n]) => n > 0 && statusCovers(status, Number(s)));
+      cases.push({ api: row.api, operationId: row.operationId, status, outcome: served ? 'passed' : 'skipped', message: served ? undefined : 'not required' });
+    }
+  }
+  const byApi = new Map<string, Case[]>();
+  for (const c of cases) byApi.set(c.api, [...(byApi.get(c.api) ?? []), c]);
+  const suites = [...byApi].map(([api, list]) => {
+    const body = list.map((c) => {
+      const open = `    <testcase classname="${esc(`${api}.${c.operationId}`)}" name="${esc(`${c.operationId} ${c.status}`)}"`;
+      if (c.outcome === 'failed') return `${open}><failure message="${esc(c.message ?? '')}"/></testcase>`;
+      if (c.outcome === 'skipped') return `${open}><skipped message="${esc(c.message ?? '')}"/></testcase>`;
+      return `${open}/>`;
+    });
+    const count = (o: Case['outcome']) => list.filter((c) => c.outcome === o).length;
+    const name = `mockgate coverage gate: ${api}${session !== undefined ? ` (session ${session})` : ''}`;
+    return `  <testsuite name="${esc(name)}" tests="${list.length}" failures="${count('failed')}" skipped="${count('skipped')}">\n${body.join('\n')}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function where(position: YamlPosition | undefined): string {
   return position ? `${position.line}:${position.col}: ` : ' ';

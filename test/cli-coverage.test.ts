@@ -1,7 +1,8 @@
 /**
  * The coverage gate: `mockgate coverage --require <file> --url <base> [--session s] [--admin-token t]` reads
  * GET /__admin/coverage from a running mockgate and fails (exit 1, one missing pair per stdout line) when a
- * required operation × status was never served. The pure logic (src/coverage-gate.ts) is tested directly;
+ * required operation × status was never served, and exits 2 when it cannot tell (server unreachable, wrong token,
+ * bad requirement file or flag). The pure logic (src/coverage-gate.ts) is tested directly;
  * the command as a real child process; and the shipped requirement file against the bundled specs.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -221,7 +222,7 @@ describe('mockgate coverage', () => {
 
   it('sends --admin-token (or MOCKGATE_ADMIN_TOKEN) to a server that requires it, and says so when it is missing', { timeout: 60_000 }, async () => {
     const without = await runCli(['coverage', '--require', file, '--url', guarded.base]);
-    expect(without.code).toBe(1);
+    expect(without.code).toBe(2);
     expect(linesOf(without.stderr)).toHaveLength(1);
     expect(without.stderr).toMatch(/^mockgate: error: .*answered 401.*--admin-token/);
 
@@ -239,20 +240,40 @@ describe('mockgate coverage', () => {
     ['a --require file that does not exist', () => ['coverage', '--require', path.join(tmp, 'nope.yaml'), '--url', server.base], /nope\.yaml: cannot read the file \(ENOENT\)/],
     ['an invalid requirement file', () => ['coverage', '--require', file.replace('required', 'broken'), '--url', server.base], /broken\.yaml:2:\d+: \/operations\/0\/statuses\/0: "ok" is not an HTTP status code/],
     ['a server that is not running', () => ['coverage', '--require', file, '--url', `http://127.0.0.1:${closedPort}`], /cannot reach mockgate at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\).*--url/],
+    ['a server that is not a mockgate', () => ['coverage', '--require', file, '--url', `${server.base}/v4`], /answered 404; is --url a mockgate server\?/],
     ['an unknown flag', () => ['coverage', '--require', file, '--bogus'], /unknown option '--bogus'/],
-  ])('%s: exit 1 with one stderr line', async (_name, args, message) => {
+  ])('%s: exit 2 (the gate cannot tell) with one stderr line', async (_name, args, message) => {
     await writeFile(file.replace('required', 'broken'), 'operations:\n  - { api: a, operationId: x, statuses: [ok] }\n');
     const run = await runCli(args());
-    expect(run.code, run.stderr).toBe(1);
+    expect(run.code, run.stderr).toBe(2);
     expect(run.stdout).toBe('');
     expect(linesOf(run.stderr), run.stderr).toHaveLength(1);
     expect(run.stderr).toMatch(message);
   });
 
+  it('--junit writes a report whose failures are exactly the required pairs never served', { timeout: 60_000 }, async () => {
+    const report = path.join(tmp, 'gate.xml');
+    const session = { 'X-Mock-Session': 'junit' };
+    expect((await send(server.base, { path: '/v4/credentials/acme', headers: { ...KEY, ...session } })).status).toBe(200);
+    const run = await runCli(['coverage', '--require', file, '--url', server.base, '--session', 'junit', '--junit', report]);
+    expect(run.code, run.stderr).toBe(1);
+    const xml = readFileSync(report, 'utf8');
+    const failed = [...xml.matchAll(/<testcase classname="[^"]+" name="([^"]+)"><failure/g)].map((m) => m[1]);
+    expect(failed.sort()).toEqual(['getCredentialByName 404', 'getCredentials 401', 'root__get 200']);
+    // The served required pair passes; statuses the operations declare but the file does not ask for are skipped, not failed.
+    expect(xml).toContain('<testcase classname="tiledb.getCredentials" name="getCredentials 200"/>');
+    expect(xml).toMatch(/<testcase classname="tiledb\.getCredentials" name="getCredentials 404"><skipped message="not required"\/><\/testcase>/);
+    // Every operation the server mounts is in the report (so a CI page shows the whole picture), each suite counting its own.
+    expect(xml).toMatch(/<testsuite name="mockgate coverage gate: tiledb \(session junit\)" tests="\d+" failures="2" skipped="\d+">/);
+    expect(xml).toMatch(/<testsuite name="mockgate coverage gate: registry \(session junit\)" tests="\d+" failures="1" skipped="\d+">/);
+    expect(xml).toMatch(/mockgate coverage gate: lakefs \(session junit\)" tests="\d+" failures="0"/);
+  });
+
   it('--help documents the flags; the server\'s --help points at the subcommand', async () => {
     const help = await runCli(['coverage', '--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--require', '--url', '--session', '--admin-token', 'MOCKGATE_URL', 'MOCKGATE_ADMIN_TOKEN']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--require', '--url', '--session', '--admin-token', '--junit', 'MOCKGATE_URL', 'MOCKGATE_ADMIN_TOKEN']) expect(help.stdout).toContain(flag);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('exits 0 when all were served, and 2 when it cannot tell');
     const top = await runCli(['--help']);
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('coverage --require <file>');

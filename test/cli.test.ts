@@ -3,13 +3,16 @@
  * one-line configuration errors and exit codes, and the features only the CLI wires (state file, watch).
  * Servers bind 127.0.0.1 on port 0 (or a port found free) and are always stopped, even on failure.
  */
-import { mkdtempSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { linesOf, runCli, startCli, stopAll, type RunningCli } from './support/spawn.js';
+import { repoRoot } from './support/test-app.js';
+
+const { version } = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 
 const widgetsSpec = path.join('test', 'fixtures', 'engine', 'widgets.yaml');
 const collidingSpec = path.join('test', 'fixtures', 'engine', 'gizmos-colliding.yaml');
@@ -63,12 +66,26 @@ describe('mockgate --help', () => {
   });
 });
 
+describe('mockgate --version', () => {
+  it.each([['--version'], ['-v']])('%s prints the package.json version and exits 0', async (flag) => {
+    const { code, stdout, stderr } = await runCli([flag]);
+    expect(code, stderr).toBe(0);
+    expect(stdout.trim()).toBe(version);
+  });
+});
+
 describe('a configuration mistake exits 1 with exactly one stderr line naming it', () => {
   const cases: Array<{ name: string; args: () => string[] | Promise<string[]>; env?: Record<string, string>; says: (string | RegExp)[] }> = [
     { name: 'an unknown flag', args: () => ['--bogus'], says: [/unknown option/, '--bogus'] },
     { name: 'a port that is not a number', args: () => ['--port', 'abc'], says: ['--port', 'abc'] },
     { name: 'a port out of range', args: () => ['--port', '70000'], says: ['--port', '70000'] },
     { name: 'an unknown log level', args: () => ['--port', '0', '--log-level', 'loud'], says: ['--log-level', 'loud'] },
+    { name: 'an unknown log format', args: () => ['--port', '0', '--log-format', 'xml'], says: ['--log-format', 'xml'] },
+    {
+      name: 'a --ready-file in a directory that does not exist',
+      args: () => ['--port', '0', '--ready-file', path.join(tmp, 'no-such-dir', 'ready.json')],
+      says: ['--ready-file', path.join(tmp, 'no-such-dir', 'ready.json'), 'ENOENT'],
+    },
     {
       name: 'a missing --scenario file',
       args: () => ['--port', '0', '--scenario', path.join(tmp, 'no-such-scenario.yaml')],
@@ -162,7 +179,12 @@ describe('starting the server', () => {
     const port = await freePort();
     await withServer(['--port', String(port)], async (cli) => {
       expect(cli.port).toBe(port);
-      expect(cli.stderr()).toMatch(new RegExp(`mockgate: serving .* on http://127\\.0\\.0\\.1:${port} \\(scenario: default\\)`));
+      // One human line: every API with its prefixes, the dashboard and the scenario.
+      const [line] = linesOf(cli.stderr());
+      expect(line).toBe(
+        `mockgate ${version} listening on http://127.0.0.1:${port} — lakefs /api/v1 / /mockgate/lakefs/blockstore, ` +
+          `lakefs-authentication /authentication/api/v1, tiledb /v4, registry / — dashboard http://127.0.0.1:${port}/__admin/ui — scenario default`,
+      );
       const { status, body } = await getJson(`${cli.url}/__admin/health`);
       expect(status).toBe(200);
       expect(body).toMatchObject({ status: 'ok', scenario: 'default' });
@@ -196,7 +218,7 @@ describe('starting the server', () => {
 describe('--spec file=prefix', () => {
   it('mounts a user spec at the prefix, named after the file when no API handles its operations', async () => {
     await withServer(['--port', '0', '--spec', `${widgetsSpec}=/w`], async (cli) => {
-      expect(cli.stderr()).toContain('at /w');
+      expect(cli.stderr()).toContain(' — widgets /w — ');
       const { status, body } = await getJson(`${cli.url}/__admin/specs`);
       expect(status).toBe(200);
       expect(body.specs).toHaveLength(1);
@@ -261,6 +283,107 @@ describe('--state-file', () => {
       expect(res.status, await res.clone().text()).toBe(200);
     });
     expect(JSON.parse(await readFile(stateFile, 'utf8')).sessions.s2).toEqual({ x: { b: 2 } });
+  });
+});
+
+describe('ready and stopped', () => {
+  it('--ready-file holds {url, apis, dashboard, scenario, pid} while the server listens, and is removed when it stops', async () => {
+    const file = path.join(tmp, 'ready.json');
+    const cli = await startCli(['--port', '0', '--ready-file', file, '--scenario', 'rate-limited']);
+    const ready = JSON.parse(await readFile(file, 'utf8'));
+    expect(ready).toMatchObject({ version, url: cli.url, dashboard: `${cli.url}/__admin/ui`, scenario: 'rate-limited', pid: cli.child.pid });
+    expect(ready.apis).toEqual(
+      expect.arrayContaining([
+        { name: 'lakefs', prefix: '/api/v1', url: `${cli.url}/api/v1` },
+        { name: 'tiledb', prefix: '/v4', url: `${cli.url}/v4` },
+        { name: 'registry', prefix: '/', url: cli.url },
+      ]),
+    );
+    // Written whole or not at all: no temporary file is left beside it.
+    expect((await readdir(tmp)).filter((f) => f.startsWith('ready.json.'))).toEqual([]);
+    expect((await fetch(`${ready.apis[0].url}/healthcheck`)).status).toBeLessThan(500);
+    expect(await cli.stop()).toBe(0);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s closes the server (the port is free at once), prints one shutdown line and exits 0', async (signal) => {
+    const cli = await startCli(['--port', '0']);
+    // A kept-alive connection must not hold the stop up.
+    const res = await fetch(`${cli.url}/__admin/health`, { keepalive: true });
+    expect(res.status).toBe(200);
+    cli.child.kill(signal);
+    const code = await new Promise((resolve) => cli.child.once('exit', (c, sig) => resolve(c ?? sig)));
+    expect(code, cli.stderr()).toBe(0);
+    expect(linesOf(cli.stderr()).at(-1)).toMatch(new RegExp(`^mockgate: stopped \\(${signal}\\) after [\\d.]+ s$`));
+    await expect(fetch(`${cli.url}/__admin/health`)).rejects.toThrow();
+  });
+
+  it('a second signal during the stop (Ctrl-C under npm sends two) changes nothing: one shutdown line, exit 0, state saved', async () => {
+    const stateFile = path.join(tmp, 'double-signal.json');
+    const cli = await startCli(['--port', '0', '--state-file', stateFile]);
+    cli.child.kill('SIGINT');
+    cli.child.kill('SIGINT');
+    const code = await new Promise((resolve) => cli.child.once('exit', (c, sig) => resolve(c ?? sig)));
+    expect(code, cli.stderr()).toBe(0);
+    expect(linesOf(cli.stderr()).filter((line) => line.startsWith('mockgate: stopped'))).toHaveLength(1);
+    expect(existsSync(stateFile)).toBe(true);
+  });
+
+  it('the shutdown line names the state file it saved', async () => {
+    const stateFile = path.join(tmp, 'stop-state.json');
+    const cli = await startCli(['--port', '0', '--state-file', stateFile]);
+    expect(await cli.stop()).toBe(0);
+    expect(linesOf(cli.stderr()).at(-1)).toMatch(new RegExp(`^mockgate: stopped \\(SIGTERM\\) after [\\d.]+ s; state saved to ${escape(stateFile)}$`));
+  });
+});
+
+describe('--log-format', () => {
+  /** The non-empty stdout lines as JSON objects. */
+  const records = (cli: RunningCli) => linesOf(cli.stdout()).map((line) => JSON.parse(line) as Record<string, any>);
+
+  it('json: the first record says where everything is (the ready record), one record per request, and a stopped record', async () => {
+    const cli = await startCli(['--port', '0', '--log-format', 'json']);
+    await fetch(`${cli.url}/v4/credentials/acme`);
+    expect(await cli.stop()).toBe(0);
+    const [listening, request, stopped] = records(cli);
+    expect(listening).toMatchObject({ level: 30, msg: 'listening', version, url: cli.url, dashboard: `${cli.url}/__admin/ui`, scenario: 'default', pid: cli.child.pid });
+    expect(listening!.apis).toContainEqual({ name: 'tiledb', prefix: '/v4', url: `${cli.url}/v4` });
+    expect(request).toMatchObject({ method: 'GET', path: '/v4/credentials/acme', status: 401, operationId: 'getCredentials' });
+    expect(stopped).toMatchObject({ msg: 'stopped', reason: 'SIGTERM' });
+  });
+
+  it('json is the default when stdout is not a terminal (MOCKGATE_LOG_FORMAT=pretty overrides it)', async () => {
+    const json = await startCli(['--port', '0']);
+    await fetch(`${json.url}/__admin/health`);
+    expect(await json.stop()).toBe(0);
+    expect(records(json)[0]).toMatchObject({ msg: 'listening' });
+
+    const pretty = await startCli(['--port', '0'], { MOCKGATE_LOG_FORMAT: 'pretty' });
+    await fetch(`${pretty.url}/v4/credentials/acme`);
+    expect(await pretty.stop()).toBe(0);
+    expect(linesOf(pretty.stdout())).toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} INFO  GET \/v4\/credentials\/acme 401 [\d.]+ms getCredentials \(security\)$/)]);
+  });
+
+  it('pretty at debug: the rules that fired and the validation issues follow the request line', async () => {
+    const cli = await startCli(['--port', '0', '--log-format', 'pretty', '--log-level', 'debug', '--scenario', 'rate-limited']);
+    await fetch(`${cli.url}/v4/credentials/acme`);
+    await fetch(`${cli.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect(await cli.stop()).toBe(0);
+    const lines = linesOf(cli.stdout());
+    expect(lines[0]).toMatch(/ GET \/v4\/credentials\/acme 401 .* rules=\S+/);
+    expect(lines[1]).toMatch(/ POST \/api\/v1\/auth\/login 400 .*login \(validation\)$/);
+    expect(lines[2]).toMatch(/^ {4}requestIssues: \{.*"access_key_id".*\}$/);
+  });
+
+  it('json at debug carries the same details as fields; at info it does not', async () => {
+    const at = async (level: string) => {
+      const cli = await startCli(['--port', '0', '--log-format', 'json', '--log-level', level]);
+      await fetch(`${cli.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      expect(await cli.stop()).toBe(0);
+      return records(cli).find((r) => r.path === '/api/v1/auth/login')!;
+    };
+    expect((await at('debug')).requestIssues).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'body', keyword: 'required' })]));
+    expect((await at('info')).requestIssues).toBeUndefined();
   });
 });
 

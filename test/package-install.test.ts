@@ -6,8 +6,8 @@
  * The npm registry is reached for the dependencies, hence the generous timeouts.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -30,6 +30,15 @@ const bin = path.join(consumer, 'node_modules', '.bin', process.platform === 'wi
  * ones that say how to reach a registry (a mirror, a proxy, a CA, the user's .npmrc and cache).
  */
 const KEEP_NPM_VARIABLE = /^npm_config_(registry|@[^:]+:registry|https?_proxy|proxy|no_?proxy|cafile|ca|strict_ssl|cache|userconfig|globalconfig|fetch_\w+)$/i;
+
+/** The outer npm's project variables, as overrides that remove them from a child's environment. */
+const WITHOUT_OUTER_NPM: Record<string, undefined> = Object.fromEntries(
+  Object.keys(process.env)
+    .filter((key) => /^npm_/i.test(key) && !KEEP_NPM_VARIABLE.test(key))
+    .map((key) => [key, undefined]),
+);
+
+const { version } = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 
 async function runNpm(args: string[], cwd: string): Promise<string> {
   const env: NodeJS.ProcessEnv = {};
@@ -73,7 +82,42 @@ describe('the packed package', () => {
     expect(packedFiles).toContain('dist/admin/dashboard/client.js');
     expect(packedFiles.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('node_modules/'))).toEqual([]);
   });
+
+  it('carries its licence and changelog, and no source maps', () => {
+    expect(packedFiles).toEqual(expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'README.md']));
+    expect(packedFiles.filter((f) => f.endsWith('.map'))).toEqual([]);
+  });
 });
+
+/** Resolves once nothing accepts connections at the URL any more (rejects after the timeout). */
+async function closed(url: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await fetch(url);
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`${url} still answers ${timeoutMs} ms after the stop`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('npm start in the repository', () => {
+  it('starts without rebuilding a fresh dist/, and SIGTERM to npm stops the server: npm exits 0 once the port is free', { timeout: 60_000 }, async () => {
+    // `npm pack` above has just built dist/ (prepare).
+    const built = statSync(path.join(repoRoot, 'dist', 'cli.js')).mtimeMs;
+    const cli = await startCli(['start', '--', '--port', '0'], WITHOUT_OUTER_NPM, { bin: npm, timeoutMs: 45_000 });
+    expect(cli.stderr()).not.toMatch(/building/);
+    expect(statSync(path.join(repoRoot, 'dist', 'cli.js')).mtimeMs).toBe(built);
+    expect((await fetch(`${cli.url}/__admin/health`)).status).toBe(200);
+    expect(await cli.stop(), cli.stderr()).toBe(0);
+    // npm waited for the server: by the time npm has exited, nothing listens any more.
+    await expect(fetch(`${cli.url}/__admin/health`)).rejects.toThrow();
+    expect(cli.stderr()).toMatch(/^mockgate: stopped \(SIGTERM\) after [\d.]+ s$/m);
+  });
+});
+
 
 describe('installed with --omit=dev', () => {
   it('installs none of the dev dependencies', () => {
@@ -98,6 +142,32 @@ describe('installed with --omit=dev', () => {
     } finally {
       expect(await cli.stop()).toBe(0);
     }
+  });
+
+  it('--version prints the packaged version', async () => {
+    const { stdout } = await exec(bin, ['--version'], { cwd: consumer });
+    expect(stdout.trim()).toBe(version);
+  });
+
+  it('SIGINT stops it: connections closed, the ready file removed, one shutdown line, exit 0', async () => {
+    const readyFile = path.join(tmp, 'installed-ready.json');
+    const cli = await startCli(['--port', '0', '--ready-file', readyFile], undefined, { bin, cwd: consumer });
+    expect(JSON.parse(await readFile(readyFile, 'utf8'))).toMatchObject({ version, url: cli.url, scenario: 'default' });
+    cli.child.kill('SIGINT');
+    const code = await new Promise((resolve) => cli.child.once('exit', (c, signal) => resolve(c ?? signal)));
+    expect(code, cli.stderr()).toBe(0);
+    expect(cli.stderr()).toMatch(/^mockgate: stopped \(SIGINT\) after [\d.]+ s$/m);
+    expect(existsSync(readyFile)).toBe(false);
+    await expect(fetch(`${cli.url}/__admin/health`)).rejects.toThrow();
+  });
+
+  it('npx mockgate: SIGTERM to npx stops the server too (npm\'s shell does not pass it on; the server sees npm go)', { timeout: 60_000 }, async () => {
+    const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+    const cli = await startCli(['--no', '--', 'mockgate', '--port', '0'], WITHOUT_OUTER_NPM, { bin: npx, cwd: consumer, timeoutMs: 45_000 });
+    expect((await fetch(`${cli.url}/__admin/health`)).status).toBe(200);
+    await cli.stop();
+    await cli.waitForStderr(/mockgate: stopped \(npm exited\)/, 5_000);
+    await closed(`${cli.url}/__admin/health`);
   });
 
   it('finds a bundled scenario by name, wherever it is started from', async () => {

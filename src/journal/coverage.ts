@@ -62,7 +62,8 @@ export class Coverage {
   }
 }
 
-function statusCovers(declared: string, status: number): boolean {
+/** Whether a served status counts for a declared one ("4XX" and "default" cover several). */
+export function statusCovers(declared: string, status: number): boolean {
   if (declared === 'default') return status >= 400;
   if (/^\dxx$/i.test(declared)) return Math.floor(status / 100) === Number(declared[0]);
   return Number(declared) === status;

@@ -47,19 +47,31 @@ export function coverageObserver(coverage: Coverage): ExchangeListener {
   };
 }
 
-/** One structured line per request at `info`; nothing is built when the level is above it. */
+/**
+ * One structured line per request at `info`; nothing is built when the level is above it. At `debug` the line
+ * also carries the rules that fired and the validation issues of the request and of the answer (both decided
+ * here, once, so an `info` server does no extra work per request).
+ */
 export function requestLogObserver(logger: Logger): ExchangeListener | undefined {
   if (!(logger.isLevelEnabled?.('info') ?? true)) return undefined;
+  const line = (ex: CompletedExchange) => ({
+    method: ex.request.method,
+    path: ex.request.path,
+    status: ex.reply.status,
+    operationId: ex.operation?.operationId,
+    session: ex.session,
+    durationMs: ex.durationMs,
+    source: ex.trace.source,
+    fault: ex.trace.transport?.action,
+  });
+  if (!(logger.isLevelEnabled?.('debug') ?? false)) return (ex) => logger.info(line(ex));
   return (ex) => {
+    const { rules, requestIssues, responseIssues } = ex.trace;
     logger.info({
-      method: ex.request.method,
-      path: ex.request.path,
-      status: ex.reply.status,
-      operationId: ex.operation?.operationId,
-      session: ex.session,
-      durationMs: ex.durationMs,
-      source: ex.trace.source,
-      fault: ex.trace.transport?.action,
+      ...line(ex),
+      ...(rules.length ? { rules } : {}),
+      ...(requestIssues?.length ? { requestIssues } : {}),
+      ...(responseIssues?.length ? { responseIssues } : {}),
     });
   };
 }

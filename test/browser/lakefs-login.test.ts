@@ -28,8 +28,17 @@ interface CallResult {
 }
 
 /** The app pages' global scope (the test compiles without the DOM library; page functions cast globalThis to it). */
+/** What the tests pass to the page's fetch: plain, serialisable fields (Node's RequestInit also allows streams). */
+interface MockInit {
+  method?: string;
+  credentials?: 'include' | 'omit' | 'same-origin';
+  redirect?: 'follow' | 'error' | 'manual';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 interface AppWindow {
-  callMock(path: string, init?: RequestInit): Promise<CallResult>;
+  callMock(path: string, init?: MockInit): Promise<CallResult>;
   document: { cookie: string };
   sessionStorage: { getItem(key: string): string | null };
 }
@@ -107,7 +116,7 @@ afterAll(async () => {
 });
 
 /** Calls the mock from the app page currently open. */
-const callMock = (path: string, init: RequestInit = {}) => h.page.evaluate(([p, i]) => (globalThis as unknown as AppWindow).callMock(p, i), [path, init] as const);
+const callMock = (path: string, init: MockInit = {}) => h.page.evaluate(([p, i]) => (globalThis as unknown as AppWindow).callMock(p, i), [path, init] as const);
 const currentUser = (credentials: 'include' | 'omit' = 'include') => callMock('/api/v1/user', { credentials });
 const loginFromPage = (pair: { access_key_id: string; secret_access_key: string }) =>
   callMock('/api/v1/auth/login', { method: 'POST', credentials: 'include', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(pair) });

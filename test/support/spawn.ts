@@ -44,7 +44,8 @@ export interface CliResult {
   stderr: string;
 }
 
-const SERVING = /mockgate: serving .* on http:\/\/[^\s:]+:(\d+)/;
+/** The start line: `mockgate <version> listening on http://<host>:<port> — …`. */
+const SERVING = /mockgate \S+ listening on http:\/\/\S+:(\d+) /;
 const running = new Set<ChildProcess>();
 
 /** An environment free of the developer's own MOCKGATE_* settings, so tests see only what they set. */
@@ -72,7 +73,7 @@ function exited(child: ChildProcess): Promise<number | string | null> {
 }
 
 /**
- * Starts a server and resolves when it prints its "serving … on http://host:port" line. Pass `--port 0`
+ * Starts a server and resolves when it prints its "mockgate <version> listening on http://host:port …" line. Pass `--port 0`
  * (or an env MOCKGATE_PORT) in args; the actual port is parsed from that line. Rejects with the
  * process's stderr if it exits first or does not start within the timeout.
  */
