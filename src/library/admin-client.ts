@@ -126,7 +126,7 @@ function unwrap<T>({ data, error, response }: Answer<T>): T {
   const message = (error as { message?: unknown } | undefined)?.message;
   throw new MockgateAdminError(
     response.status,
-    `${response.url.replace(/\?.*$/, '')} answered ${response.status}${typeof message === 'string' ? `: ${message}` : ''}`,
+    `${response.url.split('?')[0]} answered ${response.status}${typeof message === 'string' ? `: ${message}` : ''}`,
     error,
   );
 }
@@ -134,7 +134,10 @@ function unwrap<T>({ data, error, response }: Answer<T>): T {
 const scenarioBody = (choice: ScenarioChoice) => (typeof choice === 'string' ? { name: choice } : { scenario: choice.scenario });
 
 export function createAdminClient(url: string, options: AdminClientOptions = {}): AdminClient {
-  const base = url.replace(/\/+$/, '');
+  // A loop, not /\/+$/: that regex backtracks polynomially on long runs of slashes (test/engine/redos.test.ts).
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  const base = url.slice(0, end);
   const api = createClient<paths>({
     baseUrl: `${base}/__admin`,
     headers: options.adminToken !== undefined ? { Authorization: `Bearer ${options.adminToken}` } : {},
