@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run by `npm test` (pretest) and by .ci/run: makes sure the tools the suites drive are on this machine.
-#   - .venv/ with the pinned Python packages of test/python/requirements.txt (the real consumer SDKs and
-#     schemathesis); reinstalled only when that file changes, so a warm run costs nothing;
+#   - .venv/ with the pinned Python packages of test/python/requirements.txt (the real consumer SDKs,
+#     schemathesis, and this repository's pytest plugin, python/pytest-mockgate, installed editable);
+#     reinstalled only when that file or the plugin's pyproject.toml changes, so a warm run costs nothing;
 #   - with CI set, Debian's chromium at /usr/bin/chromium for the browser tests (browsers cannot be downloaded
 #     here; installing needs root, as on CI). Without CI a missing chromium is no error: vitest.config.ts leaves
 #     the browser suite out and prints one line saying how to run it.
@@ -9,8 +10,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 requirements=test/python/requirements.txt
+# The plugin is installed editable: its code is read from python/pytest-mockgate/src, but its metadata (entry
+# point, dependencies) is copied at install time, so a change to its pyproject.toml needs a reinstall too.
+plugin=python/pytest-mockgate/pyproject.toml
 stamp=.venv/.requirements.sha256
-wanted=$(sha256sum "$requirements" | cut -d' ' -f1)
+wanted=$(cat "$requirements" "$plugin" | sha256sum | cut -d' ' -f1)
 if [[ ! -x .venv/bin/python || "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
   echo "mockgate: installing the Python test tools into .venv (from $requirements)"
   python3 -m venv .venv

@@ -2,7 +2,8 @@
  * The one-way layering DESIGN.md asks for, enforced. Each folder of src/ is a layer that may import only the
  * layers below it:
  *
- *   cli.ts, app.ts, coverage-gate.ts                    wiring (anything)
+ *   cli.ts, app.ts, index.ts, coverage-gate.ts          wiring (anything); index.ts is the package entry
+ *   library/                                             the admin API's typed client (knows only specs/admin.yaml)
  *   admin/  server/                                      the admin API, the node:http edge
  *   pipeline/                                            the stages of a request
  *   state/ → scenario/ → rules/,  journal/               per-session services
@@ -72,6 +73,8 @@ const ALLOWED: Record<string, string[]> = {
   pipeline: ['engine', 'state', 'rules', 'journal', 'scenario'],
   server: ['engine'],
   admin: ['engine', 'state', 'rules', 'journal', 'scenario', 'pipeline', 'config'],
+  // A client of the server over HTTP: it must not depend on the server's code, only on the admin API's document.
+  library: [],
 };
 
 function allowed(from: string, to: string): boolean {

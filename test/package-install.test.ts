@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -75,6 +75,10 @@ describe('the packed package', () => {
   it('ships the compiled CLI, the specs and the scenarios, and none of the sources or tests', () => {
     expect(packedFiles).toContain('package.json');
     expect(packedFiles).toContain('dist/cli.js');
+    // The library entry (`import { startMockgate } from 'mockgate'`) and its type declarations.
+    expect(packedFiles).toContain('dist/index.js');
+    expect(packedFiles).toContain('dist/index.d.ts');
+    expect(packedFiles).toContain('dist/library/admin-client.d.ts');
     expect(packedFiles).toContain('scenarios/default.yaml');
     expect(packedFiles).toContain('scenarios/schema.json');
     expect(packedFiles).toContain('specs/admin.yaml');
@@ -179,5 +183,58 @@ describe('installed with --omit=dev', () => {
     } finally {
       await cli.stop();
     }
+  });
+});
+
+/** A consumer's test code, importing the package by name (what `exports` resolves), never a path into dist/. */
+const LIBRARY_USE = `
+import { startMockgate } from 'mockgate';
+import { createAdminClient } from 'mockgate/client';
+const mock = await startMockgate({ seed: 1, logLevel: 'silent' });
+const session = mock.admin.session();
+await session.addFault({ match: { api: 'tiledb', operationId: 'getCredentials' }, status: 503, times: 1 });
+const headers = { ...session.headers, 'X-TILEDB-REST-API-KEY': 'tdb-ws_9m4e2mr0ui3e8a215n4g-alicedemotoken00000001' };
+const statuses = [];
+for (let i = 0; i < 2; i++) statuses.push((await fetch(mock.url + '/v4/credentials/acme', { headers })).status);
+const journal = (await session.requests()).map((entry) => entry.status);
+const health = (await createAdminClient(mock.url).health()).status;
+await mock.close();
+console.log(JSON.stringify({ statuses, journal, health }));
+`;
+
+describe('used as a library', () => {
+  it('imports startMockgate (and the admin client alone, mockgate/client) from the installed package, serves a session its fault, and closes', async () => {
+    await writeFile(path.join(consumer, 'library-use.mjs'), LIBRARY_USE);
+    const { stdout } = await exec(process.execPath, ['library-use.mjs'], { cwd: consumer, timeout: 30_000 });
+    expect(JSON.parse(stdout)).toEqual({ statuses: [503, 200], journal: [200, 503], health: 'ok' });
+  });
+
+  it('ships type declarations a strict TypeScript consumer compiles against, without skipLibCheck', async () => {
+    await writeFile(
+      path.join(consumer, 'library-use.mts'),
+      `import type { Fault, MockgateSession, StartOptions } from 'mockgate';\n${LIBRARY_USE}\n` +
+        `const options: StartOptions = { scenario: 'rate-limited', port: 0, strict: true };\n` +
+        `const fault: Fault = { match: { operationId: 'listUsers' }, status: 429, times: 2 };\n` +
+        `export const typed: [StartOptions, Fault, MockgateSession['headers']] = [options, fault, session.headers];\n` +
+        `// @ts-expect-error -- a fault's status is a number\nexport const wrong: Fault = { status: '503' };\n`,
+    );
+    // The repository's compiler and Node types: the consumer installed production dependencies only.
+    const tsconfig = {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node'],
+        typeRoots: [path.join(repoRoot, 'node_modules', '@types')],
+      },
+      files: ['library-use.mts'],
+    };
+    await writeFile(path.join(consumer, 'tsconfig.json'), JSON.stringify(tsconfig));
+    const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await exec(process.execPath, [tsc, '-p', consumer], { cwd: consumer, timeout: 60_000 }).catch((err) => err);
+    expect(`${result.stdout ?? ''}${result.stderr ?? ''}`).toBe('');
   });
 });

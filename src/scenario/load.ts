@@ -15,10 +15,9 @@ import { ruleReferenceProblems, type KnownOperations } from '../rules/references
 import type { Rule } from '../rules/types.js';
 import { scenarioSchema } from './schema.js';
 import type { Scenario } from './types.js';
+import { ScenarioError, ScenarioNotFoundError } from './errors.js';
 
-export class ScenarioError extends Error {}
-/** The scenario asked for is neither a file nor a bundled name. */
-export class ScenarioNotFoundError extends ScenarioError {}
+export { ScenarioError, ScenarioNotFoundError };
 
 export class ScenarioLoader {
   private readonly validate: ValidateFunction;

@@ -8,14 +8,14 @@ import lakefs_sdk
 import pytest
 from lakefs_sdk.exceptions import ApiException, UnauthorizedException
 
-from conftest import MOCKGATE_URL, QUICKSTART_KEY, QUICKSTART_SECRET
+from conftest import QUICKSTART_KEY, QUICKSTART_SECRET
 
 VIEWER_KEY = "AKIAJVIEWER22222222Q"
 VIEWER_SECRET = "viewer/secret/key/000000000000000000000000"
 
 
 def client(session, **credentials):
-    configuration = lakefs_sdk.Configuration(host=f"{MOCKGATE_URL}/api/v1", **credentials)
+    configuration = lakefs_sdk.Configuration(host=f"{session.url}/api/v1", **credentials)
     api_client = lakefs_sdk.ApiClient(configuration)
     api_client.set_default_header("X-Mock-Session", session.name)
     return api_client

@@ -15,7 +15,7 @@ import lakefs_sdk
 import pytest
 from lakefs_sdk.exceptions import ApiException, NotFoundException, UnauthorizedException
 
-from conftest import MOCKGATE_URL, QUICKSTART_KEY, QUICKSTART_SECRET, http
+from conftest import QUICKSTART_KEY, QUICKSTART_SECRET, http
 
 ALICE = "alice@example.com"
 ALICE_ARN = "arn:aws:sts::123456789012:assumed-role/Developer/alice@example.com"
@@ -26,7 +26,7 @@ SOME_MAILBOX = "B" * 43
 
 
 def auth_api(session, **credentials):
-    client = lakefs_sdk.ApiClient(lakefs_sdk.Configuration(host=f"{MOCKGATE_URL}/api/v1", **credentials))
+    client = lakefs_sdk.ApiClient(lakefs_sdk.Configuration(host=f"{session.url}/api/v1", **credentials))
     client.set_default_header("X-Mock-Session", session.name)
     return lakefs_sdk.AuthApi(client)
 
@@ -209,7 +209,7 @@ def test_oidc_sign_in_then_the_sdk_uses_the_session_cookie(session, admin_auth):
     assert cookie.startswith("oidc_auth_session=")
 
     # The SDK's part: the cookie authenticates as the user the identity belongs to.
-    client = lakefs_sdk.ApiClient(lakefs_sdk.Configuration(host=f"{MOCKGATE_URL}/api/v1"), cookie=cookie)
+    client = lakefs_sdk.ApiClient(lakefs_sdk.Configuration(host=f"{session.url}/api/v1"), cookie=cookie)
     client.set_default_header("X-Mock-Session", session.name)
     assert lakefs_sdk.AuthApi(client).get_current_user().user.id == ALICE
 

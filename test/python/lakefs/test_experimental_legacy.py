@@ -22,7 +22,7 @@ from lakefs_client.models import (
     UploadPart,
 )
 
-from conftest import MOCKGATE_URL, QUICKSTART_KEY, QUICKSTART_SECRET
+from conftest import QUICKSTART_KEY, QUICKSTART_SECRET
 
 REPO = "example-repo"
 ALICE = "alice@example.com"
@@ -32,7 +32,7 @@ SOME_UPLOAD = "upload-id-that-was-never-started"
 
 
 def experimental(session, username=QUICKSTART_KEY, password=QUICKSTART_SECRET):
-    configuration = lakefs_client.Configuration(host=f"{MOCKGATE_URL}/api/v1", username=username, password=password)
+    configuration = lakefs_client.Configuration(host=f"{session.url}/api/v1", username=username, password=password)
     return ExperimentalApi(lakefs_client.ApiClient(configuration, header_name="X-Mock-Session", header_value=session.name))
 
 
@@ -136,7 +136,7 @@ def test_attaching_an_attached_principal_answers_409(sso):
 def test_sts_login_returns_a_token_for_the_subject(session, sso):
     token = sso.sts_login(StsAuthRequest(code="sts-code-alice", state="sts-state-alice", redirect_uri="http://localhost:8000/oidc/callback"))
     assert token.token.count(".") == 2 and token.token_expiration > 0
-    configuration = lakefs_client.Configuration(host=f"{MOCKGATE_URL}/api/v1", access_token=token.token)
+    configuration = lakefs_client.Configuration(host=f"{session.url}/api/v1", access_token=token.token)
     client = lakefs_client.ApiClient(configuration, header_name="X-Mock-Session", header_value=session.name)
     assert AuthApi(client).get_current_user().user.id == ALICE
 

@@ -14,11 +14,11 @@ import lakefs_sdk
 import pytest
 import urllib3
 
-from conftest import MOCKGATE_URL, QUICKSTART_KEY, QUICKSTART_SECRET
+from conftest import QUICKSTART_KEY, QUICKSTART_SECRET
 
 
 def auth_api(session, retries=None):
-    configuration = lakefs_sdk.Configuration(host=f"{MOCKGATE_URL}/api/v1", username=QUICKSTART_KEY, password=QUICKSTART_SECRET)
+    configuration = lakefs_sdk.Configuration(host=f"{session.url}/api/v1", username=QUICKSTART_KEY, password=QUICKSTART_SECRET)
     configuration.retries = retries
     api_client = lakefs_sdk.ApiClient(configuration)
     api_client.set_default_header("X-Mock-Session", session.name)

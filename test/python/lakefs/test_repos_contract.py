@@ -13,7 +13,7 @@ import pytest
 from lakefs_client.api import experimental_api as legacy_experimental
 from lakefs_sdk.exceptions import ApiException, BadRequestException, ForbiddenException, NotFoundException
 
-from conftest import MOCKGATE_URL, QUICKSTART_KEY, QUICKSTART_SECRET
+from conftest import QUICKSTART_KEY, QUICKSTART_SECRET
 
 REPO = "example-repo"
 
@@ -21,7 +21,7 @@ REPO = "example-repo"
 @pytest.fixture
 def api(session):
     session.use_scenario("lakefs-repos")
-    configuration = lakefs_sdk.Configuration(host=f"{MOCKGATE_URL}/api/v1", username=QUICKSTART_KEY, password=QUICKSTART_SECRET)
+    configuration = lakefs_sdk.Configuration(host=f"{session.url}/api/v1", username=QUICKSTART_KEY, password=QUICKSTART_SECRET)
     client = lakefs_sdk.ApiClient(configuration)
     client.set_default_header("X-Mock-Session", session.name)
     return client
@@ -126,7 +126,7 @@ def test_a_duplicate_branch_answers_409(api):
 
 
 def test_the_legacy_client_sees_420_too_many_requests(session, api):
-    configuration = lakefs_client.Configuration(host=f"{MOCKGATE_URL}/api/v1", username=QUICKSTART_KEY, password=QUICKSTART_SECRET)
+    configuration = lakefs_client.Configuration(host=f"{session.url}/api/v1", username=QUICKSTART_KEY, password=QUICKSTART_SECRET)
     client = lakefs_client.ApiClient(configuration, header_name="X-Mock-Session", header_value=session.name)
     with pytest.raises(lakefs_client.ApiException) as raised:
         legacy_experimental.ExperimentalApi(client).create_presign_multipart_upload(REPO, "throttled", "x.bin", parts=1)

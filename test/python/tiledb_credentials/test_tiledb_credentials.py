@@ -23,7 +23,6 @@ from tiledb.client.credentials import (
     CredentialsError,
 )
 
-from conftest import MOCKGATE_URL
 
 ALICE_TOKEN = "tdb-ws_9m4e2mr0ui3e8a215n4g-alicedemotoken00000001"
 ALICE_EXPIRED_TOKEN = "tdb-ws_9m4e2mr0ui3e8a215n4g-aliceexpiredtoken00001"
@@ -39,7 +38,7 @@ def log_in(session, tmp_path, monkeypatch):
 
     def login(token, scenario="default"):
         session.use_scenario(scenario)
-        tiledb.client.configure(token=token, host=MOCKGATE_URL, profile_name="mockgate", profile_dir=str(tmp_path), overwrite=True)
+        tiledb.client.configure(token=token, host=session.url, profile_name="mockgate", profile_dir=str(tmp_path), overwrite=True)
         tiledb.client.login(profile_name="mockgate", profile_dir=str(tmp_path))
         tiledb_client.build(CredentialsApi).api_client.set_default_header("X-Mock-Session", session.name)
         assert tiledb.client.get_workspace_id() == WORKSPACE_ID  # read from the token, as the client does

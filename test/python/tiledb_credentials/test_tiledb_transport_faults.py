@@ -13,7 +13,6 @@ from tiledb.client import client as tiledb_client
 from tiledb.client import credentials
 from tiledb.client.credentials import CredentialsApi
 
-from conftest import MOCKGATE_URL
 
 ALICE_TOKEN = "tdb-ws_9m4e2mr0ui3e8a215n4g-alicedemotoken00000001"
 
@@ -22,7 +21,7 @@ ALICE_TOKEN = "tdb-ws_9m4e2mr0ui3e8a215n4g-alicedemotoken00000001"
 def alice(session, tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     session.use_scenario("default")
-    tiledb.client.configure(token=ALICE_TOKEN, host=MOCKGATE_URL, profile_name="mockgate", profile_dir=str(tmp_path), overwrite=True)
+    tiledb.client.configure(token=ALICE_TOKEN, host=session.url, profile_name="mockgate", profile_dir=str(tmp_path), overwrite=True)
     tiledb.client.login(profile_name="mockgate", profile_dir=str(tmp_path))
     tiledb_client.build(CredentialsApi).api_client.set_default_header("X-Mock-Session", session.name)
     return session
