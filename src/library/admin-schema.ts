@@ -152,8 +152,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The sessions that exist now, with the scenario each one runs
-         * @description A session exists once a request (or an admin call such as GET /state) has used it; "default" is always listed. A reset forgets a session's state, so it drops out of this list until it is used again.
+         * The sessions that exist now, with the scenario each one runs, its size and its last use
+         * @description A session exists once a request (or an admin call such as GET /state) has used it; "default" is always listed. A reset forgets a session, so it drops out of this list until it is used again; so do the sessions the caps forget (idle longer than --session-idle, beyond 1000 sessions, beyond --max-state-mb), whose clients are told on their next request (header X-Mock-Session-Forgotten).
          */
         get: operations["listSessions"];
         put?: never;
@@ -254,7 +254,7 @@ export interface components {
         };
         /** @description A duration: "250ms", "2s", "1m", "1h", or a number of milliseconds. */
         Duration: string | number;
-        /** @description When a request matches, answer a status, add a delay, or rate-limit it. The same grammar as rules in scenario files. */
+        /** @description When a request matches, answer a status, add a delay, rate-limit it, or fail its connection. The same grammar as rules in scenario files. */
         Rule: {
             /** @description Shown in the journal when the rule fires. */
             name?: string;
@@ -306,13 +306,41 @@ export interface components {
                  */
                 status: number;
             };
+            /**
+             * @description Close the connection with a TCP reset before any byte of an answer.
+             * @enum {boolean}
+             */
+            reset?: true;
+            /**
+             * @description Close the connection cleanly without answering.
+             * @enum {boolean}
+             */
+            empty?: true;
+            /** @description Send bytes that are not HTTP, then close: true for 64 random bytes, or the text to send. */
+            garbage?: true | string;
+            /** @description Accept the request and never answer; the connection is closed without an answer after this long, or at the server's --max-stall (true: wait for that). */
+            stall?: true | components["schemas"]["Duration"];
+            /** @description Send the answer's status and headers (Content-Length of the whole body) and only part of its body, then close: true for half the body, or a number of body bytes. */
+            truncate?: true | number;
+            /** @description Send the answer in pieces spread over a duration ("2s"), or { over, chunks } (10 chunks by default); at most --max-stall. */
+            dribble?: string | number | {
+                /** @description How long the answer takes to arrive, first byte to last. */
+                over: components["schemas"]["Duration"];
+                /**
+                 * @description How many pieces the body is sent in.
+                 * @default 10
+                 */
+                chunks: number;
+            };
+            /** @description Fire on this fraction of the requests that would fire it (0.2: one in five, at random; the same ones under --seed). */
+            probability?: number;
             /** @description Fire only this many times, then stand aside (one-shot faults: times: 1). */
             times?: number;
             /** @description Fire only from the Nth matching call on (after: 3 → the 3rd, 4th, … calls). */
             after?: number;
         };
         /** @description A rule queued through the admin API; it must answer, delay or rate-limit. */
-        Fault: components["schemas"]["Rule"] & (unknown | unknown | unknown);
+        Fault: components["schemas"]["Rule"] & (unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown);
         JournalEntry: {
             id: number;
             /** Format: date-time */
@@ -324,11 +352,27 @@ export interface components {
             method: string;
             path: string;
             query?: Record<string, unknown>;
+            /** @description The status answered; 0 when a transport fault (reset, empty, garbage, stall) answered nothing. */
             status: number;
             durationMs: number;
             /** @enum {string} */
             source: "handler" | "mock" | "rule" | "prefer" | "validation" | "security" | "router" | "error";
             rules: string[];
+            /** @description The caps had forgotten the session since its client's previous request (it started again from its scenario). */
+            sessionForgotten?: {
+                /** @enum {string} */
+                cause: "idle" | "session-cap" | "state-cap";
+                /** Format: date-time */
+                at: string;
+            };
+            /** @description The transport fault a rule gave the request, with its settings (garbage bytes is how many were sent). */
+            fault?: {
+                /** @enum {string} */
+                action: "reset" | "empty" | "garbage" | "stall" | "truncate" | "dribble";
+                ms?: number;
+                bytes?: number;
+                chunks?: number;
+            };
             requestValid?: boolean;
             requestIssues?: Record<string, unknown>[];
             responseValid?: boolean;
@@ -342,6 +386,7 @@ export interface components {
             method: string;
             path: string;
             declared: string[];
+            /** @description Times served, by status, and by transport fault (reset, truncate, …) for requests that got one instead of a whole answer. */
             served: {
                 [key: string]: number;
             };
@@ -771,7 +816,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Sessions, "default" first, then by name. */
+            /** @description Sessions, "default" first, then by name; and the caps in force. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -782,7 +827,18 @@ export interface operations {
                             name: string;
                             /** @description Name of the scenario in force for the session. */
                             scenario: string;
+                            /** @description Estimated JSON bytes of its state (0 before its first request reaches state). */
+                            stateBytes: number;
+                            /**
+                             * Format: date-time
+                             * @description Its last request (absent for "default" before any).
+                             */
+                            lastUsed?: string;
                         }[];
+                        /** @description Sessions idle longer than this are forgotten (absent: never). */
+                        idleSeconds?: number;
+                        maxSessions: number;
+                        maxStateBytes: number;
                     };
                 };
             };
