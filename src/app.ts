@@ -5,7 +5,7 @@
  */
 import type http from 'node:http';
 import { adminSpecFile, createAdminApi } from './admin/admin-api.js';
-import { bundledScenariosDir, type AppConfig } from './config.js';
+import { bundledScenariosDir, type AppConfig, type SpecMount } from './config.js';
 import { exposureOf } from './engine/exposure.js';
 import { createFaker } from './engine/faker.js';
 import { bundledMountRequests, mountSpec, type Mount, type MountRequest } from './engine/mount.js';
@@ -13,6 +13,8 @@ import { coverageObserver, journalObserver, requestLogObserver } from './pipelin
 import { Pipeline, type Logger } from './pipeline/pipeline.js';
 import { Router } from './engine/router.js';
 import type { ApiModule } from './engine/types.js';
+import { SpecError } from './engine/spec.js';
+import { closest } from 'fastest-levenshtein';
 import { Coverage } from './journal/coverage.js';
 import { Journal } from './journal/journal.js';
 import { knownOperationsOf } from './rules/references.js';
@@ -52,6 +54,14 @@ export interface MockgateApp {
   close(): Promise<void>;
 }
 
+/** The registered API a `--spec file@api` names; a name no API has is refused with the closest one. */
+function apiNamed(apis: ApiModule[], mount: SpecMount): ApiModule {
+  const api = apis.find((a) => a.name === mount.api);
+  if (api) return api;
+  const names = apis.map((a) => a.name);
+  throw new SpecError(`${mount.file}: no API is named "${mount.api}" (in --spec ${mount.file}@${mount.api}); did you mean "${closest(mount.api!, names)}"? Registered: ${names.join(', ')}`);
+}
+
 export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<MockgateApp> {
   // Loaded lazily so engine tests that bring their own API modules never load the real ones.
   const apis = deps.apis ?? (await import('./apis/index.js')).apis;
@@ -61,7 +71,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
 
   // The specs first: what is mounted decides what the scenario's rules may name and what is secret.
   const requests: MountRequest[] = config.specs.length
-    ? config.specs.map((s) => ({ file: s.file, prefix: s.prefix }))
+    ? config.specs.map((s) => ({ file: s.file, prefix: s.prefix, ...(s.api !== undefined ? { api: apiNamed(apis, s), binding: 'asked' as const } : {}) }))
     : bundledMountRequests(apis);
   // A schema ajv refuses is logged once, when it is first compiled; its operation then answers 500 in the API's shape.
   const onCompileFailure = (failure: Error) => logger.error({ err: failure.message }, 'spec schema cannot be compiled');

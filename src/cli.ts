@@ -24,6 +24,7 @@ import { createLogger, defaultLogFormat } from './log.js';
 import { ScenarioError } from './scenario/load.js';
 import { RouteCollisionError } from './engine/router.js';
 import { SpecError } from './engine/spec.js';
+import type { Binding, Mount } from './engine/mount.js';
 import { trimTrailingSlashes } from './engine/text.js';
 import { parseDuration } from './rules/duration.js';
 import { ListenError } from './server/listen.js';
@@ -61,16 +62,30 @@ function parseDurationOption(value: string): number {
   }
 }
 
-/** --spec file[=prefix]; repeatable. MOCKGATE_SPEC holds several, comma-separated. */
+/**
+ * One spec as --spec (or a positional argument) names it: `file[=prefix][@api]`, the file a path or an http(s) URL,
+ * `@api` the registered API that is to serve it (`specs/auth.yaml=/api/v1@lakefs`).
+ */
+export function parseSpecMount(text: string): SpecMount {
+  let rest = text.trim();
+  let api: string | undefined;
+  const at = rest.lastIndexOf('@');
+  if (at > 0 && /^[A-Za-z0-9_-]+$/.test(rest.slice(at + 1))) {
+    api = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const eq = rest.lastIndexOf('=');
+  const mount: SpecMount = eq > 0 ? { file: rest.slice(0, eq), prefix: rest.slice(eq + 1) } : { file: rest };
+  return api === undefined ? mount : { ...mount, api };
+}
+
+/** --spec file[=prefix][@api]; repeatable. MOCKGATE_SPEC holds several, comma-separated. */
 function collectSpec(value: string, previous: SpecMount[] = []): SpecMount[] {
   const specs = value
     .split(',')
     .map((one) => one.trim())
     .filter(Boolean)
-    .map((one): SpecMount => {
-      const eq = one.lastIndexOf('=');
-      return eq > 0 ? { file: one.slice(0, eq), prefix: one.slice(eq + 1) } : { file: one };
-    });
+    .map(parseSpecMount);
   return [...previous, ...specs];
 }
 
@@ -79,10 +94,11 @@ export function buildProgram(): Command {
   return new Command()
     .name('mockgate')
     .description('Stateful mock and contract-testing server for identity and credential APIs (lakeFS, TileDB, registry credentials).')
+    .argument('[specs...]', 'OpenAPI documents to mount, as --spec takes them (file[=prefix][@api]); default: every bundled spec')
     .addOption(new Option('-p, --port <port>', 'port to listen on (0 picks a free one)').default(defaults.port).env('MOCKGATE_PORT').argParser(parsePort))
     .addOption(new Option('--host <host>', 'interface to bind (0.0.0.0 in containers)').default(defaults.host).env('MOCKGATE_HOST'))
     .addOption(
-      new Option('--spec <file[=prefix]>', 'mount an OpenAPI 3 document, optionally at a prefix (repeatable; default: every bundled spec)')
+      new Option('--spec <file[=prefix][@api]>', 'mount an OpenAPI 3 document (a file or an http(s) URL), optionally at a prefix and served by a registered API (repeatable; default: every bundled spec)')
         .env('MOCKGATE_SPEC')
         .argParser(collectSpec),
     )
@@ -223,12 +239,13 @@ function listOption(value: unknown): string[] {
   return value === undefined ? [] : String(value).split(',').map((v) => v.trim()).filter(Boolean);
 }
 
-export function configFromOptions(opts: Record<string, any>): AppConfig {
+/** `positional`: the specs named without --spec (`mockgate petstore.yaml`, as Prism takes them), mounted after. */
+export function configFromOptions(opts: Record<string, any>, positional: string[] = []): AppConfig {
   return {
     ...defaultConfig(),
     port: opts.port,
     host: opts.host,
-    specs: opts.spec ?? [],
+    specs: [...(opts.spec ?? []), ...positional.map(parseSpecMount)],
     scenario: opts.scenario,
     stateFile: opts.stateFile,
     seed: opts.seed,
@@ -277,7 +294,7 @@ async function main(): Promise<void> {
   }
   let config: AppConfig;
   try {
-    config = configFromOptions(program.opts());
+    config = configFromOptions(program.opts(), program.args);
   } catch (err) {
     fail((err as Error).message);
   }
@@ -330,6 +347,7 @@ async function main(): Promise<void> {
     logger.info(record, 'listening');
   }
   process.stderr.write(`${startLine(ready)}\n`);
+  for (const spec of ready.specs ?? []) process.stderr.write(`mockgate: ${specLine(spec)}\n`);
   if (config.watch) watchScenario(app, app.scenarios.resolve(config.scenario));
 }
 
@@ -347,6 +365,20 @@ export interface ReadyRecord {
   dashboard: string;
   scenario: string;
   pid: number;
+  /** The specs given with --spec (or as arguments): what serves each, and how much of it is stateful. */
+  specs?: SpecReport[];
+}
+
+export interface SpecReport {
+  file: string;
+  prefix: string;
+  api: string;
+  /** bundled / asked (`@api`) / recognised (holds every operation of `recognisedBy`) / generic. */
+  binding: Binding['kind'];
+  recognisedBy?: string;
+  /** Operations a handler of the API answers from state, and those answered from the schema. */
+  stateful: number;
+  fromSchema: number;
 }
 
 function readyRecord(app: MockgateApp, server: http.Server, config: AppConfig): ReadyRecord {
@@ -360,7 +392,37 @@ function readyRecord(app: MockgateApp, server: http.Server, config: AppConfig): 
     if (apis.some((a) => a.name === mount.api.name && a.prefix === prefix)) continue;
     apis.push({ name: mount.api.name, prefix, url: url + mount.prefix });
   }
-  return { version: VERSION, url, apis, dashboard: `${url}${ADMIN_PREFIX}/ui`, scenario: app.sessions.scenarioFor('default').name, pid: process.pid };
+  const specs = config.specs.length ? app.mounts.filter((m) => !m.internal).map(specReport) : undefined;
+  return { version: VERSION, url, apis, dashboard: `${url}${ADMIN_PREFIX}/ui`, scenario: app.sessions.scenarioFor('default').name, pid: process.pid, ...(specs ? { specs } : {}) };
+}
+
+function specReport(mount: Mount): SpecReport {
+  const stateful = mount.spec.operations.filter((op) => op.operationId in mount.api.handlers).length;
+  return {
+    file: mount.spec.file,
+    prefix: mount.prefix || '/',
+    api: mount.api.name,
+    binding: mount.binding.kind,
+    ...(mount.binding.kind === 'recognised' ? { recognisedBy: path.relative(packageRoot, mount.binding.by) } : {}),
+    stateful,
+    fromSchema: mount.spec.operations.length - stateful,
+  };
+}
+
+/**
+ * `petstore.yaml at /v1: generic — 0 operations stateful, 4 answered from the schema`, or `swagger.yml at /api/v1:
+ * lakefs (recognised: it holds every operation of specs/lakefs/auth.yaml) — 62 stateful, 90 from the schema`.
+ */
+export function specLine(spec: SpecReport): string {
+  const why =
+    spec.binding === 'generic'
+      ? 'generic (no API binds it; --spec <file>@<api> binds it to one)'
+      : spec.binding === 'recognised'
+        ? `${spec.api} (recognised: it holds every operation of ${spec.recognisedBy})`
+        : spec.binding === 'asked'
+          ? `${spec.api} (asked with @${spec.api})`
+          : spec.api;
+  return `${spec.file} at ${spec.prefix}: ${why} — ${spec.stateful} operations stateful, ${spec.fromSchema} answered from the schema`;
 }
 
 /** A host a client can dial: the wildcard addresses become loopback, IPv6 literals get brackets. */

@@ -10,10 +10,12 @@ export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 export const bundledScenariosDir = path.join(packageRoot, 'scenarios');
 
 export interface SpecMount {
-  /** Path of the OpenAPI document (YAML or JSON). */
+  /** Path or http(s) URL of the OpenAPI document (YAML or JSON). */
   file: string;
   /** Mount prefix; default: the path of the document's first `servers` URL. */
   prefix?: string;
+  /** The registered API that serves it (`--spec file@lakefs`); default: the API it is recognised as, or none. */
+  api?: string;
 }
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';

@@ -199,6 +199,17 @@ describe('starting the server', () => {
     });
   });
 
+  it('mounts a spec named as an argument (as Prism takes it) and reports how it is served', async () => {
+    const petstore = path.join(repoRoot, 'test', 'fixtures', 'engine', 'petstore-healthcheck.yaml');
+    await withServer([petstore, '--port', '0'], async (cli) => {
+      expect(cli.stderr()).toContain(
+        `mockgate: ${petstore} at /pets-api: generic (no API binds it; --spec <file>@<api> binds it to one) — 0 operations stateful, 3 answered from the schema`,
+      );
+      expect((await getJson(`${cli.url}/pets-api/healthcheck`)).body).toEqual({ ok: true });
+      expect((await fetch(`${cli.url}/v4/credentials/acme`)).status).toBe(404);
+    });
+  });
+
   it('honours MOCKGATE_PORT when --port is not given', async () => {
     const port = await freePort();
     await withServer([], async (cli) => {

@@ -182,6 +182,8 @@ export function createAdminApi(services: AdminServices): ApiModule {
           title: m.spec.title,
           file: m.spec.file,
           prefix: m.prefix || '/',
+          // Why this API serves it: bundled, asked (--spec file@api), recognised (by: the bundled spec it holds) or generic.
+          binding: m.binding,
           operations: m.spec.operations.map((op) => ({
             operationId: op.operationId,
             method: op.method.toUpperCase(),

@@ -1,12 +1,13 @@
 /**
- * Mounting: which spec is served by which API module, at which prefix. Bundled specs belong to the API
- * that lists them; a user's spec (--spec) binds to the registered API whose handlers cover most of its
- * operationIds — so the upstream lakeFS swagger.yml gets the lakeFS handlers — or else to a generic,
- * schema-only API.
+ * Mounting: which spec is served by which API module, at which prefix. Bundled specs belong to the API that
+ * lists them. A user's spec (--spec) binds to a registered API only when asked (`--spec file@lakefs`) or when it is
+ * recognised wholesale: it holds every operation — same operationId, method and path — of one of that API's
+ * bundled specs, so lakeFS's own swagger.yml gets the lakeFS handlers. Anything less (a Petstore that happens to
+ * have a `healthCheck`) is served generically: a shared operationId is no reason to answer in lakeFS's words.
  */
 import path from 'node:path';
 import { genericApi } from './generic-api.js';
-import { loadSpec, normalizePrefix, type LoadedSpec } from './spec.js';
+import { loadSpec, normalizePrefix, type LoadedSpec, type Operation } from './spec.js';
 import type { ApiModule } from './types.js';
 import { SpecValidator, type CompileFailureListener } from './validator.js';
 
@@ -17,13 +18,23 @@ export interface Mount {
   validator: SpecValidator;
   /** Internal mounts (the admin API) skip sessions, rules, journal, coverage and CORS. */
   internal: boolean;
+  /** Why this API serves the spec: for the start-up report and GET /__admin/specs. */
+  binding: Binding;
 }
+
+/**
+ * `bundled`: one of the API's own specs. `asked`: `--spec file@api`. `recognised`: it holds every operation of the
+ * bundled spec named in `by`. `generic`: no API's; every operation answers from the schema.
+ */
+export type Binding = { kind: 'bundled' | 'asked' | 'generic' } | { kind: 'recognised'; by: string };
 
 export interface MountRequest {
   file: string;
   prefix?: string;
-  /** The API that owns the spec; decided from operationIds when absent. */
+  /** The API that owns the spec: one of its bundled specs, or one the user named. */
   api?: ApiModule;
+  /** How `api` was chosen; default `bundled` when `api` is given. */
+  binding?: 'bundled' | 'asked';
   internal?: boolean;
 }
 
@@ -34,9 +45,10 @@ export interface MountOptions {
 
 export async function mountSpec(request: MountRequest, apis: ApiModule[], options: MountOptions = {}): Promise<Mount> {
   const spec = await loadSpec(request.file);
-  const api = request.api ?? ownerOf(spec, apis);
+  const { api, binding } = request.api ? { api: request.api, binding: { kind: request.binding ?? 'bundled' } as Binding } : await ownerOf(spec, apis);
   return {
     api,
+    binding,
     spec,
     prefix: request.prefix !== undefined ? normalizePrefix(request.prefix) : spec.serverPath,
     validator: new SpecValidator(spec, { onCompileFailure: options.onCompileFailure }),
@@ -44,16 +56,25 @@ export async function mountSpec(request: MountRequest, apis: ApiModule[], option
   };
 }
 
-function ownerOf(spec: LoadedSpec, apis: ApiModule[]): ApiModule {
-  let best: { api: ApiModule; covered: number } | undefined;
+/** The API whose bundled spec this one holds whole (the largest such spec wins), or a generic one. */
+async function ownerOf(spec: LoadedSpec, apis: ApiModule[]): Promise<{ api: ApiModule; binding: Binding }> {
+  const offered = new Set(spec.operations.map(operationKey));
+  let best: { api: ApiModule; by: string; size: number } | undefined;
   for (const api of apis) {
-    const covered = spec.operations.filter((op) => op.operationId in api.handlers).length;
-    if (covered > 0 && (!best || covered > best.covered)) best = { api, covered };
+    for (const file of api.specs) {
+      const bundled = await loadSpec(file);
+      const size = bundled.operations.length;
+      if (size === 0 || !bundled.operations.every((op) => offered.has(operationKey(op)))) continue;
+      if (!best || size > best.size) best = { api, by: file, size };
+    }
   }
-  if (best) return best.api;
+  if (best) return { api: best.api, binding: { kind: 'recognised', by: best.by } };
   const name = path.basename(spec.file).replace(/\.(ya?ml|json)$/i, '');
-  return genericApi(name, spec.title);
+  return { api: genericApi(name, spec.title), binding: { kind: 'generic' } };
 }
+
+/** An operation as recognition compares it: its operationId, method and path template as written. */
+const operationKey = (op: Operation) => `${op.operationId} ${op.method.toUpperCase()} ${op.pathTemplate}`;
 
 /** Bundled specs of every registered API, with their default prefixes. */
 export function bundledMountRequests(apis: ApiModule[]): MountRequest[] {

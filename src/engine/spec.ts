@@ -1,6 +1,6 @@
 /**
- * Loads one OpenAPI 3.x document: parse (YAML or JSON), give every operation an operationId, dereference,
- * and list its operations with everything the pipeline needs, computed once.
+ * Loads one OpenAPI 3.x document, from a file or an http(s) URL: parse (YAML or JSON), give every operation an
+ * operationId, dereference, and list its operations with everything the pipeline needs, computed once.
  */
 import { templateParams, trimTrailingSlashes } from './text.js';
 import { parseYaml, YamlAliasError } from './yaml.js';
@@ -51,13 +51,11 @@ export interface LoadedSpec {
 
 export class SpecError extends Error {}
 
+/** How long a spec given by URL may take to arrive. */
+const SPEC_FETCH_TIMEOUT_MS = 15_000;
+
 export async function loadSpec(file: string): Promise<LoadedSpec> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new SpecError(`${file}: cannot read the spec (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the --spec path`);
-  }
+  const text = /^https?:\/\//i.test(file) ? await fetchSpec(file) : await readSpecFile(file);
   let document: any;
   try {
     // js-yaml, mockgate's one YAML parser (measured 4× faster than the `yaml` package on the bundled specs, where
@@ -99,6 +97,27 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
     operations,
     securitySchemes: definition.components?.securitySchemes ?? {},
   };
+}
+
+async function readSpecFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new SpecError(`${file}: cannot read the spec (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the --spec path`);
+  }
+}
+
+/** A spec served over HTTP (a registry, a running service's /openapi.json), read once at start. */
+async function fetchSpec(url: string): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(SPEC_FETCH_TIMEOUT_MS), headers: { Accept: 'application/yaml, application/json;q=0.9, */*;q=0.5' } });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    throw new SpecError(`${url}: cannot fetch the spec (${cause}); check the URL, or download it and pass the file`);
+  }
+  if (!res.ok) throw new SpecError(`${url}: cannot fetch the spec (HTTP ${res.status}); check the URL`);
+  return res.text();
 }
 
 /** Operations without an operationId get "METHOD /path", so handlers, rules and coverage can still name them. */

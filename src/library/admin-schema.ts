@@ -793,6 +793,12 @@ export interface operations {
                             title: string;
                             file: string;
                             prefix: string;
+                            /** @description Why this API serves the spec: one of its bundled specs; asked for (--spec file@api); recognised (the spec holds every operation of the bundled spec `by`); or generic (answered from the schema). */
+                            binding?: {
+                                /** @enum {string} */
+                                kind: "bundled" | "asked" | "recognised" | "generic";
+                                by?: string;
+                            };
                             operations: {
                                 operationId: string;
                                 method: string;

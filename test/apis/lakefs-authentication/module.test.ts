@@ -162,9 +162,13 @@ describe('scenarios', () => {
     await expect(authApp(fixture)).rejects.toThrow(message);
   });
 
-  it('serves the same behaviour under a document that declares no callback parameters (like upstream), at its own prefix', async () => {
+  it('serves the same behaviour under a document that declares no callback parameters (like upstream), at its own prefix, when asked to', async () => {
+    // The document holds two of the service's operations, not all of one bundled spec: it binds because `api` asks.
     const t = await createTestApp(
-      { scenario: fixturePath('lakefs-authentication', 'basic.yaml'), specs: [{ file: fixturePath('lakefs-authentication', 'callback-without-params.yaml') }] },
+      {
+        scenario: fixturePath('lakefs-authentication', 'basic.yaml'),
+        specs: [{ file: fixturePath('lakefs-authentication', 'callback-without-params.yaml'), api: 'lakefs-authentication' }],
+      },
       { apis: [lakefsAuthentication], now: () => NOW },
     );
     const ok = await t.http.get('/api/v1/oidc/callback?code=oidc-code-bob');
