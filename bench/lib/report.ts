@@ -1,6 +1,7 @@
 /**
- * bench/REPORT.md holds two sections, each owned by one script: the benchmark (bench/run.ts) and the soak
- * (bench/soak.ts). A script rewrites its own section and keeps the other.
+ * bench/REPORT.md holds three sections, each owned by one script: the benchmark (bench/run.ts), the benchmark
+ * against the limit (bench/limit.ts) and the soak (bench/soak.ts). A script rewrites its own section and keeps
+ * the others.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,7 +17,7 @@ number in a section comes from one run on one machine: compare the ratios inside
 figures across machines.
 `;
 
-export function replaceSection(name: 'bench' | 'soak', markdown: string, file = REPORT_FILE): void {
+export function replaceSection(name: 'bench' | 'limit' | 'soak', markdown: string, file = REPORT_FILE): void {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
   const block = `${start}\n${markdown.trim()}\n${end}`;
