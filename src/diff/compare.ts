@@ -38,7 +38,7 @@ export interface CompareOptions {
   mockOrigin?: string;
 }
 
-const MAX_SHOWN = 60;
+const MAX_SHOWN = 100;
 
 /** A value for a one-line message: JSON, cut to a readable length. */
 export function show(value: unknown): string {

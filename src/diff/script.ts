@@ -274,7 +274,9 @@ function walkStrings(value: unknown, pointer: Array<string | number>, visit: (s:
 /** The error a person should see first: the deepest one (anyOf noise sits at shallower paths). */
 function mostUseful(errors: ErrorObject[]): ErrorObject {
   const depth = (e: ErrorObject) => pointerOf(e).length + (e.keyword === 'additionalProperties' || e.keyword === 'required' ? 0.5 : 0);
-  return [...errors].sort((a, b) => depth(b) - depth(a))[0]!;
+  const deepest = [...errors].sort((a, b) => depth(b) - depth(a))[0]!;
+  // A "required" inside an anyOf is one of the alternatives; the anyOf says what is wanted.
+  return (deepest.keyword === 'required' && errors.find((e) => e.keyword === 'anyOf' && e.instancePath === deepest.instancePath)) || deepest;
 }
 
 function pointerOf(error: ErrorObject): string[] {
