@@ -3,12 +3,15 @@
  * (lakefs-community) as the mock. Each side captures from its own answers, so the token the reference issued
  * goes back to the reference and the mock's to the mock; a recorded transcript replays with no reference running.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockgate, type Mockgate } from '../../src/index.js';
 import { runDiff, type StepResult } from '../../src/diff/run.js';
 import { summarize } from '../../src/diff/report.js';
 import { parseScript } from '../../src/diff/script.js';
 import { parseTranscript, serializeTranscript } from '../../src/diff/transcript.js';
+import { repoRoot } from '../support/test-app.js';
 import { SCRIPT, startReference, type Reference } from './support/reference.js';
 
 let mock: Mockgate;
@@ -121,5 +124,26 @@ describe('record, then replay with no live reference', () => {
     expect(replayed['a user that does not exist']!.warnings).toEqual([
       "the transcript's request was GET /api/v1/auth/users/nobody, the script's is GET /api/v1/auth/users/someone; record it again with --record",
     ]);
+  });
+});
+
+describe("the README's example", () => {
+  it('parses, and mockgate agrees with itself on it (a second mockgate as the reference)', async () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const example = /```yaml\n(# lakefs-check\.yaml\n[^`]*)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const readmeScript = parseScript(example!, 'lakefs-check.yaml');
+    const reference = await startMockgate({ scenario: 'lakefs-community', logLevel: 'silent' });
+    try {
+      const result = await runDiff({ script: readmeScript, reference: { url: reference.url }, mockUrl: mock.url });
+      expect(result.steps.map((s) => [s.name, s.reference.status, s.mock.status, s.firstDifference ?? null, s.warnings])).toEqual([
+        ['log in', 200, 200, null, []],
+        ['who am I', 200, 200, null, []],
+        ['read myself', 200, 200, null, []],
+        ['a duplicate user', 409, 409, null, []],
+      ]);
+    } finally {
+      await reference.close();
+    }
   });
 });
