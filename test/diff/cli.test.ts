@@ -8,6 +8,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockgate } from '../../src/index.js';
 import { linesOf, runCli, stopAll } from '../support/spawn.js';
 import { SCRIPT, startReference, type Reference } from './support/reference.js';
 
@@ -71,6 +72,23 @@ describe('record, report formats, replay', () => {
     const gone = await diff('--reference', unreachable);
     expect(gone.stderr).toBe(`mockgate diff: error: cannot reach the reference at ${unreachable} (ECONNREFUSED); start it, or check --reference\n`);
     expect(gone.code).toBe(2);
+  });
+});
+
+describe('a running mock (--mock)', () => {
+  it('plays the run in a fresh session switched to --scenario, leaving the server\'s default session alone', async () => {
+    const server = await startMockgate({ logLevel: 'silent' }); // default scenario: lakeFS in RBAC mode
+    try {
+      const args = ['diff', '--script', file('tiny.yaml'), '--reference', reference.url, '--mock', server.url, '--scenario', 'lakefs-community', '--threshold', '0.8'];
+      const { code, stderr } = await runCli(args);
+      expect(stderr).toContain('4 of 5 steps agree');
+      expect(code).toBe(0);
+      const sessions = (await server.admin.sessions()).map((s) => s.name);
+      expect(sessions.filter((name) => name.startsWith('mockgate-diff-'))).toHaveLength(1);
+      expect((await server.admin.scenario()).name).toBe('default');
+    } finally {
+      await server.close();
+    }
   });
 });
 
