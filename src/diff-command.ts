@@ -87,6 +87,16 @@ const reason = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as 
 
 /** Runs `mockgate diff <argv>`; resolves with the exit code. Messages go to stderr, the report to stdout or --output. */
 export async function runDiffCommand(argv: string[]): Promise<number> {
+  try {
+    return await diffCommand(argv);
+  } catch (err) {
+    // A fault of mockgate's own: exit 2 ("could not compare"), never 1, which would read as drift.
+    process.stderr.write(`mockgate diff: error: ${(err as Error).stack ?? String(err)}\n`);
+    return DIFF_EXIT.usage;
+  }
+}
+
+async function diffCommand(argv: string[]): Promise<number> {
   const program = buildDiffProgram();
   try {
     program.parse(argv, { from: 'user' });

@@ -105,6 +105,15 @@ describe('usage errors exit 2 with one line', () => {
     expect(code).toBe(2);
   });
 
+  it('--help documents every flag and exits 0; the server\'s --help points at the subcommand', async () => {
+    const help = await runCli(['diff', '--help']);
+    expect(help.code).toBe(0);
+    for (const flag of ['--script', '--reference', '--transcript', '--mock', '--scenario', '--session', '--admin-token', '--timeout', '--record', '--format', '--output', '--threshold']) {
+      expect(help.stdout).toContain(flag);
+    }
+    expect((await runCli(['--help'])).stdout).toContain('diff --script <file> (--reference <url> | --transcript <file>)');
+  });
+
   it('a mistake in the script names the file, line and column', async () => {
     await writeFile(file('bad.yaml'), 'name: bad\nsteps:\n  - name: one\n    method: GET\n    path: /users/{{id}}\n');
     const { code, stderr } = await runCli(['diff', '--script', file('bad.yaml'), '--transcript', file('t.json')]);
