@@ -9,9 +9,9 @@
  * connections closed, the state file saved, the ready file removed, one line saying so, exit 0 (within
  * STOP_TIMEOUT_MS, or exit 1 saying so).
  *
- * `mockgate coverage --require <file>` is the one subcommand: a CI gate that asks a running mockgate which
- * operation × status pairs it served and exits 1 when a required one is missing, 2 when it cannot tell
- * (src/coverage-gate.ts).
+ * `mockgate coverage --require <file>` is a CI gate that asks a running mockgate which operation × status pairs
+ * it served and exits 1 when a required one is missing, 2 when it cannot tell (src/coverage-gate.ts).
+ * `mockgate diff --script <file> …` compares the mock with a real server, step by step (src/diff-command.ts).
  */
 import { readFileSync, watchFile } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -28,6 +28,7 @@ import { trimTrailingSlashes } from './engine/text.js';
 import { parseDuration } from './rules/duration.js';
 import { ListenError } from './server/listen.js';
 import { StateFileError } from './state/store.js';
+import { runDiffCommand } from './diff-command.js';
 import { coverageRows, coverageToGateJUnit, formatMissing, missingPairs, parseRequirements, requiredPairCount, RequirementsError } from './coverage-gate.js';
 
 const LOG_LEVELS: LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
@@ -127,7 +128,11 @@ export function buildProgram(): Command {
     )
     .addOption(new Option('--cors-origin <origins>', 'comma-separated origins allowed by CORS on the mocked APIs, or *').default('*').env('MOCKGATE_CORS_ORIGIN'))
     .version(VERSION, '-v, --version', 'print the version and exit')
-    .addHelpText('after', '\nCommands:\n  coverage --require <file>   exit 1 when a required operation × status was never served, 2 when the server cannot tell (see: mockgate coverage --help)\n')
+    .addHelpText(
+      'after',
+      '\nCommands:\n  coverage --require <file>   exit 1 when a required operation × status was never served, 2 when the server cannot tell (see: mockgate coverage --help)\n' +
+        '  diff --script <file> (--reference <url> | --transcript <file>)   compare the mock with a real server step by step; exit 1 below --threshold (see: mockgate diff --help)\n',
+    )
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `mockgate: ${text}` : text) });
@@ -268,6 +273,11 @@ function watchScenario(app: MockgateApp, file: string): void {
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'coverage') return runCoverage(process.argv.slice(3));
+  if (process.argv[2] === 'diff') {
+    const code = await runDiffCommand(process.argv.slice(3));
+    process.stderr.write('', () => process.exit(code));
+    return;
+  }
   const program = buildProgram();
   try {
     program.parse(process.argv);

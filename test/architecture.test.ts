@@ -2,7 +2,9 @@
  * The one-way layering DESIGN.md asks for, enforced. Each folder of src/ is a layer that may import only the
  * layers below it:
  *
- *   cli.ts, app.ts, index.ts, coverage-gate.ts          wiring (anything); index.ts is the package entry
+ *   cli.ts, app.ts, index.ts, coverage-gate.ts,         wiring (anything); index.ts is the package entry
+ *   diff-command.ts
+ *   diff/                                                the differential runner (a client over HTTP, like library/)
  *   library/                                             the admin API's typed client (knows only specs/admin.yaml)
  *   admin/  server/                                      the admin API, the node:http edge
  *   pipeline/                                            the stages of a request
@@ -75,6 +77,8 @@ const ALLOWED: Record<string, string[]> = {
   admin: ['engine', 'state', 'rules', 'journal', 'scenario', 'pipeline', 'config'],
   // A client of the server over HTTP: it must not depend on the server's code, only on the admin API's document.
   library: [],
+  // `mockgate diff` talks to servers over HTTP; it reads YAML and trims URLs with the engine's helpers, nothing more.
+  diff: ['engine'],
 };
 
 function allowed(from: string, to: string): boolean {
