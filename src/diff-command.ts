@@ -5,7 +5,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { startMockgate, type Mockgate } from './index.js';
+import { createAdminClient, startMockgate, type Mockgate } from './index.js';
+import { parseDuration } from './rules/duration.js';
 import { ConnectionError, runDiff, type Reference } from './diff/run.js';
 import { summarize, summaryLine, toJson, toJUnit, toMarkdown } from './diff/report.js';
 import { parseScript, ScriptError } from './diff/script.js';
@@ -23,6 +24,14 @@ export const DIFF_EXIT = {
 
 const FORMATS = ['md', 'json', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
+
+function parseTimeout(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
 
 function parseThreshold(value: string): number {
   const percent = value.endsWith('%');
@@ -43,8 +52,13 @@ export function buildDiffProgram(): Command {
     .addOption(new Option('--reference <url>', 'base URL of the real server (the script\'s base is joined after it)').conflicts('transcript'))
     .addOption(new Option('--transcript <file>', 'replay a transcript written by --record instead of calling a live reference'))
     .addOption(new Option('--mock <url>', 'base URL of a running mock; default: mockgate in this process, on a free port').env('MOCKGATE_URL'))
-    .addOption(new Option('--scenario <name|file>', 'scenario of the in-process mockgate (e.g. lakefs-community)').default(undefined, 'default'))
+    .addOption(
+      new Option('--scenario <name|file>', 'scenario of the in-process mockgate (e.g. lakefs-community); with --mock, the run\'s session is switched to it through /__admin')
+        .default(undefined, 'default'),
+    )
     .addOption(new Option('--session <name>', 'X-Mock-Session sent to a --mock server (default: a fresh one per run, so earlier runs leave nothing behind)'))
+    .addOption(new Option('--admin-token <token>', 'bearer token for the --mock server\'s /__admin (to switch --scenario)').env('MOCKGATE_ADMIN_TOKEN'))
+    .addOption(new Option('--timeout <duration>', 'how long to wait for each answer ("30s", "2m")').default(30_000, '30s').argParser(parseTimeout))
     .option('--record <file>', 'also write what the reference answered to this transcript file (needs --reference)')
     .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('md'))
     .option('--output <file>', 'write the report to this file instead of stdout')
@@ -61,6 +75,8 @@ interface DiffFlags {
   mock?: string;
   scenario?: string;
   session?: string;
+  adminToken?: string;
+  timeout: number;
   record?: string;
   format: Format;
   output?: string;
@@ -71,6 +87,16 @@ const reason = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as 
 
 /** Runs `mockgate diff <argv>`; resolves with the exit code. Messages go to stderr, the report to stdout or --output. */
 export async function runDiffCommand(argv: string[]): Promise<number> {
+  try {
+    return await diffCommand(argv);
+  } catch (err) {
+    // A fault of mockgate's own: exit 2 ("could not compare"), never 1, which would read as drift.
+    process.stderr.write(`mockgate diff: error: ${(err as Error).stack ?? String(err)}\n`);
+    return DIFF_EXIT.usage;
+  }
+}
+
+async function diffCommand(argv: string[]): Promise<number> {
   const program = buildDiffProgram();
   try {
     program.parse(argv, { from: 'user' });
@@ -84,7 +110,6 @@ export async function runDiffCommand(argv: string[]): Promise<number> {
   };
   if (!opts.reference && !opts.transcript) return usage('pass --reference <url> (a live server) or --transcript <file> (a recording of one)');
   if (opts.record && !opts.reference) return usage('--record needs --reference <url>: a transcript is recorded from a live server');
-  if (opts.mock && opts.scenario) return usage('--scenario sets up the in-process mockgate; with --mock <url>, start that server with the scenario instead');
   if (opts.reference && !isHttpUrl(opts.reference)) return usage(`--reference ${opts.reference}: not an http(s) URL; pass e.g. http://127.0.0.1:8000`);
   if (opts.mock && !isHttpUrl(opts.mock)) return usage(`--mock ${opts.mock}: not an http(s) URL; pass e.g. http://127.0.0.1:4010`);
 
@@ -116,10 +141,18 @@ export async function runDiffCommand(argv: string[]): Promise<number> {
     mockUrl = inProcess.url;
   }
   const session = opts.session ?? (opts.mock ? `mockgate-diff-${Date.now().toString(36)}` : undefined);
+  if (opts.mock && opts.scenario) {
+    // A running mockgate: the run's own session plays the scenario, the server's others are untouched.
+    try {
+      await createAdminClient(opts.mock, { adminToken: opts.adminToken }).useScenario(opts.scenario, session);
+    } catch (err) {
+      return usage(`--scenario ${opts.scenario}: the mock at ${opts.mock} did not switch session ${session} to it (${(err as Error).message}); is --mock a mockgate, and --admin-token right?`);
+    }
+  }
 
   let result;
   try {
-    result = await runDiff({ script, reference, mockUrl, record: Boolean(opts.record), mockHeaders: session ? { 'X-Mock-Session': session } : {} });
+    result = await runDiff({ script, reference, mockUrl, record: Boolean(opts.record), timeoutMs: opts.timeout, mockHeaders: session ? { 'X-Mock-Session': session } : {} });
   } catch (err) {
     if (err instanceof ConnectionError) {
       const flag = err.message.includes('the reference') ? '--reference' : '--mock';

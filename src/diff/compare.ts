@@ -46,6 +46,20 @@ export function show(value: unknown): string {
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
 }
 
+/**
+ * Two differing texts for a one-line message: when they share a long beginning, both are shown from a little
+ * before where they part, so the difference is in view ("…Error at \"/id\": …" rather than the common prefix).
+ */
+export function showPair(a: string | undefined, b: string | undefined): [string, string] {
+  if (a === undefined || b === undefined) return [show(a), show(b)];
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  const CONTEXT = 20;
+  if (common <= CONTEXT || (a.length <= MAX_SHOWN && b.length <= MAX_SHOWN)) return [show(a), show(b)];
+  const from = common - CONTEXT;
+  return [`…${show(a.slice(from))}`, `…${show(b.slice(from))}`];
+}
+
 export function compareAnswers(reference: Answer, mock: Answer, options: CompareOptions): Verdicts {
   const only = (aspect: Aspect, verdict: () => Verdict): Verdict => (options.aspects.has(aspect) ? verdict() : { agree: null });
   return {
@@ -95,7 +109,8 @@ function compareText(reference: Answer, mock: Answer, options: CompareOptions): 
     if (a === b) continue;
     if (a === undefined) return { agree: false, detail: `error text ${field}: only the mock has one (${show(b)})` };
     if (b === undefined) return { agree: false, detail: `error text ${field}: the mock has none (reference ${show(a)})` };
-    return { agree: false, detail: `error text ${field}: reference ${show(a)}, mock ${show(b)}` };
+    const [x, y] = showPair(a, b);
+    return { agree: false, detail: `error text ${field}: reference ${x}, mock ${y}` };
   }
   return { agree: true };
 }
@@ -219,12 +234,12 @@ function compareHeaders(reference: Answer, mock: Answer, options: CompareOptions
   if (!ignored.has('location')) {
     const [r, m] = [header(reference, 'location'), header(mock, 'location')];
     const [a, b] = [r === undefined ? undefined : n(withoutOrigin(r, options.referenceOrigin)), m === undefined ? undefined : n(withoutOrigin(m, options.mockOrigin))];
-    if (a !== b) return { agree: false, detail: `Location: reference ${show(a)}, mock ${show(b)}` };
+    if (a !== b) return { agree: false, detail: `Location: reference ${showPair(a, b).join(', mock ')}` };
   }
   if (!ignored.has('www-authenticate')) {
     const [r, m] = [header(reference, 'www-authenticate'), header(mock, 'www-authenticate')];
     const [a, b] = [r === undefined ? undefined : n(r), m === undefined ? undefined : n(m)];
-    if (a !== b) return { agree: false, detail: `WWW-Authenticate: reference ${show(a)}, mock ${show(b)}` };
+    if (a !== b) return { agree: false, detail: `WWW-Authenticate: reference ${showPair(a, b).join(', mock ')}` };
   }
   if (!ignored.has('retry-after')) {
     const [r, m] = [header(reference, 'retry-after') !== undefined, header(mock, 'retry-after') !== undefined];

@@ -75,7 +75,7 @@ export function buildRequest(script: DiffScript, step: DiffStep, vars: Record<st
     setHeader(redacted, name, shown);
   };
   for (const [name, value] of Object.entries(script.headers)) put(fill(name, vars), fill(value, vars));
-  for (const [name, value] of Object.entries(step.headers ?? {})) put(fill(name, vars), fill(value, vars));
+  for (const [name, value] of Object.entries(step.headers ?? {})) if (value !== null) put(fill(name, vars), fill(value, vars));
   const credentials = (fillDeep(step.credentials ?? script.credentials, vars) as Credentials | undefined) ?? { none: true };
   if ('basic' in credentials) put('Authorization', `Basic ${Buffer.from(`${credentials.basic[0]}:${credentials.basic[1]}`).toString('base64')}`, 'Basic <redacted>');
   else if ('bearer' in credentials) put('Authorization', `Bearer ${credentials.bearer}`, 'Bearer <redacted>');
@@ -90,6 +90,12 @@ export function buildRequest(script: DiffScript, step: DiffStep, vars: Record<st
   } else if (step.form !== undefined) {
     bodyText = new URLSearchParams(Object.entries(fillDeep(step.form, vars) as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString();
     if (!hasHeader(headers, 'content-type')) put('Content-Type', 'application/x-www-form-urlencoded');
+  }
+
+  for (const [name, value] of Object.entries(step.headers ?? {})) {
+    if (value !== null) continue;
+    for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+    for (const existing of Object.keys(redacted)) if (existing.toLowerCase() === name.toLowerCase()) delete redacted[existing];
   }
 
   let query: Record<string, string | string[]> | undefined;

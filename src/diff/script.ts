@@ -48,7 +48,8 @@ export interface DiffStep {
   method: string;
   path: string;
   query?: Record<string, string | number | boolean | Array<string | number | boolean>>;
-  headers?: Record<string, string>;
+  /** null removes a header: a default one, or the Content-Type a body adds. */
+  headers?: Record<string, string | null>;
   credentials?: Credentials;
   /** JSON body (sent as application/json unless a Content-Type header says otherwise). */
   body?: unknown;
@@ -134,7 +135,8 @@ export const scriptSchema = {
           method: { type: 'string', pattern: '^[A-Za-z]+$' },
           path: { type: 'string', pattern: '^/' },
           query: { type: 'object', additionalProperties: { anyOf: [scalar, { type: 'array', items: scalar }] } },
-          headers: stringMap,
+          // null: this step sends no such header (a default one, or the Content-Type a body would add).
+          headers: { type: 'object', additionalProperties: { type: ['string', 'null'] } },
           credentials: credentialsSchema,
           body: {},
           bodyText: { type: 'string' },

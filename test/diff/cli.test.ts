@@ -8,6 +8,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockgate } from '../../src/index.js';
 import { linesOf, runCli, stopAll } from '../support/spawn.js';
 import { SCRIPT, startReference, type Reference } from './support/reference.js';
 
@@ -74,6 +75,23 @@ describe('record, report formats, replay', () => {
   });
 });
 
+describe('a running mock (--mock)', () => {
+  it('plays the run in a fresh session switched to --scenario, leaving the server\'s default session alone', async () => {
+    const server = await startMockgate({ logLevel: 'silent' }); // default scenario: lakeFS in RBAC mode
+    try {
+      const args = ['diff', '--script', file('tiny.yaml'), '--reference', reference.url, '--mock', server.url, '--scenario', 'lakefs-community', '--threshold', '0.8'];
+      const { code, stderr } = await runCli(args);
+      expect(stderr).toContain('4 of 5 steps agree');
+      expect(code).toBe(0);
+      const sessions = (await server.admin.sessions()).map((s) => s.name);
+      expect(sessions.filter((name) => name.startsWith('mockgate-diff-'))).toHaveLength(1);
+      expect((await server.admin.scenario()).name).toBe('default');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('usage errors exit 2 with one line', () => {
   it.each([
     [['--reference', 'http://127.0.0.1:1', '--threshold', '2'], /^mockgate diff: error: option '--threshold <share>' argument '2' is invalid\. "2" is not a share between 0 and 1/],
@@ -85,6 +103,15 @@ describe('usage errors exit 2 with one line', () => {
     expect(linesOf(stderr)).toHaveLength(1);
     expect(stderr).toMatch(message);
     expect(code).toBe(2);
+  });
+
+  it('--help documents every flag and exits 0; the server\'s --help points at the subcommand', async () => {
+    const help = await runCli(['diff', '--help']);
+    expect(help.code).toBe(0);
+    for (const flag of ['--script', '--reference', '--transcript', '--mock', '--scenario', '--session', '--admin-token', '--timeout', '--record', '--format', '--output', '--threshold']) {
+      expect(help.stdout).toContain(flag);
+    }
+    expect((await runCli(['--help'])).stdout).toContain('diff --script <file> (--reference <url> | --transcript <file>)');
   });
 
   it('a mistake in the script names the file, line and column', async () => {

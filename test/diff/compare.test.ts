@@ -148,3 +148,11 @@ describe('expect', () => {
     expect(verdicts).toEqual({ status: { agree: true }, text: { agree: null }, shape: { agree: null }, contentType: { agree: null }, headers: { agree: null } });
   });
 });
+
+describe('one-line explanations', () => {
+  it('show two long texts from a little before where they part', () => {
+    const prefix = 'request body has an error: doesn\'t match schema #/components/schemas/UserCreation: ';
+    const detail = compare(answer(400, { message: `${prefix}Error at "/id": property "id" is missing` }), answer(400, { message: `${prefix}Error at "/": property "id" is missing` })).text.detail!;
+    expect(detail).toBe('error text message: reference …"reation: Error at \\"/id\\": property \\"id\\" is missing", mock …"reation: Error at \\"/\\": property \\"id\\" is missing"');
+  });
+});

@@ -33,6 +33,7 @@ steps:
   - { name: two, method: PUT, path: /x, credentials: { bearer: 't-{{n}}' }, bodyText: '{not json' }
   - { name: three, method: POST, path: /y, credentials: { none: true }, form: { a: 1, b: 'x y' } }
   - { name: four, method: GET, path: /z, credentials: { header: { X-Api-Key: k } } }
+  - { name: five, method: POST, path: /z, headers: { X-Extra: null, content-type: null }, body: [1] }
 `,
       's.yaml',
     );
@@ -51,6 +52,9 @@ steps:
     expect(built[2]!.request.headers.Authorization).toBeUndefined();
     expect(built[3]!.request.headers).toEqual({ 'X-Extra': 'v', 'X-Api-Key': 'k' });
     expect(built[3]!.redacted).toEqual({ 'X-Extra': 'v', 'X-Api-Key': '<redacted>' });
+    // A null header is not sent: neither the default one nor the Content-Type the body would add.
+    expect(built[4]!.request.headers).toEqual({ Authorization: `Basic ${Buffer.from('user:pass').toString('base64')}` });
+    expect(built[4]!.request.bodyText).toBe('[1]');
   });
 
   it.each([
