@@ -1,0 +1,51 @@
+/**
+ * Fidelity of the lakefs-community scenario against the real lakeFS 1.80.0 (Community mode): the transcript
+ * recorded from the real server (README.md beside this file says how) is replayed against an in-process mockgate
+ * with the `mockgate diff` runner, and the share of steps agreeing on status, error text, JSON shape and
+ * Content-Type must not fall below the measured baseline. FINDINGS.md lists every disagreement. When a fix makes
+ * more steps agree, raise BASELINE to the new figure (rounded down to a whole percent) in the same commit.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockgate, type Mockgate } from '../../src/index.js';
+import { summarize, type Summary } from '../../src/diff/report.js';
+import { runDiff, type DiffResult } from '../../src/diff/run.js';
+import { parseScript } from '../../src/diff/script.js';
+import { parseTranscript } from '../../src/diff/transcript.js';
+
+/** Measured 2026-12-03: 193 of 460 steps (41.9%) agree on status, text, shape and Content-Type. */
+const BASELINE = 0.41;
+
+const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+const SCRIPT = here('lakefs-community.yaml');
+const TRANSCRIPT = here('lakefs-community.transcript.json');
+
+let mock: Mockgate;
+let result: DiffResult;
+let summary: Summary;
+
+beforeAll(async () => {
+  const script = parseScript(await readFile(SCRIPT, 'utf8'), SCRIPT);
+  const transcript = parseTranscript(await readFile(TRANSCRIPT, 'utf8'), TRANSCRIPT);
+  mock = await startMockgate({ scenario: 'lakefs-community', logLevel: 'silent' });
+  result = await runDiff({ script, reference: { transcript, file: TRANSCRIPT }, mockUrl: mock.url });
+  summary = summarize(result, BASELINE);
+});
+afterAll(async () => {
+  await mock?.close();
+});
+
+describe('lakeFS 1.80.0 Community, replayed against the lakefs-community scenario', () => {
+  it('replays the transcript the script describes (every step recorded, none of its requests changed)', () => {
+    expect(result.steps).toHaveLength(460);
+    const drift = result.steps.flatMap((s) => s.warnings.filter((w) => /transcript/i.test(w)).map((w) => `${s.name}: ${w}`));
+    expect(drift).toEqual([]);
+    expect(result.steps.filter((s) => s.reference.error !== undefined).map((s) => s.name)).toEqual([]);
+  });
+
+  it(`agrees on at least ${BASELINE * 100}% of the steps (status, text, shape, Content-Type)`, () => {
+    const share = `${summary.agreeing} of ${summary.steps} (${(summary.agreement * 100).toFixed(1)}%)`;
+    expect(summary.agreement, `${share} agree; FINDINGS.md lists the disagreements`).toBeGreaterThanOrEqual(BASELINE);
+  });
+});
