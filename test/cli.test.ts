@@ -202,7 +202,8 @@ describe('starting the server', () => {
   it('mounts a spec named as an argument (as Prism takes it) and reports how it is served', async () => {
     const petstore = path.join(repoRoot, 'test', 'fixtures', 'engine', 'petstore-healthcheck.yaml');
     await withServer([petstore, '--port', '0'], async (cli) => {
-      expect(cli.stderr()).toContain(
+      // Written right after the start line the harness waits for.
+      await expect.poll(() => cli.stderr()).toContain(
         `mockgate: ${petstore} at /pets-api: generic (no API binds it; --spec <file>@<api> binds it to one) — 0 operations stateful, 3 answered from the schema`,
       );
       expect((await getJson(`${cli.url}/pets-api/healthcheck`)).body).toEqual({ ok: true });
