@@ -44,7 +44,7 @@ describe('createRepository', () => {
 
   it('answers 409 `not unique` when the name is taken, changing nothing', async () => {
     const c = client(t);
-    expectLakefsError(await c.post('/repositories', { ...creation, name: 'example-repo' }), 409, 'not unique');
+    expectLakefsError(await c.post('/repositories', { ...creation, name: 'example-repo' }), 409, 'error creating repository: not unique');
     expect((await c.get('/repositories/example-repo')).body.storage_namespace).toBe('s3://example-bucket/example-repo');
   });
 
