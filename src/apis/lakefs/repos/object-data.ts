@@ -185,7 +185,9 @@ export const headObject: RepoHandler = (ctx) => {
       headers: { ...headers, 'Content-Range': `bytes ${range.start}-${range.end}/${object.sizeBytes}`, 'Content-Length': String(range.end - range.start + 1) },
     };
   } catch (err) {
-    if (err instanceof MockError) return { status: err.status, headers: { ...err.headers, 'X-Request-ID': ctx.requestId } };
+    // A 400 is rendered like the engine's own validation 400s (the spec declares one shape for both; HTTP drops
+    // the body of any answer to HEAD on the wire).
+    if (err instanceof MockError && err.status !== 400) return { status: err.status, headers: { ...err.headers, 'X-Request-ID': ctx.requestId } };
     throw err;
   }
 };

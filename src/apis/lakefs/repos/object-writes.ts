@@ -5,7 +5,7 @@
  * lakeFS. The batch form reports per-path failures in a 200 `{"errors": [...]}` instead of failing the call.
  */
 import { arn } from '../arn.js';
-import { authorize } from '../authorize.js';
+import { authorize, currentUser } from '../authorize.js';
 import { lakefsErrors, messages } from '../errors.js';
 import { MockError } from '../../../engine/errors.js';
 import { empty, json } from '../reply.js';
@@ -55,6 +55,8 @@ export const deleteObjects: RepoHandler = (ctx) => {
   if (paths.length > MAX_DELETE_OBJECTS) {
     throw lakefsErrors.badRequest(`request size exceeded, max paths is set to ${MAX_DELETE_OBJECTS}`);
   }
+  // An anonymous caller fails the call (lakeFS's authentication runs before the handler), even with no paths.
+  currentUser(ctx);
   const errors: ObjectError[] = [];
   const allowed: string[] = [];
   for (const path of paths) {
@@ -62,7 +64,7 @@ export const deleteObjects: RepoHandler = (ctx) => {
       authorize(ctx, 'fs:DeleteObject', arn.object(repoName, path));
       allowed.push(path);
     } catch (err) {
-      // Anonymous callers fail the whole call; a denied path is reported and skipped.
+      // A denied path is reported and skipped.
       if (!(err instanceof MockError) || err.authFailure !== 'insufficient-role') throw err;
       errors.push({ path, status_code: 401, message: 'Unauthorized' });
     }
