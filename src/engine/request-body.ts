@@ -39,6 +39,8 @@ export function readBody(operation: Operation, rawBody: Buffer | undefined, head
   // encoding/json handlers and most servers do.
   const mediaType = mediaTypeOf(headers) || (declared.some(isJsonType) ? 'application/json' : '');
   const accepted = declared.some((d) => d === mediaType || d === '*/*' || (d.endsWith('/*') && mediaType.startsWith(d.slice(0, -1))));
+  // Bytes an operation takes as they are (an object store's upload: any type, JSON included) stay bytes.
+  if (accepted && takesBytes(operation, mediaType)) return { body: rawBody, hasBody: true, validatable: false };
   if (isJsonType(mediaType)) {
     const body = parseJson(rawBody);
     return accepted ? { body, hasBody: true, validatable: true } : { body, hasBody: true, validatable: false, mediaTypeError: unsupportedMediaType(mediaType) };
@@ -49,6 +51,22 @@ export function readBody(operation: Operation, rawBody: Buffer | undefined, head
   }
   if (mediaType.startsWith('text/')) return { body: rawBody.toString('utf8'), hasBody: true, validatable: false };
   return { body: rawBody, hasBody: true, validatable: false };
+}
+
+/**
+ * Whether the declared media type that takes this body (the exact one, else the closest wildcard) says "any
+ * bytes": a `type: string, format: binary` schema. Such a body is never parsed, whatever its Content-Type.
+ */
+function takesBytes(operation: Operation, mediaType: string): boolean {
+  const content = operation.requestBody?.content ?? {};
+  const entries = Object.entries(content).map(([type, media]) => [type.toLowerCase(), media] as const);
+  const [, media] =
+    entries.find(([type]) => type === mediaType) ??
+    entries.find(([type]) => type !== '*/*' && type.endsWith('/*') && mediaType.startsWith(type.slice(0, -1))) ??
+    entries.find(([type]) => type === '*/*') ??
+    [];
+  const schema = media?.schema;
+  return schema?.type === 'string' && schema?.format === 'binary';
 }
 
 /**

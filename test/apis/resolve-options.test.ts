@@ -29,6 +29,7 @@ describe('lakefs', () => {
       presignMultipart: true,
       presignExpirySeconds: 900,
       lakefsVersion: '1.84.0',
+      blockstoreType: 's3',
     });
   });
 

@@ -1,7 +1,7 @@
 /**
  * The consumer's view: runs the pytest suites under test/python, which drive one listening mockgate through the
- * real published clients installed in .venv by scripts/ensure-test-tools.sh (lakefs-sdk, lakefs-client,
- * tiledb-client; plain HTTP for the two APIs no client is published for). The server is strict, so an answer
+ * real published clients installed in .venv by scripts/ensure-test-tools.sh (lakefs-sdk, the high-level lakefs
+ * package, lakefs-client, tiledb-client; plain HTTP for the two APIs no client is published for). The server is strict, so an answer
  * that breaks our own spec fails the client call as a 500 — and is listed here.
  *
  * Then the coverage gate, as CI runs it: `mockgate coverage --require test/contract/required-coverage.yaml
@@ -51,9 +51,10 @@ const suites: Array<[title: string, targets: string[]]> = [
     'seed 000, lakefs-sdk AuthApi: every operation\'s success, 401, 409 and 429; login, denial, policies, credentials, pages, 429 retries',
     ['lakefs/test_auth_contract.py', 'lakefs/test_auth_operations.py'],
   ],
+
   [
-    'seed 001, the legacy lakefs-client ExperimentalApi (and lakefs-sdk): presigned multipart upload, hard reset, external principals, STS, 401/404/400/403/409/420',
-    ['lakefs/test_repos_contract.py', 'lakefs/test_experimental_legacy.py'],
+    'seed 001, lakefs-sdk, the high-level lakefs package and the legacy lakefs-client ExperimentalApi: presigned multipart upload, hard reset, external principals, STS, 401/404/400/403/409/420; repository, branch, upload, read, commit, log, diff, reset, tags, delete',
+    ['lakefs/test_repos_contract.py', 'lakefs/test_high_level_client.py', 'lakefs/test_experimental_legacy.py'],
   ],
   ['seed 002, the lakeFS authentication service over plain HTTP: LDAP, external principal (420), STS, OIDC callback, healthcheck', ['lakefs_authentication']],
   ['seed 003, the registry credentials API over plain HTTP: read / write credentials, 401, 422', ['registry']],

@@ -105,6 +105,13 @@ export const lakefsErrors = {
   alreadyExists: () => new MockError(ErrorCode.Conflict, 409, { message: messages.alreadyExists }),
   badRequest: (text: string) => new MockError(ErrorCode.BadRequest, 400, { message: text }),
   forbidden: (text: string) => new MockError(ErrorCode.Forbidden, 403, { message: text }),
+  /** A condition (If-None-Match: *) that does not hold. */
+  preconditionFailed: (text: string) => new MockError(ErrorCode.Conflict, 412, { message: text }),
+  /**
+   * A request lakeFS fails with 500 by design (an upload form without its `content` part): the client's fault,
+   * not the mock's, so not an internal failure in the journal.
+   */
+  failedRequest: (text: string) => new MockError(ErrorCode.MalformedRequest, 500, { message: text }),
   notImplemented: (text: string = messages.notImplemented) =>
     withLakefsText(new MockError(ErrorCode.NotImplemented, 501, { message: text })),
 };

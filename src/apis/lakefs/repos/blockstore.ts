@@ -1,8 +1,8 @@
 /**
  * The mock blockstore's one operation (specs/lakefs/blockstore.yaml): PUT a part to the URL that
  * createPresignMultipartUpload handed out. Like S3's UploadPart it answers 200 with the part's ETag (the
- * quoted MD5 of the bytes) and no body; uploading a part again replaces it. Only the size and the MD5 are
- * kept. Errors are lakeFS-shaped `{"message"}` (S3 would answer XML): a client's error path for the lakeFS
+ * quoted MD5 of the bytes) and no body; uploading a part again replaces it. The bytes are kept with the
+ * upload (base64, bounded by the body limit per part) until it completes or is aborted. Errors are lakeFS-shaped `{"message"}` (S3 would answer XML): a client's error path for the lakeFS
  * API covers the uploads too.
  *
  * The URL is the credential: a signature that does not match or an expired URL is 403, as with S3. A URL
@@ -33,14 +33,15 @@ export const putPresignedPart: RepoHandler = (ctx) => {
 
   const bytes = bodyBytes(ctx.request.body);
   const md5 = createHash('md5').update(bytes).digest('hex');
-  put(upload.parts, String(partNumber), { sizeBytes: bytes.length, md5 });
+  // The bytes are kept: completing the upload makes them the object's data, read back by getObject.
+  put(upload.parts, String(partNumber), { sizeBytes: bytes.length, md5, data: bytes.toString('base64') });
   const reply: Reply = { status: 200, headers: { ETag: `"${md5}"`, 'X-Request-ID': ctx.requestId } };
   return reply;
 };
 
 /**
- * The bytes as sent. The engine hands over a Buffer for binary types, a string for text/*; a body sent as
- * JSON or a form arrives parsed, and is hashed as re-serialised (a client uploading data labels it binary).
+ * The bytes as sent: the spec takes any type as binary, so the engine hands over the Buffer. A user's spec
+ * that declares JSON or text instead gets its parsed body hashed as re-serialised.
  */
 function bodyBytes(body: unknown): Buffer {
   if (body === undefined || body === null) return Buffer.alloc(0);

@@ -7,7 +7,7 @@ import { authorize } from '../authorize.js';
 import { lakefsErrors, messages } from '../errors.js';
 import { json } from '../reply.js';
 import { unixSeconds } from '../state.js';
-import { lookup, put, rows, type Table } from '../table.js';
+import { lookup, put, remove, rows, type Table } from '../table.js';
 import { toCommit } from './present.js';
 import { checkRef, commitId, isDirty, metaRangeOf, requireBranch, requireRepository, resolveRef } from './refs.js';
 import type { CommitRecord, ObjectRecord, RepoHandler } from './state.js';
@@ -20,11 +20,17 @@ interface CommitCreation {
   force?: boolean;
 }
 
-/** A tree with the staged objects laid over it (own properties only: paths are client-chosen). */
+/**
+ * A tree with the staged objects laid over it, staged deletions (tombstones) taking paths out (own properties
+ * only: paths are client-chosen).
+ */
 export function mergeTrees(base: Table<ObjectRecord>, over: Table<ObjectRecord>): Table<ObjectRecord> {
   const tree: Table<ObjectRecord> = {};
   for (const o of rows(base)) put(tree, o.path, o);
-  for (const o of rows(over)) put(tree, o.path, o);
+  for (const o of rows(over)) {
+    if (o.tombstone) remove(tree, o.path);
+    else put(tree, o.path, o);
+  }
   return tree;
 }
 

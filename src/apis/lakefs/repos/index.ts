@@ -1,7 +1,8 @@
 /**
- * The lakeFS repository model behind the experimental operations: repositories, branches, commits and object
- * metadata, presigned multipart uploads with the mock blockstore their part URLs point at, and branch hard
- * reset; plus the version and healthcheck endpoints. Exports are the contract with ../index.ts.
+ * The lakeFS repository model: repositories, branches, commits and objects (with their data), what a client
+ * calls around them — object upload, read, stat, delete and user metadata, diffs, the commit log, tags, branch
+ * reset — the presigned multipart uploads with the mock blockstore their part URLs point at, branch hard reset,
+ * and the server's configuration, setup state and version. Exports are the contract with ../index.ts.
  */
 import { fileURLToPath } from 'node:url';
 import type { Handler } from '../../../engine/types.js';
@@ -9,18 +10,26 @@ import type { LakefsOptions, LakefsState } from '../state.js';
 import { putPresignedPart } from './blockstore.js';
 import { createBranch, deleteBranch, getBranch, listBranches } from './branches.js';
 import { commit, getCommit } from './commits.js';
+import { getConfig, getStorageConfig } from './config.js';
+import { diffBranch, diffRefs } from './diff.js';
 import { hardResetBranch } from './hard-reset.js';
+import { logCommits } from './log.js';
 import { abortPresignMultipartUpload, completePresignMultipartUpload, createPresignMultipartUpload } from './multipart.js';
+import { getObject, headObject, uploadObject } from './object-data.js';
+import { deleteObject, deleteObjects, updateObjectUserMetadata } from './object-writes.js';
 import { listObjects, statObject } from './objects.js';
 import { createRepository, deleteRepository, getRepository, listRepositories } from './repositories.js';
+import { resetBranch } from './reset.js';
 import { getLakeFSVersion, healthCheck } from './server-info.js';
+import { getAuthCapabilities, getSetupState, setup } from './setup.js';
+import { createTag, deleteTag, getTag, listTags } from './tags.js';
 
 export { repoOptionProperties, repoSeedProperties } from './seed-schema.js';
 export { createRepoState } from './seed.js';
 
 const spec = (file: string) => fileURLToPath(new URL(`../../../../specs/lakefs/${file}`, import.meta.url));
 
-export const repoSpecs: string[] = [spec('repositories.yaml'), spec('blockstore.yaml')];
+export const repoSpecs: string[] = [spec('repositories.yaml'), spec('objects.yaml'), spec('refs.yaml'), spec('setup.yaml'), spec('blockstore.yaml')];
 
 export const repoHandlers: Record<string, Handler<LakefsState, LakefsOptions>> = {
   createRepository,
@@ -31,10 +40,29 @@ export const repoHandlers: Record<string, Handler<LakefsState, LakefsOptions>> =
   getBranch,
   listBranches,
   deleteBranch,
+  resetBranch,
   commit,
   getCommit,
+  logCommits,
   statObject,
   listObjects,
+  uploadObject,
+  getObject,
+  headObject,
+  deleteObject,
+  deleteObjects,
+  updateObjectUserMetadata,
+  diffBranch,
+  diffRefs,
+  listTags,
+  createTag,
+  getTag,
+  deleteTag,
+  getConfig,
+  getStorageConfig,
+  getSetupState,
+  setup,
+  getAuthCapabilities,
   getLakeFSVersion,
   healthCheck,
   createPresignMultipartUpload,

@@ -19,6 +19,7 @@ import { empty, json } from '../reply.js';
 import { unixSeconds, type LakefsContext } from '../state.js';
 import { has, lookup, put, remove, rows } from '../table.js';
 import { conflict } from '../../../engine/errors.js';
+import { storeData } from './data.js';
 import { qualify, requireRepository, resolveRef, visibleObject } from './refs.js';
 import { LINK_ADDRESS_LIFETIME_SECONDS, newAddress, partUrl, signAddress, verifyAddress } from './signing.js';
 import {
@@ -153,6 +154,7 @@ export const completePresignMultipartUpload: RepoHandler = (ctx) => {
   if (now - upload.createdAt > LINK_ADDRESS_LIFETIME_SECONDS) throw lakefsErrors.badRequest('link address expired');
 
   const md5s: string[] = [];
+  const chunks: Buffer[] = [];
   let size = 0;
   let previous = 0;
   for (const part of listed) {
@@ -161,6 +163,7 @@ export const completePresignMultipartUpload: RepoHandler = (ctx) => {
     const stored = lookup(upload.parts, String(part.part_number));
     if (!stored || unquote(part.etag) !== stored.md5) throw lakefsErrors.badRequest(INVALID_PART);
     md5s.push(stored.md5);
+    chunks.push(Buffer.from(stored.data ?? '', 'base64'));
     size += stored.sizeBytes;
   }
 
@@ -181,6 +184,8 @@ export const completePresignMultipartUpload: RepoHandler = (ctx) => {
     contentType: body.content_type ?? '',
     metadata: body.user_metadata ?? {},
   };
+  // The parts become the object's data, as S3 assembles them: an object staged here reads back like an upload.
+  storeData(ctx.state.repos, repo.id, upload.address, Buffer.concat(chunks));
   put(branch.staged, path, object);
   remove(ctx.state.repos.uploads, upload.id);
   return json(ctx, 200, {

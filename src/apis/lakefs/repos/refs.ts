@@ -119,7 +119,7 @@ function commitById(commits: Table<CommitRecord>, id: string): CommitRecord | un
 export function visibleObject(resolved: Resolved, path: string): ObjectRecord | undefined {
   if (resolved.branch) {
     const staged = lookup(resolved.branch.staged, path);
-    if (staged) return staged;
+    if (staged) return staged.tombstone ? undefined : staged;
   }
   return lookup(resolved.commit.objects, path);
 }
@@ -127,7 +127,10 @@ export function visibleObject(resolved: Resolved, path: string): ObjectRecord | 
 export function visibleObjects(resolved: Resolved): ObjectRecord[] {
   if (!resolved.branch) return rows(resolved.commit.objects);
   const byPath = new Map(rows(resolved.commit.objects).map((o) => [o.path, o]));
-  for (const o of rows(resolved.branch.staged)) byPath.set(o.path, o);
+  for (const o of rows(resolved.branch.staged)) {
+    if (o.tombstone) byPath.delete(o.path);
+    else byPath.set(o.path, o);
+  }
   return [...byPath.values()];
 }
 

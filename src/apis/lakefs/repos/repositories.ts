@@ -1,7 +1,12 @@
 /**
  * Repositories: create (with the default branch and lakeFS's first, empty "Repository created" commit, unless
- * bare), read, list, delete. A taken name is 409 `not unique` (graveler.ErrNotUnique: lakeFS's text for a
- * repository, unlike the auth API's `Already exists`).
+ * bare), read, list, delete. A taken name is 409 `error creating repository: not unique` (graveler.ErrNotUnique,
+ * unlike the auth API's `Already exists`).
+ *
+ * Storage namespaces (controller.go ensureStorageNamespace): creating a repository leaves lakeFS's
+ * `_lakefs/dummy` marker in its namespace, and a namespace holding one is refused to the next repository — even
+ * after the first is deleted, since deletion leaves the data. Read-only and bare repositories skip the check
+ * and write no marker. A trailing slash names the same namespace; a namespace nested in another is a new one.
  */
 import { conflict } from '../../../engine/errors.js';
 import { arn } from '../arn.js';
@@ -13,7 +18,9 @@ import { has, put, remove, rows } from '../table.js';
 import { page, pageQuery } from './paging.js';
 import { toRepository } from './present.js';
 import { checkBranchName, commitId, requireRepository } from './refs.js';
-import type { CommitRecord, RepoHandler, RepositoryRecord } from './state.js';
+import { trimTrailingSlashes } from '../../../engine/text.js';
+import { dropRepositoryData } from './data.js';
+import type { CommitRecord, RepoHandler, RepositoryRecord, RepoState } from './state.js';
 
 interface RepositoryCreation {
   name: string;
@@ -40,7 +47,9 @@ export const createRepository: RepoHandler = (ctx) => {
   const defaultBranch = body.default_branch || 'main';
   checkBranchName(defaultBranch);
   const repos = ctx.state.repos;
-  if (has(repos.repositories, body.name)) throw conflict('not unique');
+  if (has(repos.repositories, body.name)) throw conflict('error creating repository: not unique');
+  const marksNamespace = !bare && body.read_only !== true;
+  if (marksNamespace) checkNamespaceFree(repos, body.storage_namespace, body.storage_id);
 
   const now = unixSeconds(ctx.now);
   const repo: RepositoryRecord = {
@@ -60,8 +69,19 @@ export const createRepository: RepoHandler = (ctx) => {
     put(repo.branches, defaultBranch, { id: defaultBranch, commitId: commit.id, staged: {}, protected: false, hidden: false });
   }
   put(repos.repositories, repo.id, repo);
+  if (marksNamespace) (repos.usedNamespaces ??= []).push(namespaceKey(body.storage_namespace));
   return json(ctx, 201, toRepository(repo));
 };
+
+/** Namespaces compare without trailing slashes: the blockstore joins `_lakefs/dummy` onto either the same way. */
+export const namespaceKey = (namespace: string) => trimTrailingSlashes(namespace);
+
+function checkNamespaceFree(repos: RepoState, namespace: string, storageId: string | undefined): void {
+  if (!(repos.usedNamespaces ?? []).includes(namespaceKey(namespace))) return;
+  throw lakefsErrors.badRequest(
+    `failed to create repository: found lakeFS objects in the storage (${storageId ?? ''}:${namespace}) key(_lakefs/dummy): storage namespace already in use`,
+  );
+}
 
 export const getRepository: RepoHandler = (ctx) => {
   const name = String(ctx.request.params.repository);
@@ -84,6 +104,8 @@ export const deleteRepository: RepoHandler = (ctx) => {
   const repo = requireRepository(repos, name);
   if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   remove(repos.repositories, name);
+  // The namespace stays marked (usedNamespaces); the object data goes.
+  dropRepositoryData(repos, name);
   for (const upload of rows(repos.uploads)) if (upload.repository === name) remove(repos.uploads, upload.id);
   return empty(ctx, 204);
 };

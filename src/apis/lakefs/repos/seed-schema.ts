@@ -13,7 +13,8 @@ const object = {
   required: ['path'],
   properties: {
     path: { type: 'string', minLength: 1 },
-    sizeBytes: { type: 'integer', minimum: 0, default: 0 },
+    sizeBytes: { type: 'integer', minimum: 0, default: 0, description: 'Ignored with `content`. Without it, the object reads as this many zero bytes.' },
+    content: { type: 'string', description: "The object's data, as text (UTF-8); sets its size and checksum (MD5)." },
     checksum: { type: 'string', minLength: 1, description: 'The ETag, without quotes; derived from the path and size when left out.' },
     physicalAddress: {
       type: 'string',
@@ -104,4 +105,12 @@ export const repoOptionProperties: Record<string, unknown> = {
   },
   presignExpirySeconds: { type: 'integer', minimum: 1, default: 900, description: 'Lifetime of part upload URLs (lakeFS: 15 minutes).' },
   lakefsVersion: { type: 'string', minLength: 1, default: '1.84.0', description: 'What GET /config/version reports.' },
+  blockstoreType: {
+    type: 'string',
+    enum: ['s3', 'gs', 'azure', 'local', 'mem'],
+    default: 's3',
+    description:
+      'The blockstore GET /config and GET /config/storage describe. On s3, gs and azure lakeFS presigns, and its Python client uploads through presigned URLs; on local it uploads directly.',
+  },
+  preSignSupport: { type: 'boolean', description: 'What the storage config reports as pre_sign_support; by default whether the blockstore presigns.' },
 };

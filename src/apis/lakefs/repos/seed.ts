@@ -10,7 +10,8 @@ import { unixSeconds, type LakefsState } from '../state.js';
 import { has, lookup, put, remove, rows, type Table } from '../table.js';
 import { mergeTrees } from './commits.js';
 import { commitId, metaRangeOf } from './refs.js';
-import { firstCommit } from './repositories.js';
+import { storeData } from './data.js';
+import { firstCommit, namespaceKey } from './repositories.js';
 import type { CommitRecord, ObjectRecord, RepositoryRecord, RepoState } from './state.js';
 
 function fail(where: string, problem: string): never {
@@ -19,10 +20,12 @@ function fail(where: string, problem: string): never {
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
-function seedObject(o: any, repo: string, mtime: number): ObjectRecord {
-  const size = o.sizeBytes ?? 0;
-  const checksum = o.checksum ?? md5(`${repo}\n${o.path}\n${size}`);
-  return {
+/** A seeded object; one with `content` gets that text as its data (size and checksum follow from it). */
+function seedObject(o: any, repo: string, mtime: number, state: RepoState): ObjectRecord {
+  const content = typeof o.content === 'string' ? Buffer.from(o.content, 'utf8') : undefined;
+  const size = content ? content.length : (o.sizeBytes ?? 0);
+  const checksum = content ? createHash('md5').update(content).digest('hex') : (o.checksum ?? md5(`${repo}\n${o.path}\n${size}`));
+  const object: ObjectRecord = {
     path: o.path,
     physicalAddress: o.physicalAddress ?? `data/seed/${md5(`${repo}\n${o.path}\n${checksum}`)}`,
     checksum,
@@ -31,10 +34,13 @@ function seedObject(o: any, repo: string, mtime: number): ObjectRecord {
     contentType: o.contentType ?? 'application/octet-stream',
     metadata: o.metadata ?? {},
   };
+  if (content) storeData(state, repo, object.physicalAddress, content);
+  return object;
 }
 
 export function createRepoState(seed: Record<string, any>, identity: Pick<LakefsState, 'users'>, ctx: StateFactoryContext): RepoState {
-  const state: RepoState = { repositories: {}, uploads: {} };
+  // Seeded users mean someone ran setup already (GET /setup_lakefs answers `initialized`).
+  const state: RepoState = { repositories: {}, uploads: {}, blobs: {}, usedNamespaces: [], initialized: rows(identity.users).length > 0 };
   const now = unixSeconds(ctx.now);
   const defaultCommitter = rows(identity.users)[0]?.id ?? '';
 
@@ -62,7 +68,7 @@ export function createRepoState(seed: Record<string, any>, identity: Pick<Lakefs
       if (!parent) fail(`${at}.parent`, `commit "${c.parent}" is not an earlier commit of this repository`);
       const creationDate = c.creationDate ?? created;
       const objects: Table<ObjectRecord> = mergeTrees(parent.objects, {});
-      for (const o of c.objects ?? []) put(objects, o.path, seedObject(o, repo.id, creationDate));
+      for (const o of c.objects ?? []) put(objects, o.path, seedObject(o, repo.id, creationDate, state));
       for (const path of c.deletes ?? []) remove(objects, path);
       const content = {
         parents: [parent.id],
@@ -90,7 +96,7 @@ export function createRepoState(seed: Record<string, any>, identity: Pick<Lakefs
       const target = b.commit === undefined ? last.id : has(repo.commits, b.commit) ? b.commit : lookup(repo.tags, b.commit);
       if (target === undefined) fail(`${at}.commit`, `"${b.commit}" is neither a commit nor a tag of this repository`);
       const staged: Table<ObjectRecord> = {};
-      for (const o of b.staged ?? []) put(staged, o.path, seedObject(o, repo.id, now));
+      for (const o of b.staged ?? []) put(staged, o.path, seedObject(o, repo.id, now, state));
       put(repo.branches, b.name, { id: b.name, commitId: target, staged, protected: b.protected === true, hidden: b.hidden === true });
     });
     if (!has(repo.branches, repo.defaultBranch)) {
@@ -98,6 +104,8 @@ export function createRepoState(seed: Record<string, any>, identity: Pick<Lakefs
     }
 
     put(state.repositories, repo.id, repo);
+    // An existing repository's namespace holds lakeFS's marker (read-only ones were created without writing it).
+    if (!repo.readOnly) state.usedNamespaces!.push(namespaceKey(repo.storageNamespace));
   });
   return state;
 }

@@ -4,7 +4,9 @@
  * multipart uploads in progress. Plain JSON, keyed through table.ts. Times are Unix seconds.
  *
  * A commit keeps the whole tree it points at (path → object), not a diff: lookups stay trivial and a hard
- * reset is one assignment. Objects are metadata only — mockgate never keeps object data.
+ * reset is one assignment. Object data lives apart, in `blobs` (base64, by physical address): uploads and
+ * presigned multipart parts fill it, every tree that holds the object shares it. Seeded objects may come
+ * without data (see data.ts).
  */
 import type { Handler } from '../../../engine/types.js';
 import type { LakefsOptions, LakefsState } from '../state.js';
@@ -23,6 +25,11 @@ export interface ObjectRecord {
   mtime: number;
   contentType: string;
   metadata: Record<string, string>;
+  /**
+   * Staged only: the path is deleted on the branch (lakeFS's tombstone over a committed object). Never part of
+   * a commit's tree; readers skip it.
+   */
+  tombstone?: boolean;
 }
 
 export interface CommitRecord {
@@ -66,6 +73,8 @@ export interface PartRecord {
   sizeBytes: number;
   /** MD5 of the part's bytes, hex (the ETag without quotes). */
   md5: string;
+  /** The bytes, base64 (absent in state saved before object data was kept). */
+  data?: string;
 }
 
 export interface UploadRecord {
@@ -86,6 +95,18 @@ export interface RepoState {
   repositories: Table<RepositoryRecord>;
   /** Multipart uploads in progress, by upload id (completed and aborted ones are removed). */
   uploads: Table<UploadRecord>;
+  /**
+   * Object data, base64, by physical address relative to the repository's namespace, prefixed with the
+   * repository (`<repo>\n<address>`). Absent in state saved before object data was kept.
+   */
+  blobs?: Table<string>;
+  /**
+   * Storage namespaces a repository was created on, deleted repositories' included: lakeFS leaves its
+   * `_lakefs/dummy` marker there, and refuses the namespace to the next repository.
+   */
+  usedNamespaces?: string[];
+  /** Whether POST /setup_lakefs has run (or the scenario seeded users): GET /setup_lakefs's `state`. */
+  initialized?: boolean;
 }
 
 export interface RepoOptions {
@@ -98,12 +119,23 @@ export interface RepoOptions {
   presignExpirySeconds: number;
   /** What GET /config/version reports. */
   lakefsVersion: string;
+  /**
+   * The blockstore GET /config and GET /config/storage describe. lakeFS presigns on s3, gs and azure only; where it
+   * does, its high-level Python client uploads and downloads through presigned URLs, elsewhere (local) directly.
+   * Namespaces are not checked against it (the mock's own scenarios mix `s3://` and `mem://`).
+   */
+  blockstoreType: BlockstoreType;
+  /** Override what the storage config reports as `pre_sign_support` (default: whether the blockstore presigns). */
+  preSignSupport?: boolean;
 }
+
+export type BlockstoreType = 's3' | 'gs' | 'azure' | 'local' | 'mem';
 
 export const defaultRepoOptions: RepoOptions = {
   presignMultipart: true,
   presignExpirySeconds: 900,
   lakefsVersion: '1.84.0',
+  blockstoreType: 's3',
 };
 
 /** This folder's options: each one the scenario sets (`??`) over its default. */
@@ -112,6 +144,8 @@ export function resolveRepoOptions(given: Partial<RepoOptions>): RepoOptions {
     presignMultipart: given.presignMultipart ?? defaultRepoOptions.presignMultipart,
     presignExpirySeconds: given.presignExpirySeconds ?? defaultRepoOptions.presignExpirySeconds,
     lakefsVersion: given.lakefsVersion ?? defaultRepoOptions.lakefsVersion,
+    blockstoreType: given.blockstoreType ?? defaultRepoOptions.blockstoreType,
+    ...(given.preSignSupport !== undefined && { preSignSupport: given.preSignSupport }),
   };
 }
 

@@ -44,7 +44,7 @@ describe('createRepository', () => {
 
   it('answers 409 `not unique` when the name is taken, changing nothing', async () => {
     const c = client(t);
-    expectLakefsError(await c.post('/repositories', { ...creation, name: 'example-repo' }), 409, 'not unique');
+    expectLakefsError(await c.post('/repositories', { ...creation, name: 'example-repo' }), 409, 'error creating repository: not unique');
     expect((await c.get('/repositories/example-repo')).body.storage_namespace).toBe('s3://example-bucket/example-repo');
   });
 
@@ -145,5 +145,27 @@ describe('deleteRepository', () => {
   it('answers 404 for an unknown repository and 401 to a developer', async () => {
     expectLakefsError(await client(t).delete('/repositories/no-such-repo'), 404, 'repository not found');
     expectLakefsError(await client(t, 'developer').delete('/repositories/example-repo'), 401, 'insufficient permissions: not allowed to fs:DeleteRepository');
+  });
+});
+
+describe('storage namespaces', () => {
+  const t = useReposApp();
+  const inUse = (ns: string) => `failed to create repository: found lakeFS objects in the storage (:${ns}) key(_lakefs/dummy): storage namespace already in use`;
+
+  it('refuses a namespace a repository was created on, even once it is deleted (with or without a trailing slash)', async () => {
+    const c = client(t);
+    expect((await c.post('/repositories', { name: 'first-repo', storage_namespace: 's3://b/shared' })).status).toBe(201);
+    expectLakefsError(await c.post('/repositories', { name: 'second-repo', storage_namespace: 's3://b/shared' }), 400, inUse('s3://b/shared'));
+    expect((await c.delete('/repositories/first-repo')).status).toBe(204);
+    expectLakefsError(await c.post('/repositories', { name: 'second-repo', storage_namespace: 's3://b/shared/' }), 400, inUse('s3://b/shared/'));
+    // A seeded repository's namespace is taken too; a nested namespace is a new one.
+    expectLakefsError(await c.post('/repositories', { name: 'third-repo', storage_namespace: 's3://example-bucket/example-repo' }), 400, inUse('s3://example-bucket/example-repo'));
+    expect((await c.post('/repositories', { name: 'nested-repo', storage_namespace: 's3://b/shared/sub' })).status).toBe(201);
+  });
+
+  it('lets read-only and bare repositories share a namespace (lakeFS writes no marker for them)', async () => {
+    const c = client(t);
+    expect((await c.post('/repositories', { name: 'ro-repo', storage_namespace: 's3://example-bucket/example-repo', read_only: true })).status).toBe(201);
+    expect((await c.post('/repositories?bare=true', { name: 'bare-repo', storage_namespace: 's3://example-bucket/example-repo' })).status).toBe(201);
   });
 });

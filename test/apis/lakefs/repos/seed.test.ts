@@ -64,6 +64,6 @@ describe('repository seeds', () => {
   });
 
   it('gives an empty repository state when the scenario has none', () => {
-    expect(createState(undefined, { faker, now }).repos).toEqual({ repositories: {}, uploads: {} });
+    expect(createState(undefined, { faker, now }).repos).toEqual({ repositories: {}, uploads: {}, blobs: {}, usedNamespaces: [], initialized: false });
   });
 });

@@ -39,7 +39,9 @@ export const EXPECTATIONS: Record<string, CheckExpectation[]> = {
       operationIds: [
         'getRepository', 'deleteRepository', 'listBranches', 'createBranch', 'getBranch', 'deleteBranch', 'commit', 'getCommit',
         'statObject', 'listObjects', 'hardResetBranch', 'createPresignMultipartUpload', 'completePresignMultipartUpload',
-        'abortPresignMultipartUpload', 'createRepository',
+        'abortPresignMultipartUpload', 'createRepository', 'resetBranch', 'uploadObject', 'getObject', 'headObject',
+        'deleteObject', 'deleteObjects', 'updateObjectUserMetadata', 'diffBranch', 'diffRefs', 'logCommits', 'listTags',
+        'createTag', 'getTag', 'deleteTag',
       ],
       check: 'positive_data_acceptance',
       statuses: ACCEPTED_OR_400,
@@ -64,6 +66,12 @@ export const EXPECTATIONS: Record<string, CheckExpectation[]> = {
       reason: 'mailbox ids and login request tokens are checked for their form in the handler (`invalid mailbox`, `invalid login request token`)',
     },
     {
+      operationIds: ['setup'],
+      check: 'positive_data_acceptance',
+      statuses: ACCEPTED_OR_400,
+      reason: 'the user name must not be empty: lakeFS checks it in the handler and answers 400 `empty user display name`',
+    },
+    {
       operationIds: ['externalPrincipalLogin'],
       check: 'positive_data_acceptance',
       statuses: ACCEPTED_OR_400,
@@ -77,6 +85,12 @@ export const EXPECTATIONS: Record<string, CheckExpectation[]> = {
     },
   ],
   'lakefs-authentication': [
+    {
+      operationIds: ['setup'],
+      check: 'positive_data_acceptance',
+      statuses: ACCEPTED_OR_400,
+      reason: 'the user name must not be empty: lakeFS checks it in the handler and answers 400 `empty user display name`',
+    },
     {
       operationIds: ['externalPrincipalLogin'],
       check: 'positive_data_acceptance',

@@ -18,7 +18,7 @@ import type { Rule } from '../../../../src/rules/types.js';
 
 export interface Step {
   name: string;
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path under the spec's mount prefix, query string included. */
   path: string;
   /** Merged over the API's default credentials; a header set to null is removed. */
@@ -522,6 +522,11 @@ const LAKEFS_REPOSITORIES: Step[] = [
   { name: 'refuses an invalid branch name (400)', method: 'POST', path: `${REPO}/branches`, headers: json, body: { name: 'a/b', source: 'main' }, status: 400 },
   { name: 'refuses a branch in a read-only repository (403)', method: 'POST', path: '/repositories/prism-frozen/branches', headers: json, body: { name: 'x', source: 'trunk' }, status: 403 },
   { name: 'reads the branch', method: 'GET', path: `${REPO}/branches/prism-branch`, status: 200 },
+  { name: '(set-up) uploads to the branch', method: 'POST', path: `/api/v1${REPO}/branches/prism-branch/objects?path=prism%2Fdraft.txt`, headers: { 'Content-Type': 'text/plain' }, body: 'draft', status: 201, direct: true },
+  { name: "discards one path's uncommitted change", method: 'PUT', path: `${REPO}/branches/prism-branch`, headers: json, body: { type: 'object', path: 'prism/draft.txt' }, status: 204 },
+  { name: 'discards all uncommitted changes', method: 'PUT', path: `${REPO}/branches/prism-branch`, headers: json, body: { type: 'reset' }, status: 204 },
+  { name: 'refuses a reset of the protected branch (403)', method: 'PUT', path: `${REPO}/branches/main`, headers: json, body: { type: 'reset' }, status: 403 },
+  { name: 'answers 404 for a reset of an unknown branch', method: 'PUT', path: `${REPO}/branches/nob`, headers: json, body: { type: 'reset' }, status: 404 },
   { name: 'answers 404 for an unknown branch', method: 'GET', path: `${REPO}/branches/nope`, status: 404 },
   { name: 'refuses a commit with no changes (400)', method: 'POST', path: `${REPO}/branches/prism-branch/commits`, headers: json, body: { message: 'nothing' }, status: 400 },
   {
@@ -626,6 +631,70 @@ const LAKEFS_BLOCKSTORE: Step[] = [
   { name: 'refuses part number 0 (400)', method: 'PUT', path: '/uploads/{{uploadId}}/parts/0?{{query1}}', body: 'x', status: 400, invalidRequest: true },
 ];
 
+const OBJ = `${REPO}/branches/feature/objects`;
+const READ = `${REPO}/refs/feature/objects`;
+const text = { 'Content-Type': 'text/plain' };
+const FORM_BOUNDARY = 'prism-form-boundary';
+const formBody = (data: string) =>
+  `--${FORM_BOUNDARY}\r\nContent-Disposition: form-data; name="content"; filename="data.bin"\r\nContent-Type: application/x-prism\r\n\r\n${data}\r\n--${FORM_BOUNDARY}--\r\n`;
+
+/** specs/lakefs/objects.yaml in lakefs-repos: data uploaded to, read from and deleted on the feature branch. */
+const LAKEFS_OBJECTS: Step[] = [
+  { name: 'uploads an object as a raw body', method: 'POST', path: `${OBJ}?path=prism%2Fhello.txt`, headers: { ...text, 'X-Lakefs-Meta-Owner': 'prism' }, body: 'hello prism', status: 201 },
+  { name: 'uploads an object as a form', method: 'POST', path: `${OBJ}?path=prism%2Fform.bin`, headers: { 'Content-Type': `multipart/form-data; boundary=${FORM_BOUNDARY}` }, body: formBody('form data'), status: 201 },
+  { name: 'refuses to overwrite with If-None-Match: * (412)', method: 'POST', path: `${OBJ}?path=prism%2Fhello.txt`, headers: { ...text, 'If-None-Match': '*' }, body: 'again', status: 412 },
+  { name: 'refuses an upload to the protected branch (403)', method: 'POST', path: `${REPO}/branches/main/objects?path=x`, headers: text, body: 'x', status: 403 },
+  { name: 'answers 404 for an upload to an unknown branch', method: 'POST', path: `${REPO}/branches/nob/objects?path=x`, headers: text, body: 'x', status: 404 },
+  { name: 'downloads the object', method: 'GET', path: `${READ}?path=prism%2Fhello.txt`, status: 200 },
+  { name: 'downloads a range of it (206)', method: 'GET', path: `${READ}?path=prism%2Fhello.txt`, headers: { Range: 'bytes=0-4' }, status: 206 },
+  { name: 'answers 304 to its ETag', method: 'GET', path: `${READ}?path=prism%2Fhello.txt`, headers: { 'If-None-Match': etag('hello prism') }, status: 304 },
+  { name: 'answers 416 for a range past its end', method: 'GET', path: `${READ}?path=prism%2Fhello.txt`, headers: { Range: 'bytes=100-200' }, status: 416 },
+  { name: 'answers 404 for a missing object', method: 'GET', path: `${READ}?path=no%2Fsuch`, status: 404 },
+  { name: 'checks the object with HEAD', method: 'HEAD', path: `${READ}?path=prism%2Fhello.txt`, status: 200 },
+  { name: 'checks a range with HEAD (206)', method: 'HEAD', path: `${READ}?path=prism%2Fhello.txt`, headers: { Range: 'bytes=1-2' }, status: 206 },
+  { name: 'answers HEAD of a missing object with a bodiless 404', method: 'HEAD', path: `${READ}?path=no%2Fsuch`, status: 404 },
+  { name: 'replaces its user metadata', method: 'PUT', path: `${OBJ}/stat/user_metadata?path=prism%2Fhello.txt`, headers: json, body: { set: { owner: 'someone-else' } }, status: 204 },
+  { name: 'answers 404 for the metadata of a missing object', method: 'PUT', path: `${OBJ}/stat/user_metadata?path=no%2Fsuch`, headers: json, body: { set: {} }, status: 404 },
+  { name: 'deletes the object', method: 'DELETE', path: `${OBJ}?path=prism%2Fhello.txt`, status: 204 },
+  { name: 'refuses a deletion on the protected branch (403)', method: 'DELETE', path: `${REPO}/branches/main/objects?path=README.md`, status: 403 },
+  { name: 'answers 404 for a deletion on an unknown branch', method: 'DELETE', path: `${REPO}/branches/nob/objects?path=x`, status: 404 },
+  { name: 'deletes a batch, reporting nothing for missing paths', method: 'POST', path: `${OBJ}/delete`, headers: json, body: { paths: ['prism/form.bin', 'README.md', 'nothing'] }, status: 200 },
+  { name: 'answers a rate limit with a bodiless 429', method: 'GET', path: `${READ}?path=README.md`, fault: rateLimited('getObject'), status: 429 },
+];
+
+/** specs/lakefs/refs.yaml in lakefs-repos: the history of example-repo, its tags, and feature's uncommitted changes. */
+const LAKEFS_REFS: Step[] = [
+  { name: '(set-up) uploads to feature', method: 'POST', path: `/api/v1${OBJ}?path=prism%2Fnew.txt`, headers: text, body: 'new', status: 201, direct: true },
+  { name: 'lists the uncommitted changes', method: 'GET', path: `${REPO}/branches/feature/diff`, status: 200 },
+  { name: 'lists them folded at a delimiter, one page', method: 'GET', path: `${REPO}/branches/feature/diff?delimiter=%2F&amount=1&prefix=prism`, status: 200 },
+  { name: 'answers 404 for the changes of an unknown branch', method: 'GET', path: `${REPO}/branches/nob/diff`, status: 404 },
+  { name: 'diffs two references from their merge base', method: 'GET', path: `${REPO}/refs/main/diff/feature`, status: 200 },
+  { name: 'diffs two references directly, with the right side\'s stats', method: 'GET', path: `${REPO}/refs/feature/diff/v2024.01?type=two_dot&include_right_stats=true`, status: 200 },
+  { name: 'answers 404 for a diff with an unknown reference', method: 'GET', path: `${REPO}/refs/main/diff/nowhere`, status: 404 },
+  { name: 'reads the commit log', method: 'GET', path: `${REPO}/refs/feature/commits`, status: 200 },
+  { name: 'reads one page of the log of a path', method: 'GET', path: `${REPO}/refs/feature/commits?amount=1&objects=README.md&first_parent=true`, status: 200 },
+  { name: 'answers 404 for the log of an unknown reference', method: 'GET', path: `${REPO}/refs/nowhere/commits`, status: 404 },
+  { name: 'lists the tags', method: 'GET', path: `${REPO}/tags`, status: 200 },
+  { name: 'creates a tag', method: 'POST', path: `${REPO}/tags`, headers: json, body: { id: 'prism-tag', ref: 'feature' }, status: 201 },
+  { name: 'refuses the same tag again (409)', method: 'POST', path: `${REPO}/tags`, headers: json, body: { id: 'prism-tag', ref: 'main' }, status: 409 },
+  { name: 'answers 404 for a tag of an unknown reference', method: 'POST', path: `${REPO}/tags`, headers: json, body: { id: 'prism-none', ref: 'nowhere' }, status: 404 },
+  { name: 'reads the tag', method: 'GET', path: `${REPO}/tags/prism-tag`, status: 200 },
+  { name: 'deletes the tag', method: 'DELETE', path: `${REPO}/tags/prism-tag`, status: 204 },
+  { name: 'answers 404 for the deleted tag', method: 'GET', path: `${REPO}/tags/prism-tag`, status: 404 },
+  { name: 'answers 404 when deleting it again', method: 'DELETE', path: `${REPO}/tags/prism-tag`, status: 404 },
+];
+
+/** specs/lakefs/setup.yaml: the configuration and the setup state of a server that is set up already. */
+const LAKEFS_SETUP: Step[] = [
+  { name: 'reads the configuration', method: 'GET', path: '/config', status: 200 },
+  { name: 'refuses the configuration to a wrong secret (401)', method: 'GET', path: '/config', headers: wrongSecret, status: 401 },
+  { name: 'reads the storage configuration', method: 'GET', path: '/config/storage', status: 200 },
+  { name: 'reads the setup state without credentials', method: 'GET', path: '/setup_lakefs', headers: noLakefsCredentials, status: 200 },
+  { name: 'refuses a second setup (409)', method: 'POST', path: '/setup_lakefs', headers: { ...json, Authorization: null }, body: { username: 'admin2' }, status: 409 },
+  { name: 'refuses an empty user name (400)', method: 'POST', path: '/setup_lakefs', headers: { ...json, Authorization: null }, body: { username: '' }, status: 400 },
+  { name: 'reads the auth capabilities without credentials', method: 'GET', path: '/auth/capabilities', headers: noLakefsCredentials, status: 200 },
+];
+
 /** Why a redirect's success is not Prism's to check (the same for every redirect: see oauthCallback below). */
 const FOLLOWED_REDIRECT = (status: string, where: string) =>
   `its ${status} never reaches Prism's validator: Prism's proxy follows redirects (node-fetch's default) and validates ` +
@@ -669,5 +738,17 @@ export async function sessionScripts(): Promise<SessionScript[]> {
     },
     { api: 'lakefs', spec: 'repositories.yaml', scenario: 'lakefs-repos', steps: LAKEFS_REPOSITORIES },
     { api: 'lakefs', spec: 'blockstore.yaml', scenario: 'lakefs-repos', steps: LAKEFS_BLOCKSTORE },
+    { api: 'lakefs', spec: 'objects.yaml', scenario: 'lakefs-repos', steps: LAKEFS_OBJECTS },
+    { api: 'lakefs', spec: 'refs.yaml', scenario: 'lakefs-repos', steps: LAKEFS_REFS },
+    {
+      api: 'lakefs',
+      spec: 'setup.yaml',
+      steps: LAKEFS_SETUP,
+      successNotCheckable: {
+        setup:
+          'every bundled scenario seeds users, so a server under one is set up and setup answers 409; its 200 is checked ' +
+          'under --strict by test/apis/lakefs/repos/config-setup.test.ts',
+      },
+    },
   ];
 }
