@@ -14,8 +14,12 @@ import { runDiff, type DiffResult } from '../../src/diff/run.js';
 import { parseScript } from '../../src/diff/script.js';
 import { parseTranscript } from '../../src/diff/transcript.js';
 
-/** Measured 2026-12-03: 193 of 460 steps (41.9%) agree on status, text, shape and Content-Type. */
-const BASELINE = 0.41;
+/**
+ * Measured 2026-12-03: 193 of 460 steps (41.9%) agree on status, text, shape and Content-Type; 229 (49.7%) once the
+ * lakeFS surface around the seeds landed (objects, diffs, log, tags, config, setup; lakefs-community on a local
+ * blockstore). Raise it with each fix.
+ */
+const BASELINE = 0.49;
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const SCRIPT = here('lakefs-community.yaml');
