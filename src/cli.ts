@@ -123,6 +123,12 @@ export function buildProgram(): Command {
         .argParser(parsePositive),
     )
     .addOption(
+      new Option('--body-limit-mb <n>', 'largest request body accepted, in MB (413 beyond it, in the API\'s shape); raise it for large object uploads or parts')
+        .default(defaults.bodyLimitBytes / (1024 * 1024), '1')
+        .env('MOCKGATE_BODY_LIMIT_MB')
+        .argParser(parsePositive),
+    )
+    .addOption(
       new Option('--session-idle <duration>', 'forget a session unused for this long ("30m", "24h"; 0: never); its client is told on its next request')
         .default(defaults.sessionIdleMs, '24h')
         .env('MOCKGATE_SESSION_IDLE')
@@ -261,6 +267,7 @@ export function configFromOptions(opts: Record<string, any>, positional: string[
     logFormat: opts.logFormat ?? defaultLogFormat(),
     corsOrigins: String(opts.corsOrigin).split(',').map((o) => o.trim()).filter(Boolean),
     maxStateMb: opts.maxStateMb,
+    bodyLimitBytes: Math.round(opts.bodyLimitMb * 1024 * 1024),
     maxStallMs: opts.maxStall,
     sessionIdleMs: opts.sessionIdle,
     allowedHosts: listOption(opts.allowedHost),

@@ -211,6 +211,18 @@ describe('starting the server', () => {
     });
   });
 
+  it('--body-limit-mb bounds request bodies: beyond it a 413 in the API\'s shape', async () => {
+    await withServer(['--port', '0', '--body-limit-mb', '0.001'], async (cli) => {
+      const basic = `Basic ${Buffer.from('AKIAIOSFOLQUICKSTART:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY').toString('base64')}`;
+      const post = (id: string) =>
+        getJson(`${cli.url}/api/v1/auth/users`, { method: 'POST', headers: { Authorization: basic, 'Content-Type': 'application/json' }, body: JSON.stringify({ id }) });
+      expect((await post('small')).status).toBe(201);
+      const big = await post('x'.repeat(2000));
+      expect(big.status).toBe(413);
+      expect(Object.keys(big.body)).toEqual(['message']);
+    });
+  });
+
   it('honours MOCKGATE_PORT when --port is not given', async () => {
     const port = await freePort();
     await withServer([], async (cli) => {
