@@ -242,7 +242,7 @@ export const preferOverride: Stage = {
     const key = ex.mount.validator.statusKey(op, wanted);
     // Prism answers 404 NOT_FOUND when the requested status is not in the document.
     if (!key) throw statusNotDeclared(wanted);
-    ex.reply = mockResponse(op, { statusKey: key, status: wanted, example: prefs.example, dynamic: prefs.dynamic, seed: ctx.seed }, ctx.faker);
+    ex.reply = mockResponse(op, { statusKey: key, status: wanted, example: prefs.example, dynamic: prefs.dynamic, seed: ctx.seed, check: responseCheck(ex, wanted) }, ctx.faker);
   },
 };
 
@@ -257,7 +257,7 @@ export const runHandler: Stage = {
     if (!handler) {
       ex.trace.source = 'mock';
       const status = successStatus(op);
-      ex.reply = mockResponse(op, { statusKey: status.key, status: status.code, seed: ctx.seed }, ctx.faker);
+      ex.reply = mockResponse(op, { statusKey: status.key, status: status.code, seed: ctx.seed, check: responseCheck(ex, status.code) }, ctx.faker);
       return;
     }
     const trace = ex.trace;
@@ -316,6 +316,12 @@ function writesOnSafeMethods(api: ApiModule): ReadonlySet<string> {
   let set = safeWriters.get(api);
   if (!set) safeWriters.set(api, (set = new Set(api.writesOnSafeMethods ?? [])));
   return set;
+}
+
+/** What a generated answer must pass before it is sent: the same check the pipeline makes of every answer. */
+function responseCheck(ex: Exchange, status: number): (body: unknown, contentType?: string) => ValidationIssue[] {
+  return (body, contentType) =>
+    ex.mount.validator.validateResponse(ex.operation!, status, body, body !== undefined && body !== null && body !== '', contentType);
 }
 
 /** The status an operation answers on success: its lowest declared 2xx, else its first declared status. */
