@@ -85,15 +85,20 @@ export function mockResponse(op: Operation, options: MockOptions, sharedFaker: F
     firstIssues ??= issues;
     return undefined;
   };
-  for (let i = 0; i < ATTEMPTS; i++) {
-    const body = attempt(() => generateSync(prepared as any, jsfOptions(baseSeed + i, faker, i === 0)));
+  // First with the schema's own examples and every optional property, then without the examples, then only the
+  // required properties but deeper (a required property past the depth bound is otherwise left empty).
+  const tries: Array<Record<string, unknown>> = [
+    jsfOptions(baseSeed, faker, true),
+    jsfOptions(baseSeed + 1, faker, false),
+    { ...jsfOptions(baseSeed + 2, faker, false), alwaysFakeOptionals: false, optionalsProbability: 0, maxDepth: 16, refDepthMax: 6 },
+  ];
+  for (const jsf of tries.slice(0, ATTEMPTS)) {
+    const body = attempt(() => generateSync(prepared as any, jsf as any));
     if (body !== undefined) return { status: options.status, body, contentType };
   }
-  // A second opinion (its own walk of the schema), then the smallest answer: required properties only.
+  // A second opinion: the earlier walk of the schema.
   const walked = attempt(() => generate(schema, faker, 0));
   if (walked !== undefined) return { status: options.status, body: walked, contentType };
-  const minimal = attempt(() => generateSync(prepared as any, { ...jsfOptions(baseSeed, faker, false), alwaysFakeOptionals: false, optionalsProbability: 0, fillProperties: false } as any));
-  if (minimal !== undefined) return { status: options.status, body: minimal, contentType };
   const issue = firstIssues?.[0];
   const where = issue && issue.path.length ? ` at ${issue.path.join('.')}` : '';
   throw internal(`cannot generate a ${options.status} answer for ${op.operationId} that satisfies its schema${where}: ${issue?.message ?? 'no value fits'}; give the response an example, or fix the schema`);

@@ -94,6 +94,7 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   if (!isObject(document.paths)) throw refuse('/paths', 'must be an object of path items');
 
   dereference(document, refuse);
+  if (dialect === 'oas30') normalizeOas30Schemas(document);
   checkOperations(document, refuse);
   nameAnonymousOperations(document);
 
@@ -213,6 +214,30 @@ function dereference(document: any, refuse: (pointer: string, reason: string) =>
     }
   };
   walk(document, '');
+}
+
+/**
+ * OpenAPI 3.0's schema dialect where ajv's differs: `exclusiveMinimum: true` beside `minimum` (the draft-04 form 3.0
+ * uses) becomes `exclusiveMinimum: <minimum>`, and `nullable` without a `type` — which 3.0.3 says has no effect —
+ * is dropped (ajv refuses to compile it).
+ */
+function normalizeOas30Schemas(document: any): void {
+  const seen = new Set<object>();
+  const walk = (node: any): void => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) return node.forEach(walk);
+    for (const [bound, flag] of [['minimum', 'exclusiveMinimum'], ['maximum', 'exclusiveMaximum']] as const) {
+      if (typeof node[flag] !== 'boolean') continue;
+      if (node[flag] && typeof node[bound] === 'number') {
+        node[flag] = node[bound];
+        delete node[bound];
+      } else delete node[flag];
+    }
+    if (node.nullable !== undefined && node.type === undefined) delete node.nullable;
+    for (const [childKey, child] of Object.entries(node)) if (!isData('', childKey, child)) walk(child);
+  };
+  walk(document);
 }
 
 /** Example values, defaults, constants and extensions are data: a `$ref` key in them is not a reference. */
