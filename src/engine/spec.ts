@@ -235,14 +235,16 @@ function normalizeOas30Schemas(document: any): void {
       } else delete node[flag];
     }
     if (node.nullable !== undefined && node.type === undefined) delete node.nullable;
-    for (const [childKey, child] of Object.entries(node)) if (!isData('', childKey, child)) walk(child);
+    for (const [childKey, child] of Object.entries(node)) if (!/^(example|examples|enum|const|x-.*)$/.test(childKey)) walk(child);
   };
   walk(document);
 }
 
 /** Example values, defaults, constants and extensions are data: a `$ref` key in them is not a reference. */
 function isData(pointer: string, key: string, value: unknown): boolean {
-  if (key.startsWith('x-') || key === 'example' || key === 'default' || key === 'const' || key === 'enum') return !pointer.endsWith('/properties');
+  // (`default` is also a response's status key, and any of them may name a property.)
+  if (key === 'default') return !pointer.endsWith('/properties') && !pointer.endsWith('/responses');
+  if (key.startsWith('x-') || key === 'example' || key === 'const' || key === 'enum') return !pointer.endsWith('/properties');
   if (key === 'examples' && Array.isArray(value)) return true;
   return key === 'value' && /\/examples\/[^/]+$/.test(pointer);
 }
