@@ -46,6 +46,7 @@ export const ErrorCode = {
   RateLimited: 'RATE_LIMITED',
   NotImplemented: 'NOT_IMPLEMENTED',
   StatusNotDeclared: 'STATUS_NOT_DECLARED',
+  ExampleNotDeclared: 'EXAMPLE_NOT_DECLARED',
   InjectedStatus: 'INJECTED_STATUS',
   ResponseInvalid: 'RESPONSE_INVALID',
   Internal: 'INTERNAL',
@@ -162,6 +163,11 @@ export const notImplemented = (message?: string) => new MockError(ErrorCode.NotI
 export const statusNotDeclared = (status: number) =>
   new MockError(ErrorCode.StatusNotDeclared, 404, {
     message: `Requested status code ${status} is not defined in the document.`,
+  });
+/** `Prefer: example=<name>` names an example the chosen response does not have: Prism's 404, in its words. */
+export const exampleNotDeclared = (mediaType: string, name: string) =>
+  new MockError(ErrorCode.ExampleNotDeclared, 404, {
+    message: `Response for contentType: ${mediaType} and exampleKey: ${name} does not exist.`,
   });
 /** A status forced by a scenario rule, admin fault or Prefer header that carries no body of its own. */
 export const injectedStatus = (status: number, headers: Record<string, string> = {}) =>

@@ -1,11 +1,32 @@
 /**
  * The API module for a user's spec whose operations no registered API handles: every operation answers
- * from its schema, any presented credential is accepted (as Prism does), errors are plain {message}.
+ * from its schema, any presented credential is accepted (as Prism does). An error is answered in the shape the
+ * operation declares for its status (Prism mocks the declared 400 / 401 / 404 / 422 the same way): no body when
+ * the status is declared without one, a body generated from — and checked against — its schema otherwise, with
+ * the error's text in its `message` when the schema has one; plain {message} when the spec declares nothing.
  */
+import type { Faker } from '@faker-js/faker';
 import { httpStatusText, type MockError } from './errors.js';
-import type { ApiModule } from './types.js';
+import { createFaker } from './faker.js';
+import { mockResponse } from './mock-response.js';
+import type { LoadedSpec, Operation } from './spec.js';
+import type { ApiModule, Reply } from './types.js';
+import type { SpecValidator } from './validator.js';
 
-export function genericApi(name: string, title: string): ApiModule<Record<string, never>> {
+/** The spec and its validator, for errors in the declared shapes (both known once the spec is mounted). */
+export interface DeclaredShapes {
+  spec: LoadedSpec;
+  validator: () => SpecValidator;
+}
+
+export function genericApi(name: string, title: string, declared?: DeclaredShapes): ApiModule<Record<string, never>> {
+  const operations = new Map<string, Operation>((declared?.spec.operations ?? []).map((op) => [op.operationId, op]));
+  let faker: Faker | undefined;
+  const plain = (error: MockError): Reply => ({
+    status: error.status,
+    headers: error.headers,
+    body: { message: error.status === 401 ? httpStatusText(401) : error.message, ...(error.issues.length ? { issues: error.issues } : {}) },
+  });
   return {
     name,
     title,
@@ -19,10 +40,27 @@ export function genericApi(name: string, title: string): ApiModule<Record<string
     order: 'authenticate-first',
     seedSchema: { type: 'object' },
     createState: () => ({}),
-    renderError: (error: MockError) => ({
-      status: error.status,
-      headers: error.headers,
-      body: { message: error.status === 401 ? httpStatusText(401) : error.message, ...(error.issues.length ? { issues: error.issues } : {}) },
-    }),
+    renderError: (error: MockError, ctx) => {
+      const op = ctx.operationId ? operations.get(ctx.operationId) : undefined;
+      if (!op || !declared || error.status >= 500) return plain(error);
+      const validator = declared.validator();
+      const key = validator.statusKey(op, error.status);
+      if (!key) return plain(error);
+      const content = op.responses[key]?.content;
+      if (!content || Object.keys(content).length === 0) return { status: error.status, headers: error.headers };
+      const check = (body: unknown, contentType?: string) => validator.validateResponse(op, error.status, body, body !== undefined && body !== null && body !== '', contentType);
+      try {
+        faker ??= createFaker(1, `${name}:errors`);
+        const reply = mockResponse(op, { statusKey: key, status: error.status, seed: 1, check }, faker);
+        const body = reply.body as Record<string, unknown> | undefined;
+        if (body && typeof body === 'object' && !Array.isArray(body) && typeof body.message === 'string') {
+          const told = { ...body, message: error.message };
+          if (check(told, reply.contentType).length === 0) return { ...reply, body: told, headers: error.headers };
+        }
+        return { ...reply, headers: error.headers };
+      } catch {
+        return plain(error);
+      }
+    },
   };
 }

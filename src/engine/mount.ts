@@ -45,19 +45,20 @@ export interface MountOptions {
 
 export async function mountSpec(request: MountRequest, apis: ApiModule[], options: MountOptions = {}): Promise<Mount> {
   const spec = await loadSpec(request.file);
-  const { api, binding } = request.api ? { api: request.api, binding: { kind: request.binding ?? 'bundled' } as Binding } : await ownerOf(spec, apis);
+  const validator = new SpecValidator(spec, { onCompileFailure: options.onCompileFailure });
+  const { api, binding } = request.api ? { api: request.api, binding: { kind: request.binding ?? 'bundled' } as Binding } : await ownerOf(spec, apis, validator);
   return {
     api,
     binding,
     spec,
     prefix: request.prefix !== undefined ? normalizePrefix(request.prefix) : spec.serverPath,
-    validator: new SpecValidator(spec, { onCompileFailure: options.onCompileFailure }),
+    validator,
     internal: request.internal ?? false,
   };
 }
 
 /** The API whose bundled spec this one holds whole (the largest such spec wins), or a generic one. */
-async function ownerOf(spec: LoadedSpec, apis: ApiModule[]): Promise<{ api: ApiModule; binding: Binding }> {
+async function ownerOf(spec: LoadedSpec, apis: ApiModule[], validator: SpecValidator): Promise<{ api: ApiModule; binding: Binding }> {
   const offered = new Set(spec.operations.map(operationKey));
   let best: { api: ApiModule; by: string; size: number } | undefined;
   for (const api of apis) {
@@ -70,7 +71,7 @@ async function ownerOf(spec: LoadedSpec, apis: ApiModule[]): Promise<{ api: ApiM
   }
   if (best) return { api: best.api, binding: { kind: 'recognised', by: best.by } };
   const name = path.basename(spec.file).replace(/\.(ya?ml|json)$/i, '');
-  return { api: genericApi(name, spec.title), binding: { kind: 'generic' } };
+  return { api: genericApi(name, spec.title, { spec, validator: () => validator }), binding: { kind: 'generic' } };
 }
 
 /** An operation as recognition compares it: its operationId, method and path template as written. */

@@ -16,7 +16,8 @@
  */
 import { OpenAPIValidator } from 'openapi-backend';
 import addFormats from 'ajv-formats';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type Options as AjvOptions, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { internal, type MockError, type ValidationIssue, type IssueLocation } from './errors.js';
 import type { LoadedSpec, Operation } from './spec.js';
 
@@ -59,7 +60,14 @@ const AJV_OPTIONS = {
   // Ajv instance); a broken schema still fails to compile, with ajv's message.
   validateSchema: false,
   code: { optimize: false },
+  // A format ajv does not know (idn-email, a vendor's own) passes, silently: it is not ours to report on stderr.
+  logger: false as const,
+  // Patterns as the spec's authors test them (ECMA-262 without the u flag): `{` unescaped, as in many real specs.
+  unicodeRegExp: false,
 };
+
+/** OpenAPI 3.0's schemas are ajv's default dialect (with `nullable`); 3.1's are JSON Schema 2020-12. */
+type Dialect = LoadedSpec['dialect'];
 
 /** How long after construction the background warm-up starts. */
 const WARM_UP_DELAY_MS = 1000;
@@ -77,8 +85,11 @@ export interface SpecValidatorOptions {
 }
 
 /** An Ajv with the OpenAPI formats, as mockgate validates with: ajv-formats, and int64 bounded as Go bounds it. */
-function newAjv(options: Partial<typeof AJV_OPTIONS> = {}): Ajv {
-  const ajv = new Ajv({ ...AJV_OPTIONS, ...options });
+export function newAjv(dialect: Dialect = 'oas30', options: AjvOptions = {}): Ajv {
+  const all = { ...AJV_OPTIONS, ...options };
+  const ajv = dialect === 'draft2020' ? (new Ajv2020(all) as unknown as Ajv) : new Ajv(all);
+  // `nullable` is OpenAPI 3.0's; in a 3.1 document it means nothing (ajv's own keyword would refuse it without a type).
+  if (dialect === 'draft2020') ajv.removeKeyword('nullable');
   configureAjv(ajv);
   return ajv;
 }
@@ -97,25 +108,32 @@ export class SpecValidator {
   /** Compiled response validators by schema object (the document is dereferenced: a shared $ref is one object). */
   private readonly responseValidators = new Map<object, ValidateFunction | MockError>();
   private readonly onCompileFailure: CompileFailureListener;
+  readonly dialect: Dialect;
 
   constructor(spec: LoadedSpec, options: SpecValidatorOptions = {}) {
     this.onCompileFailure = options.onCompileFailure ?? (() => {});
+    this.dialect = spec.dialect ?? 'oas30';
+    const dialect = this.dialect;
     // openapi-backend makes a fresh Ajv instance for every request validator it compiles; customizeAjv hands
-    // back one shared Ajv per validation context instead, configured as ours.
+    // back one shared Ajv per validation context instead, configured as ours (a 2020-12 Ajv for OpenAPI 3.1).
     const sharedAjv = new Map<unknown, Ajv>();
     this.backend = new OpenAPIValidator({
       definition: spec.definition,
       router: spec.router,
       lazyCompileValidators: true,
       ajvOpts: AJV_OPTIONS,
-      customizeAjv: (ajv, _opts, context) => {
+      customizeAjv: (ajv, opts, context) => {
         if (!sharedAjv.has(context)) {
-          configureAjv(ajv);
+          if (dialect === 'draft2020') ajv = newAjv(dialect, opts as AjvOptions);
+          else configureAjv(ajv);
           sharedAjv.set(context, ajv);
         }
         return sharedAjv.get(context)!;
       },
     });
+    // openapi-backend strips binary properties from `required` by walking the request body schema without noting
+    // where it has been: on a recursive schema that overflowed the stack. The same walk, once per object.
+    (this.backend as unknown as { removeBinaryPropertiesFromRequired: (schema: unknown) => void }).removeBinaryPropertiesFromRequired = removeBinaryFromRequired;
     for (const op of spec.operations) {
       const emptyStatuses = new Set(
         Object.entries(op.responses)
@@ -189,7 +207,7 @@ export class SpecValidator {
       info.request = (this.backend.getRequestValidatorsForOperation(op.operationId) ?? []) as ValidateFunction[];
       return info.request;
     } catch (err) {
-      info.requestFailure = uncompilable(`${op.operationId}: its request schema (${requestSchemaParts(op)})`, err);
+      info.requestFailure = uncompilable(`${op.operationId}: its request schema (${requestSchemaParts(op, this.dialect)})`, err);
       this.onCompileFailure(info.requestFailure);
       throw info.requestFailure;
     }
@@ -199,8 +217,9 @@ export class SpecValidator {
     if (info.responses) return info.responses;
     const validators: Record<string, ValidateFunction | MockError | undefined> = {};
     for (const [status, response] of Object.entries<any>(op.responses)) {
-      // As openapi-backend: the application/json schema of each declared status.
-      const schema = response?.content?.['application/json']?.schema;
+      // The application/json schema of each declared status, else its first JSON media type's
+      // (application/problem+json, application/vnd.github+json): the one mock-response.ts answers with.
+      const schema = jsonMedia(response?.content)?.schema;
       if (schema && typeof schema === 'object') validators[status] = this.responseValidator(schema, `${op.operationId}: its ${status} response schema`);
     }
     info.responses = validators;
@@ -211,9 +230,10 @@ export class SpecValidator {
   private responseValidator(schema: object, label: string): ValidateFunction | MockError {
     let validate = this.responseValidators.get(schema);
     if (!validate) {
-      this.responseAjv ??= newAjv();
+      this.responseAjv ??= newAjv(this.dialect);
       try {
-        validate = this.responseAjv.compile(decycle(schema));
+        // A required property that is writeOnly is required in requests only (OpenAPI 3.0, "writeOnly").
+        validate = this.responseAjv.compile(decycle(schema, { response: true }));
       } catch (err) {
         validate = uncompilable(label, err);
         this.onCompileFailure(validate);
@@ -264,8 +284,15 @@ export class SpecValidator {
     return undefined;
   }
 
+  /** The compiled response validator for an operation's declared status key, when it has a JSON schema. */
+  responseCheck(op: Operation, key: string): ValidateFunction | MockError | undefined {
+    return this.responseValidatorsOf(op, this.info(op))[key];
+  }
+
   validateResponse(op: Operation, status: number, body: unknown, hasBody: boolean, contentType?: string): ValidationIssue[] {
     const c = this.info(op);
+    // OpenAPI 3.1 lets an operation declare no responses: nothing is promised, so nothing can be broken.
+    if (c.declaredStatuses.length === 0) return [];
     const key = this.statusKey(op, status);
     if (!key) return [responseIssue([], `status ${status} is not declared for ${op.operationId}`, 'status')];
     if (c.emptyStatuses.has(key)) {
@@ -288,6 +315,31 @@ export class SpecValidator {
   }
 }
 
+/** Binary properties cannot be checked in a parsed body: they are not required of it (cycle-safe). */
+function removeBinaryFromRequired(root: unknown): void {
+  const seen = new Set<object>();
+  const walk = (schema: any): void => {
+    if (!schema || typeof schema !== 'object' || seen.has(schema)) return;
+    seen.add(schema);
+    if (schema.properties && Array.isArray(schema.required)) {
+      const binary = Object.keys(schema.properties).filter((name) => schema.properties[name]?.type === 'string' && schema.properties[name]?.format === 'binary');
+      if (binary.length) schema.required = schema.required.filter((name: string) => !binary.includes(name));
+    }
+    if (schema.properties) Object.values(schema.properties).forEach(walk);
+    for (const key of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(schema[key])) schema[key].forEach(walk);
+  };
+  walk(root);
+}
+
+/** The media type object answers are checked against: application/json, else the first `…json` one. */
+export function jsonMedia(content: unknown): { schema?: unknown } | undefined {
+  if (!content || typeof content !== 'object') return undefined;
+  const media = content as Record<string, any>;
+  if (media['application/json']) return media['application/json'];
+  const key = Object.keys(media).find((type) => /json/i.test(type));
+  return key ? media[key] : undefined;
+}
+
 /**
  * Within int64. As doubles, 2^63 − 1 and 2^63 are the same number, so the bound is inclusive of it; a JSON
  * literal that is really past the bound but would round onto it is moved off it when the body is read
@@ -302,7 +354,7 @@ function isInt64(value: number): boolean {
  * an object above it, which becomes a `$ref` to where that object first stands (a JSON Pointer into the copy).
  * An object shared without a cycle (one error schema under many statuses) is copied once and reused.
  */
-export function decycle(schema: object): object {
+export function decycle(schema: object, options: { response?: boolean } = {}): object {
   const onPath = new Map<object, string>();
   const copies = new Map<object, unknown>();
   const copy = (value: unknown, pointer: string): unknown => {
@@ -316,7 +368,12 @@ export function decycle(schema: object): object {
     if (Array.isArray(value)) out = value.map((item, i) => copy(item, `${pointer}/${i}`));
     else {
       const object: Record<string, unknown> = {};
+      const source = value as Record<string, any>;
       for (const [key, child] of Object.entries(value)) {
+        if (options.response && key === 'required' && Array.isArray(child) && source.properties && typeof source.properties === 'object') {
+          object.required = child.filter((name) => !(typeof name === 'string' && Object.hasOwn(source.properties, name) && source.properties[name]?.writeOnly === true));
+          continue;
+        }
         // Defined, not assigned: a property may be named `__proto__`.
         Object.defineProperty(object, key, { value: copy(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`), enumerable: true, writable: true, configurable: true });
       }
@@ -339,10 +396,10 @@ function uncompilable(label: string, err: unknown): MockError {
  * Which part of an operation's request ajv refuses, for the message: each parameter's and body media type's
  * schema is compiled alone (only after the whole failed, so never on a good spec's start-up).
  */
-function requestSchemaParts(op: Operation): string {
+function requestSchemaParts(op: Operation, dialect: Dialect): string {
   const parts: Array<[string, unknown]> = op.parameters.map((p) => [`${p.in} parameter ${p.name}`, p.schema]);
   for (const [media, content] of Object.entries(op.requestBody?.content ?? {})) parts.push([`request body ${media}`, content?.schema]);
-  const ajv = newAjv({ verbose: false });
+  const ajv = newAjv(dialect, { verbose: false });
   const refused = parts.filter(([, schema]) => {
     if (!schema || typeof schema !== 'object') return false;
     try {

@@ -34,6 +34,8 @@ export interface Trace {
   stateChanged: boolean;
   /** The answer reports the mock's own failure (a 500 of code Internal, or an unexpected exception). */
   internalFailure: boolean;
+  /** The request was refused (a 4xx from routing, validation or security) before any handler or mock answered. */
+  refused?: boolean;
 }
 
 export interface Exchange {

@@ -47,6 +47,9 @@ interface Composition {
   listeners: ExchangeListener[];
 }
 
+/** Stages whose 4xx refuses the request before any answer was chosen. */
+const REFUSING_STAGES = new Set(['router', 'validation', 'security']);
+
 const NO_RULES: string[] = Object.freeze([]) as unknown as string[];
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const NO_LISTENERS: ExchangeListener[] = Object.freeze([]) as unknown as ExchangeListener[];
@@ -103,6 +106,7 @@ export class Pipeline {
       // The mock's own failure (a bug, a schema it cannot compile, a state file it cannot write) is reported as
       // it is: --strict must not replace that 500 by "the answer breaks the spec" and lose what went wrong.
       if (!isMockError(err) || err.code === ErrorCode.Internal) ex.trace.internalFailure = true;
+      else if (err.status < 500 && REFUSING_STAGES.has(ex.trace.source)) ex.trace.refused = true;
       ex.reply = this.renderError(mount, err, ex.requestId, ex.operation?.operationId);
     }
     const reply = this.finalAnswer(ex);
@@ -147,12 +151,16 @@ export class Pipeline {
     if (trace.sessionForgotten) reply = { ...reply, headers: { ...reply.headers, [SESSION_FORGOTTEN_HEADER]: sessionForgottenValue(trace.sessionForgotten) } };
     if (operation) {
       const hasBody = reply.body !== undefined && reply.body !== null && reply.body !== '';
-      const issues = mount.validator.validateResponse(operation, reply.status, reply.body, hasBody, reply.contentType);
+      let issues = mount.validator.validateResponse(operation, reply.status, reply.body, hasBody, reply.contentType);
+      // A request refused with a status the spec does not declare (a 400 where it lists none) has no declared answer
+      // to be checked against: the client broke the contract first. It is answered as it is, never a strict 500.
+      if (trace.refused && issues.every((issue) => issue.keyword === 'status')) issues = [];
       trace.responseIssues = issues;
       // An answer a test forced (fault, rule, Prefer) may break the spec on purpose: journaled, not warned about.
       if (issues.length && !trace.explicit && !trace.internalFailure) {
         this.deps.logger.warn({ operationId: operation.operationId, status: reply.status, issues }, 'response violates the spec');
-        if (this.deps.strict) reply = this.renderError(mount, responseInvalid(issues), ex.requestId, operation.operationId);
+        // A refused request keeps its 4xx even so: a 500 in its place would hide what the client got wrong.
+        if (this.deps.strict && !trace.refused) reply = this.renderError(mount, responseInvalid(issues), ex.requestId, operation.operationId);
       }
     }
     // Serialised once, here: the edge sends this text and the journal keeps it.

@@ -242,7 +242,7 @@ export const preferOverride: Stage = {
     const key = ex.mount.validator.statusKey(op, wanted);
     // Prism answers 404 NOT_FOUND when the requested status is not in the document.
     if (!key) throw statusNotDeclared(wanted);
-    ex.reply = mockResponse(op, { statusKey: key, status: wanted, example: prefs.example, dynamic: prefs.dynamic, seed: ctx.seed }, ctx.faker);
+    ex.reply = mockResponse(op, { statusKey: key, status: wanted, example: prefs.example, dynamic: prefs.dynamic, seed: ctx.seed, check: responseCheck(ex, wanted) }, ctx.faker);
   },
 };
 
@@ -256,8 +256,12 @@ export const runHandler: Stage = {
     const handler = api.handlers[op.operationId];
     if (!handler) {
       ex.trace.source = 'mock';
+      const declared = Object.keys(op.responses);
+      if (declared.length && declared.every((k) => /^1/.test(k))) {
+        throw internal(`${op.operationId} declares only interim responses (${declared.join(', ')}), and an interim response cannot be the answer; declare a final status in the spec`);
+      }
       const status = successStatus(op);
-      ex.reply = mockResponse(op, { statusKey: status.key, status: status.code, seed: ctx.seed }, ctx.faker);
+      ex.reply = mockResponse(op, { statusKey: status.key, status: status.code, seed: ctx.seed, check: responseCheck(ex, status.code) }, ctx.faker);
       return;
     }
     const trace = ex.trace;
@@ -318,9 +322,16 @@ function writesOnSafeMethods(api: ApiModule): ReadonlySet<string> {
   return set;
 }
 
+/** What a generated answer must pass before it is sent: the same check the pipeline makes of every answer. */
+function responseCheck(ex: Exchange, status: number): (body: unknown, contentType?: string) => ValidationIssue[] {
+  return (body, contentType) =>
+    ex.mount.validator.validateResponse(ex.operation!, status, body, body !== undefined && body !== null && body !== '', contentType);
+}
+
 /** The status an operation answers on success: its lowest declared 2xx, else its first declared status. */
 export function successStatus(op: Operation): { key: string; code: number } {
-  const keys = Object.keys(op.responses);
+  // 1xx are interim responses: one can never be the final answer.
+  const keys = Object.keys(op.responses).filter((k) => !/^1/.test(k));
   const ok = keys.filter((k) => /^2\d\d$/.test(k)).sort()[0];
   if (ok) return { key: ok, code: Number(ok) };
   if (keys.some((k) => /^2xx$/i.test(k))) return { key: keys.find((k) => /^2xx$/i.test(k))!, code: 200 };

@@ -53,10 +53,17 @@ describe('operations without a handler', () => {
     expect(second.body).toEqual(first.body);
   });
 
-  it('answer fresh data with Prefer: dynamic=true, and the example when there is one', async () => {
+  it('answer fresh data with Prefer: dynamic=true', async () => {
     await t.http.get(`${WIDGETS}/public/ping`).set('Prefer', 'dynamic=true').expect(200);
-    const example = await t.http.get(`${WIDGETS}/public/ping`).set('Prefer', 'example=anything');
-    expect(example.body).toEqual({ pong: true });
+  });
+
+  it('answer 404 for an example name the response does not declare, in Prism\'s words (not the first example)', async () => {
+    const res = await t.http.get(`${WIDGETS}/public/ping`).set('Prefer', 'example=anything');
+    expect(res.status).toBe(404);
+    expect(res.body.message).toBe('Response for contentType: application/json and exampleKey: anything does not exist.');
+    const missing = await t.http.post(`${WIDGETS}/widgets`).set(ALICE).set('Prefer', 'code=409, example=nope').send({ name: 'free', color: 'red' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toBe('Response for contentType: application/json and exampleKey: nope does not exist.');
   });
 });
 
