@@ -43,6 +43,14 @@ export function renderError(error: MockError, ctx: RenderContext): Reply {
     return { status: error.status, headers };
   }
   headers['X-Content-Type-Options'] = 'nosniff';
+  // lakeFS's router has no 405: a method a path does not serve falls through to the API's catch-all, 404
+  // `invalid API endpoint` (recorded from the real 1.80.0, test/fidelity), with no Allow header.
+  if (error.code === ErrorCode.MethodNotAllowed) {
+    // The error's own headers are laid under the rendered ones by the pipeline: drop its Allow at the source.
+    delete error.headers.Allow;
+    delete headers.Allow;
+    return { status: 404, body: { message: messages.invalidEndpoint }, newlineTerminated: true, headers };
+  }
   return {
     // kin-openapi reports a body of the wrong content type as a request error: 400, not 415.
     status: error.code === ErrorCode.UnsupportedMediaType ? 400 : error.status,
@@ -115,3 +123,20 @@ export const lakefsErrors = {
   notImplemented: (text: string = messages.notImplemented) =>
     withLakefsText(new MockError(ErrorCode.NotImplemented, 501, { message: text })),
 };
+
+/**
+ * The 501 of an operation the deployment lacks (Community mode, no external principals), worded as the scenario's
+ * lakeFS version words it: "Not implemented" up to 1.80 (recorded from the real 1.80.0, test/fidelity), "Not
+ * Implemented" from 1.81.0 on (the notes' text, which mockgate followed before).
+ */
+export function notImplementedIn(options: { lakefsVersion: string }): MockError {
+  return lakefsErrors.notImplemented(versionBefore(options.lakefsVersion, [1, 81, 0]) ? 'Not implemented' : messages.notImplemented);
+}
+
+/** Whether a lakeFS version ("1.80.0", "v1.84.1-rc1") is older than major.minor.patch; an unreadable one is not. */
+function versionBefore(version: string, [major, minor, patch]: [number, number, number]): boolean {
+  // Three numeric fields compared in order: semver's precedence for released versions, without its range syntax.
+  const [a = NaN, b = 0, c = 0] = version.replace(/^v/, '').split(/[.-]/, 3).map(Number);
+  if (!Number.isInteger(a)) return false;
+  return a !== major ? a < major : b !== minor ? b < minor : c < patch;
+}

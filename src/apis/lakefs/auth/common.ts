@@ -4,7 +4,7 @@
  * policy and most credential operations answer 501 after authorization) and external principals turned off
  * (501 before authorization, as lakeFS checks the feature first).
  */
-import { lakefsErrors, messages } from '../errors.js';
+import { lakefsErrors, messages, notImplementedIn } from '../errors.js';
 import type { LakefsContext } from '../state.js';
 import type { PageQuery } from '../pagination.js';
 
@@ -23,12 +23,12 @@ export const isCommunity = (ctx: AuthContext) => ctx.options.mode === 'community
 
 /** Community mode: the single-user auth service has no such operation (lakeFS answers after authorization). */
 export function rejectInCommunity(ctx: AuthContext): void {
-  if (isCommunity(ctx)) throw lakefsErrors.notImplemented();
+  if (isCommunity(ctx)) throw notImplementedIn(ctx.options);
 }
 
 /** External principals need RBAC mode and the feature switched on; lakeFS checks this before authorization. */
 export function requireExternalPrincipals(ctx: AuthContext): void {
-  if (isCommunity(ctx) || !ctx.options.externalPrincipals) throw lakefsErrors.notImplemented();
+  if (isCommunity(ctx) || !ctx.options.externalPrincipals) throw notImplementedIn(ctx.options);
 }
 
 /** lakeFS refuses `%` in new user, group and policy ids with its own text ("User name cannot contain '%'"). */

@@ -5,7 +5,7 @@
  */
 import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
-import { lakefsErrors, messages } from '../errors.js';
+import { lakefsErrors, messages, notImplementedIn } from '../errors.js';
 import { paginate } from '../pagination.js';
 import { empty, json } from '../reply.js';
 import { unixSeconds, type LakefsState } from '../state.js';
@@ -53,7 +53,7 @@ export function createUser(ctx: AuthContext) {
   authorize(ctx, 'auth:CreateUser', arn.user(username));
   if (invite) {
     // The single-user service has no e-mail inviter.
-    if (isCommunity(ctx)) throw lakefsErrors.notImplemented();
+    if (isCommunity(ctx)) throw notImplementedIn(ctx.options);
     validateEntityId(ctx, username);
     if (has(ctx.state.users, username)) throw lakefsErrors.alreadyExists();
     put(ctx.state.users, username, { id: username, creationDate: unixSeconds(ctx.now), email: address });

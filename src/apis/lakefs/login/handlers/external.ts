@@ -6,7 +6,7 @@
  */
 import type { Handler } from '../../../../engine/types.js';
 import { decodeAwsIdentityToken } from '../../../shared/aws-identity-token.js';
-import { lakefsErrors, messages } from '../../errors.js';
+import { lakefsErrors, messages, notImplementedIn } from '../../errors.js';
 import { issueLoginToken } from '../../jwt.js';
 import { json } from '../../reply.js';
 import type { LakefsOptions, LakefsState } from '../../state.js';
@@ -35,7 +35,7 @@ interface ExternalLoginInformation {
  */
 export const externalPrincipalLogin: LoginHandler = async (ctx) => {
   const { options } = ctx;
-  if (isCommunity(options) || !options.externalPrincipals) throw lakefsErrors.notImplemented();
+  if (isCommunity(options) || !options.externalPrincipals) throw notImplementedIn(options);
   const body = ctx.request.body as ExternalLoginInformation | undefined;
   const request = body?.identityRequest;
   if (!isObject(request) || Object.keys(request).length === 0) throw lakefsErrors.badRequest(messages.invalidRequest);
@@ -66,7 +66,7 @@ interface StsAuthRequest {
  */
 export const stsLogin: LoginHandler = async (ctx) => {
   const { options } = ctx;
-  if (isCommunity(options)) throw lakefsErrors.notImplemented();
+  if (isCommunity(options)) throw notImplementedIn(options);
   const body = ctx.request.body as StsAuthRequest;
   const entry = lookup(flowsOf(ctx.state).stsCodes, body.code);
   const refused =

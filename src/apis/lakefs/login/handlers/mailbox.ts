@@ -11,7 +11,7 @@
  */
 import type { Handler } from '../../../../engine/types.js';
 import { currentUser } from '../../authorize.js';
-import { lakefsErrors } from '../../errors.js';
+import { lakefsErrors, notImplementedIn } from '../../errors.js';
 import { issueLoginToken } from '../../jwt.js';
 import { empty, json } from '../../reply.js';
 import type { LakefsOptions, LakefsState } from '../../state.js';
@@ -29,7 +29,7 @@ const MAILBOX = /^[A-Za-z0-9_-]{43}$/;
 
 export const getTokenRedirect: LoginHandler = (ctx) => {
   const { options } = ctx;
-  if (isCommunity(options)) throw lakefsErrors.notImplemented();
+  if (isCommunity(options)) throw notImplementedIn(options);
   const flows = flowsOf(ctx.state);
   const now = nowSeconds(ctx.now);
   pruneExpired(flows, now);
@@ -47,7 +47,7 @@ export const getTokenRedirect: LoginHandler = (ctx) => {
 
 export const releaseTokenToMailbox: LoginHandler = async (ctx) => {
   const { options } = ctx;
-  if (isCommunity(options)) throw lakefsErrors.notImplemented();
+  if (isCommunity(options)) throw notImplementedIn(options);
   const user = currentUser(ctx);
   // Signed (asynchronously) before the checks, so that checking and releasing happen in one step: a second
   // release of the same request cannot slip in between.
@@ -65,7 +65,7 @@ export const releaseTokenToMailbox: LoginHandler = async (ctx) => {
 
 export const getTokenFromMailbox: LoginHandler = (ctx) => {
   const { options } = ctx;
-  if (isCommunity(options)) throw lakefsErrors.notImplemented();
+  if (isCommunity(options)) throw notImplementedIn(options);
   const id = String(ctx.request.params.mailbox);
   if (!MAILBOX.test(id)) throw lakefsErrors.badRequest('invalid mailbox');
   const flows = flowsOf(ctx.state);
