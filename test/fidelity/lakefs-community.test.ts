@@ -18,9 +18,10 @@ import { parseTranscript } from '../../src/diff/transcript.js';
  * Measured 2026-12-03: 193 of 460 steps (41.9%) agree on status, text, shape and Content-Type; 229 (49.7%) once the
  * lakeFS surface around the seeds landed (objects, diffs, log, tags, config, setup; lakefs-community on a local
  * blockstore); 275 (59.7%) with the 501 text of the scenario's lakeFS version (1.80.0 here, lakefs-1.80-community.yaml);
- * 291 (63.2%) with lakeFS's 404 catch-all for a wrong method. Raise it with each fix.
+ * 291 (63.2%) with lakeFS's 404 catch-all for a wrong method; 312 (67.8%) with kin-openapi's words for a truncated
+ * body, an unparsable scalar parameter and an unexpected Content-Type. Raise it with each fix.
  */
-const BASELINE = 0.63;
+const BASELINE = 0.67;
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const SCRIPT = here('lakefs-community.yaml');

@@ -31,7 +31,7 @@ function statusOf(error: MockError): number {
 }
 
 /** A problem at the root of the body is not located: `doesn't match schema: property "username" is missing`. */
-const KIN_OPENAPI_WORDING: KinOpenapiWording = { locateRootBodyErrors: false };
+const KIN_OPENAPI_WORDING: KinOpenapiWording = { locateRootBodyErrors: false, truncatedBody: 'unexpected end of JSON input' };
 
 function messageOf(error: MockError): string {
   switch (error.code) {
@@ -39,7 +39,7 @@ function messageOf(error: MockError): string {
       // kin-openapi stops at the first problem it finds.
       return error.issues.length ? requestErrorText(error.issues[0]!, KIN_OPENAPI_WORDING) : error.message;
     case ErrorCode.MalformedBody:
-      return undecodableBodyText(error);
+      return undecodableBodyText(error, KIN_OPENAPI_WORDING);
     case ErrorCode.UnsupportedMediaType:
       return unexpectedMediaTypeText(error);
     case ErrorCode.RouteNotFound:

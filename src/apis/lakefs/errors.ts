@@ -63,7 +63,7 @@ export function renderError(error: MockError, ctx: RenderContext): Reply {
 const bodiless = new Set([420, 429]);
 
 /** A problem at the root of the body is located: `doesn't match schema: Error at "/": property "id" is missing`. */
-const KIN_OPENAPI_WORDING: KinOpenapiWording = { locateRootBodyErrors: true };
+const KIN_OPENAPI_WORDING: KinOpenapiWording = { locateRootBodyErrors: true, truncatedBody: 'unexpected EOF' };
 
 function messageOf(error: MockError): string {
   switch (error.code) {
@@ -71,7 +71,7 @@ function messageOf(error: MockError): string {
       // kin-openapi stops at the first problem it finds.
       return error.issues.length ? requestErrorText(error.issues[0]!, KIN_OPENAPI_WORDING) : error.message;
     case ErrorCode.MalformedBody:
-      return undecodableBodyText(error);
+      return undecodableBodyText(error, KIN_OPENAPI_WORDING);
     case ErrorCode.UnsupportedMediaType:
       return unexpectedMediaTypeText(error);
     case ErrorCode.Unauthenticated:

@@ -23,6 +23,11 @@ export interface KinOpenapiWording {
    * own pointer (`Error at "/id": property "id" is missing`), so neither form is quite upstream's.
    */
   locateRootBodyErrors: boolean;
+  /**
+   * How a body cut short reads: `unexpected EOF`, json.Decoder's (the real lakeFS 1.80.0, recorded in
+   * test/fidelity), or `unexpected end of JSON input`, json.Unmarshal's (the authentication service's tests pin it).
+   */
+  truncatedBody: 'unexpected EOF' | 'unexpected end of JSON input';
 }
 
 /** The RequestError text for a validation issue. */
@@ -35,12 +40,21 @@ export function requestErrorText(issue: ValidationIssue, wording: KinOpenapiWord
   const [name = '', ...inside] = issue.path;
   const prefix = `parameter ${goQuote(String(name))} in ${issue.in} has an error`;
   if (issue.keyword === 'required' && inside.length === 0) return `${prefix}: value is required but missing`;
+  // A query or path value that does not parse as the parameter's scalar type fails in kin-openapi's decoder, before
+  // the schema: `value abc: an invalid integer: invalid syntax` (strconv's error, as the real lakeFS words it).
+  if (issue.keyword === 'type' && inside.length === 0 && typeof issue.received === 'string' && SCALARS.has(issue.expectedType ?? '')) {
+    return `${prefix}: value ${issue.received}: an invalid ${issue.expectedType}: invalid syntax`;
+  }
   return `${prefix}: ${schemaErrorText(issue, inside, false)}`;
 }
 
+const SCALARS = new Set(['integer', 'number', 'boolean']);
+
 /** A JSON body the server could not decode (the body of the engine's MalformedBody error). */
-export function undecodableBodyText(error: MockError): string {
-  return `request body has an error: failed to decode request body: ${goJsonDecodeError(error)}`;
+export function undecodableBodyText(error: MockError, wording: KinOpenapiWording): string {
+  const reason = goJsonDecodeError(error);
+  const truncated = reason === 'unexpected end of JSON input' ? wording.truncatedBody : reason;
+  return `request body has an error: failed to decode request body: ${truncated}`;
 }
 
 /**
@@ -51,7 +65,8 @@ export function undecodableBodyText(error: MockError): string {
 export function unexpectedMediaTypeText(error: MockError): string {
   const contentType = error.detail.contentType;
   if (typeof contentType !== 'string') return `request body has an error: ${error.message}`;
-  return `request body has an error: header Content-Type has unexpected value: ${goQuote(contentType)}`;
+  // No colon before the value: kin-openapi's words, as the real lakeFS 1.80.0 answers them (test/fidelity).
+  return `request body has an error: header Content-Type has unexpected value ${goQuote(contentType)}`;
 }
 
 /** SchemaError.Error(): `Error at "<pointer>": <reason>`, without the location when there is none to give. */

@@ -48,8 +48,8 @@ describe('goJsonSyntaxError: what json.Unmarshal says', () => {
 describe('requestErrorText: kin-openapi from typed fields', () => {
   const body = (keyword: string, path: Array<string | number>, fields: Partial<ValidationIssue> = {}): ValidationIssue =>
     ({ in: 'body', path, keyword, message: 'the engine’s own words, never shown', ...fields });
-  const lakefs = { locateRootBodyErrors: true };
-  const service = { locateRootBodyErrors: false };
+  const lakefs = { locateRootBodyErrors: true, truncatedBody: 'unexpected EOF' as const };
+  const service = { locateRootBodyErrors: false, truncatedBody: 'unexpected end of JSON input' as const };
 
   it.each([
     [body('maximum', ['n'], { limit: 1000 }), 'Error at "/n": number must be at most 1000'],
@@ -84,6 +84,13 @@ describe('requestErrorText: kin-openapi from typed fields', () => {
     expect(requestErrorText(param(['filter', 'size'], 'type', { expectedType: 'number' }), lakefs)).toBe(
       'parameter "filter" in query has an error: Error at "/size": value must be a number',
     );
+  });
+
+  it('words a scalar that does not parse as strconv does (the real lakeFS 1.80.0, test/fidelity)', () => {
+    const param = (name: string, expectedType: string, received: string): ValidationIssue => ({ in: 'query', path: [name], keyword: 'type', message: '', expectedType, received });
+    expect(requestErrorText(param('amount', 'integer', 'abc'), lakefs)).toBe('parameter "amount" in query has an error: value abc: an invalid integer: invalid syntax');
+    expect(requestErrorText(param('amount', 'integer', '1.5'), lakefs)).toBe('parameter "amount" in query has an error: value 1.5: an invalid integer: invalid syntax');
+    expect(requestErrorText(param('force', 'boolean', 'maybe'), lakefs)).toBe('parameter "force" in query has an error: value maybe: an invalid boolean: invalid syntax');
   });
 });
 

@@ -51,14 +51,14 @@ export const operations: Operation[] = [
   { operationId: 'deleteGroupMembership', method: 'delete', path: '/auth/groups/Developers/members/developer', ok: 204, action: 'auth:RemoveGroupMember', community: 'after-authz', invalid: { method: 'delete', path: `/auth/groups/${BAD}/members/developer`, names: badPath('groupId') } },
   {
     operationId: 'listGroupPolicies', method: 'get', path: '/auth/groups/Developers/policies', ok: 200, action: 'auth:ReadGroup', community: 'after-authz',
-    invalid: { method: 'get', path: '/auth/groups/Developers/policies?amount=many', names: /parameter "amount" in query has an error: value must be an integer/ },
+    invalid: { method: 'get', path: '/auth/groups/Developers/policies?amount=many', names: /parameter "amount" in query has an error: value many: an invalid integer: invalid syntax/ },
   },
   { operationId: 'attachPolicyToGroup', method: 'put', path: '/auth/groups/Developers/policies/AuthFullAccess', ok: 201, action: 'auth:AttachPolicy', community: 'after-authz', invalid: { method: 'put', path: `/auth/groups/Developers/policies/${BAD}`, names: badPath('policyId') } },
   { operationId: 'detachPolicyFromGroup', method: 'delete', path: '/auth/groups/Developers/policies/AuthManageOwnCredentials', ok: 204, action: 'auth:DetachPolicy', community: 'after-authz', invalid: { method: 'delete', path: `/auth/groups/Developers/policies/${BAD}`, names: badPath('policyId') } },
-  { operationId: 'listUserGroups', method: 'get', path: '/auth/users/developer/groups', ok: 200, action: 'auth:ReadUser', community: 'after-authz', invalid: { method: 'get', path: '/auth/users/developer/groups?amount=1.5', names: /parameter "amount" in query has an error: value must be an integer/ } },
+  { operationId: 'listUserGroups', method: 'get', path: '/auth/users/developer/groups', ok: 200, action: 'auth:ReadUser', community: 'after-authz', invalid: { method: 'get', path: '/auth/users/developer/groups?amount=1.5', names: /parameter "amount" in query has an error: value 1\.5: an invalid integer: invalid syntax/ } },
   {
     operationId: 'listUserPolicies', method: 'get', path: '/auth/users/developer/policies?effective=True', ok: 200, action: 'auth:ReadUser', community: 'after-authz',
-    invalid: { method: 'get', path: '/auth/users/developer/policies?effective=maybe', names: /parameter "effective" in query has an error: value must be a boolean/ },
+    invalid: { method: 'get', path: '/auth/users/developer/policies?effective=maybe', names: /parameter "effective" in query has an error: value maybe: an invalid boolean: invalid syntax/ },
   },
   { operationId: 'attachPolicyToUser', method: 'put', path: '/auth/users/developer/policies/AuthFullAccess', ok: 201, action: 'auth:AttachPolicy', community: 'after-authz', invalid: { method: 'put', path: `/auth/users/${BAD}/policies/AuthFullAccess`, names: badPath('userId') } },
   { operationId: 'detachPolicyFromUser', method: 'delete', path: '/auth/users/restrained/policies/DenyUserDeletion', ok: 204, action: 'auth:DetachPolicy', community: 'after-authz', invalid: { method: 'delete', path: `/auth/users/restrained/policies/${BAD}`, names: badPath('policyId') } },
