@@ -19,9 +19,10 @@ import { parseTranscript } from '../../src/diff/transcript.js';
  * lakeFS surface around the seeds landed (objects, diffs, log, tags, config, setup; lakefs-community on a local
  * blockstore); 275 (59.7%) with the 501 text of the scenario's lakeFS version (1.80.0 here, lakefs-1.80-community.yaml);
  * 291 (63.2%) with lakeFS's 404 catch-all for a wrong method; 312 (67.8%) with kin-openapi's words for a truncated
- * body, an unparsable scalar parameter and an unexpected Content-Type. Raise it with each fix.
+ * body, an unparsable scalar parameter and an unexpected Content-Type; 335 (72.8%) with the setup user's empty
+ * friendly_name and email. Raise it with each fix.
  */
-const BASELINE = 0.67;
+const BASELINE = 0.72;
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const SCRIPT = here('lakefs-community.yaml');

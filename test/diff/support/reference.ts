@@ -61,13 +61,13 @@ export async function startReference(drift: Drift = {}): Promise<Reference> {
       if (req.method === 'GET' && path === '/api/v1/user') {
         if (!auth) return json(200, { user: { creation_date: 0, id: '' } });
         if (!bearer && !basic) return json(401, { message: 'error authenticating request' });
-        return json(200, { user: { id: 'admin', creation_date: drift.creationDateAsString ? String(created) : created, friendly_name: 'admin' } });
+        return json(200, { user: { id: 'admin', creation_date: drift.creationDateAsString ? String(created) : created, friendly_name: '', email: '' } });
       }
       if (!basic && !bearer) return json(401, { message: 'error authenticating request' });
       const user = /^\/api\/v1\/auth\/users\/([^/]+)$/.exec(path);
       if (req.method === 'GET' && user) {
         const id = decodeURIComponent(user[1]!);
-        return id === 'admin' ? json(200, { id: 'admin', creation_date: created }) : json(404, { message: `user not found (request ${randomUUID()})` });
+        return id === 'admin' ? json(200, { id: 'admin', creation_date: created, friendly_name: '', email: '' }) : json(404, { message: `user not found (request ${randomUUID()})` });
       }
       if (req.method === 'GET' && path === '/api/v1/auth/groups') return drift.groups404 ? json(404, { message: 'not found' }) : json(501, { message: 'Not Implemented' });
       return json(404, { message: 'path not found' });
