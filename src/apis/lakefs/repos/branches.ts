@@ -42,8 +42,9 @@ export const createBranch: RepoHandler = (ctx) => {
   const source = resolveRef(repo, body.source);
   if (!source) throw lakefsErrors.notFound(`source reference '${body.source}': not found`);
   put(repo.branches, body.name, { id: body.name, commitId: source.commit.id, staged: {}, protected: false, hidden: body.hidden === true });
-  // lakeFS writes the bare commit id (no JSON quotes); its document calls it text/html.
-  const reply: Reply = { status: 201, body: source.commit.id, contentType: 'text/html', headers: { 'X-Request-ID': ctx.requestId } };
+  // lakeFS writes the bare commit id (no JSON quotes) as text/plain (recorded from the real 1.80.0; its document
+  // says text/html, which our spec declares too).
+  const reply: Reply = { status: 201, body: source.commit.id, contentType: 'text/plain; charset=utf-8', headers: { 'X-Request-ID': ctx.requestId } };
   return reply;
 };
 

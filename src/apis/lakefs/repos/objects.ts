@@ -51,7 +51,7 @@ export const listObjects: RepoHandler = (ctx) => {
       const common = object.path.slice(0, at + delimiter.length);
       entries.set(common, { key: common, stats: toCommonPrefix(common) });
     } else {
-      entries.set(object.path, { key: object.path, stats: toObjectStats(repo, object, withMetadata) });
+      entries.set(object.path, { key: object.path, stats: toObjectStats(repo, object, withMetadata, 'list') });
     }
   }
   const { results, pagination } = page(entries.values(), (e) => e.key, query);

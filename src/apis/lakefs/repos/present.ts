@@ -11,7 +11,8 @@ export function toRepository(repo: RepositoryRecord): Record<string, unknown> {
     creation_date: repo.creationDate,
     default_branch: repo.defaultBranch,
     storage_namespace: repo.storageNamespace,
-    ...(repo.storageId !== undefined && { storage_id: repo.storageId }),
+    // Always sent, empty for the default storage (recorded from the real 1.80.0).
+    storage_id: repo.storageId ?? '',
     read_only: repo.readOnly,
   };
 }
@@ -31,14 +32,17 @@ export function toCommit(commit: CommitRecord): Record<string, unknown> {
 }
 
 /**
- * statObject / listObjects: the physical address qualified with the storage namespace; user metadata unless
- * the caller asked to leave it out.
+ * statObject / listObjects / uploadObject: the physical address qualified with the storage namespace, and the
+ * user metadata as the real 1.80.0 sends it (test/fidelity): a stat always carries `metadata` (`{}` when there is
+ * none, or when the caller asked to leave it out); a listing leaves an empty one out (Go's omitempty on a nil map).
  */
-export function toObjectStats(repo: RepositoryRecord, object: ObjectRecord, withMetadata: boolean): Record<string, unknown> {
+export function toObjectStats(repo: RepositoryRecord, object: ObjectRecord, withMetadata: boolean, as: 'stat' | 'list' = 'stat'): Record<string, unknown> {
+  const metadata = withMetadata ? (object.metadata ?? {}) : {};
+  const sendMetadata = as === 'stat' || Object.keys(metadata).length > 0;
   return {
     checksum: object.checksum,
     content_type: object.contentType,
-    ...(withMetadata && { metadata: object.metadata }),
+    ...(sendMetadata && { metadata }),
     mtime: object.mtime,
     path: object.path,
     path_type: 'object',

@@ -10,5 +10,6 @@ export const healthCheck: RepoHandler = (ctx) => empty(ctx, 204);
 
 export const getLakeFSVersion: RepoHandler = (ctx) => {
   currentUser(ctx);
-  return json(ctx, 200, { version: ctx.options.lakefsVersion });
+  // version_context is always "lakeFS" on an open-source server (recorded from the real 1.80.0).
+  return json(ctx, 200, { version: ctx.options.lakefsVersion, version_context: 'lakeFS' });
 };

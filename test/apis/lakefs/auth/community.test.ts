@@ -37,6 +37,15 @@ describe('community mode', () => {
     expectLakefsError(await client(t).get('/auth/users/other'), 404, 'user not found');
   });
 
+  it('reads an access key of the user (200), and answers 404 "credentials not found" for any other, as the real 1.80.0 does', async () => {
+    const key = 'AKIAJADMIN222222222Q';
+    const res = await client(t).get(`/auth/users/admin/credentials/${key}`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toEqual({ access_key_id: key, creation_date: expect.any(Number) });
+    expectLakefsError(await client(t).get('/auth/users/admin/credentials/AKIAJNOSUCHKEYAAAAAAQ'), 404, 'credentials not found');
+    expectLakefsError(await client(t).get(`/auth/users/nobody/credentials/${key}`), 404, 'credentials not found');
+  });
+
   it('refuses a second access key: one per user', async () => {
     expectLakefsError(await client(t).post('/auth/users/admin/credentials'), 400, 'exceeded number of allowed credentials: invalid request');
   });

@@ -16,7 +16,7 @@ describe('createBranch', () => {
     const c = client(t, 'developer');
     const res = await c.post('/repositories/example-repo/branches', { name: 'feature', source });
     expect(res.status, res.text).toBe(201);
-    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(res.text).toBe(commit);
     expect((await c.get('/repositories/example-repo/branches/feature')).body).toEqual({ id: 'feature', commit_id: commit });
   });

@@ -18,6 +18,7 @@ describe('createRepository', () => {
       creation_date: NOW_SECONDS,
       default_branch: 'main',
       storage_namespace: 's3://bucket/new-repo',
+      storage_id: '',
       read_only: false,
     });
     const branch = await c.get('/repositories/new-repo/branches/main');
@@ -77,7 +78,7 @@ describe('getRepository', () => {
   it('reads a seeded repository', async () => {
     const res = await client(t, 'viewer').get('/repositories/frozen-repo');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: 'frozen-repo', creation_date: 1700000000, default_branch: 'main', storage_namespace: 'gs://frozen-bucket/', read_only: true });
+    expect(res.body).toEqual({ id: 'frozen-repo', creation_date: 1700000000, default_branch: 'main', storage_namespace: 'gs://frozen-bucket/', storage_id: '', read_only: true });
   });
 
   it('answers 404 `repository not found` and 400 for a name no repository can have', async () => {

@@ -22,7 +22,7 @@ describe('getLakeFSVersion', () => {
   it('answers the version to any authenticated caller', async () => {
     const res = await client(t, 'nobody').get('/config/version');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ version: '1.84.0' });
+    expect(res.body).toEqual({ version: '1.84.0', version_context: 'lakeFS' });
   });
 
   it('answers 401 without credentials', async () => {
@@ -34,6 +34,6 @@ describe('getLakeFSVersion with a configured version', () => {
   const t = useReposApp('no-presign.yaml');
 
   it('answers the scenario\'s lakefsVersion', async () => {
-    expect((await client(t).get('/config/version')).body).toEqual({ version: '1.70.1' });
+    expect((await client(t).get('/config/version')).body).toEqual({ version: '1.70.1', version_context: 'lakeFS' });
   });
 });
