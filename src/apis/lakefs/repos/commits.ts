@@ -80,6 +80,7 @@ export const getCommit: RepoHandler = (ctx) => {
   const repo = requireRepository(ctx.state.repos, repoName);
   checkRef(ref, 'commit');
   const resolved = resolveRef(repo, ref);
-  if (!resolved) throw lakefsErrors.notFound();
+  // lakeFS's text for any reference that names no commit (recorded from the real 1.80.0).
+  if (!resolved) throw lakefsErrors.notFound('commit not found');
   return json(ctx, 200, toCommit(resolved.commit));
 };

@@ -20,7 +20,7 @@ import { toRepository } from './present.js';
 import { checkBranchName, commitId, requireRepository } from './refs.js';
 import { trimTrailingSlashes } from '../../../engine/text.js';
 import { dropRepositoryData } from './data.js';
-import type { CommitRecord, RepoHandler, RepositoryRecord, RepoState } from './state.js';
+import type { BlockstoreType, CommitRecord, RepoHandler, RepositoryRecord, RepoState } from './state.js';
 
 interface RepositoryCreation {
   name: string;
@@ -49,7 +49,10 @@ export const createRepository: RepoHandler = (ctx) => {
   const repos = ctx.state.repos;
   if (has(repos.repositories, body.name)) throw conflict('error creating repository: not unique');
   const marksNamespace = !bare && body.read_only !== true;
-  if (marksNamespace) checkNamespaceFree(repos, body.storage_namespace, body.storage_id);
+  if (marksNamespace) {
+    checkNamespaceScheme(ctx.options.blockstoreType, body.storage_namespace);
+    checkNamespaceFree(repos, body.storage_namespace, body.storage_id);
+  }
 
   const now = unixSeconds(ctx.now);
   const repo: RepositoryRecord = {
@@ -72,6 +75,24 @@ export const createRepository: RepoHandler = (ctx) => {
   if (marksNamespace) (repos.usedNamespaces ??= []).push(namespaceKey(body.storage_namespace));
   return json(ctx, 201, toRepository(repo));
 };
+
+/**
+ * The namespace a repository's data goes to must be one the blockstore can write: the block adapter's prefix,
+ * refused as lakeFS words it (`failed to match required regex ^local://: invalid namespace`, recorded from the
+ * real 1.80.0 on a local blockstore; the other adapters' prefixes are their documented schemes).
+ */
+const NAMESPACE_PREFIXES: Record<BlockstoreType, { pattern: string; prefixes: string[] }> = {
+  local: { pattern: '^local://', prefixes: ['local://'] },
+  s3: { pattern: '^s3://', prefixes: ['s3://'] },
+  gs: { pattern: '^gs://', prefixes: ['gs://'] },
+  mem: { pattern: '^mem://', prefixes: ['mem://'] },
+  azure: { pattern: '^https?://', prefixes: ['https://', 'http://'] },
+};
+
+function checkNamespaceScheme(blockstore: BlockstoreType, namespace: string): void {
+  const { pattern, prefixes } = NAMESPACE_PREFIXES[blockstore];
+  if (!prefixes.some((prefix) => namespace.startsWith(prefix))) throw lakefsErrors.badRequest(`failed to match required regex ${pattern}: invalid namespace`);
+}
 
 /** Namespaces compare without trailing slashes: the blockstore joins `_lakefs/dummy` onto either the same way. */
 export const namespaceKey = (namespace: string) => trimTrailingSlashes(namespace);

@@ -100,8 +100,8 @@ describe('getCommit', () => {
   });
 
   it('answers 404 for an unknown commit or repository, 401 without the permission', async () => {
-    expectLakefsError(await client(t).get(`/repositories/example-repo/commits/${'f'.repeat(64)}`), 404, 'not found');
-    expectLakefsError(await client(t).get(`/repositories/example-repo/commits/main~9`), 404, 'not found');
+    expectLakefsError(await client(t).get(`/repositories/example-repo/commits/${'f'.repeat(64)}`), 404, 'commit not found');
+    expectLakefsError(await client(t).get(`/repositories/example-repo/commits/main~9`), 404, 'commit not found');
     expectLakefsError(await client(t).get(`/repositories/no-such-repo/commits/${C1}`), 404, 'repository not found');
     expectLakefsError(await client(t, 'nobody').get(`/repositories/example-repo/commits/${C1}`), 401, 'insufficient permissions: not allowed to fs:ReadCommit');
   });

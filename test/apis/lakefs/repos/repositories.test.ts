@@ -164,9 +164,22 @@ describe('storage namespaces', () => {
     expect((await c.post('/repositories', { name: 'nested-repo', storage_namespace: 's3://b/shared/sub' })).status).toBe(201);
   });
 
+  it('refuses a namespace the blockstore cannot write, in lakeFS\'s words (s3 by default)', async () => {
+    expectLakefsError(await client(t).post('/repositories', { name: 'gs-repo', storage_namespace: 'gs://b/x' }), 400, 'failed to match required regex ^s3://: invalid namespace');
+  });
+
   it('lets read-only and bare repositories share a namespace (lakeFS writes no marker for them)', async () => {
     const c = client(t);
     expect((await c.post('/repositories', { name: 'ro-repo', storage_namespace: 's3://example-bucket/example-repo', read_only: true })).status).toBe(201);
     expect((await c.post('/repositories?bare=true', { name: 'bare-repo', storage_namespace: 's3://example-bucket/example-repo' })).status).toBe(201);
+  });
+});
+
+describe('storage namespaces on a local blockstore', () => {
+  const t = useReposApp('local.yaml');
+
+  it('takes local:// and refuses s3:// as the real 1.80.0 does', async () => {
+    expect((await client(t).post('/repositories', { name: 'local-repo', storage_namespace: 'local://data/local-repo' })).status).toBe(201);
+    expectLakefsError(await client(t).post('/repositories', { name: 'x-s3', storage_namespace: 's3://bucket/x-s3' }), 400, 'failed to match required regex ^local://: invalid namespace');
   });
 });
