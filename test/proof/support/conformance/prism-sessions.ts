@@ -575,8 +575,10 @@ const LAKEFS_REPOSITORIES: Step[] = [
   { name: 'answers 404 for an upload on an unknown branch', method: 'POST', path: `${REPO}/branches/nope/staging/pmpu?path=a.bin`, status: 404 },
   { name: 'refuses a negative number of parts (400)', method: 'POST', path: `${PMPU}?path=a.bin&parts=-1`, status: 400 },
   { name: "answers the legacy client's 420 on the throttled branch", method: 'POST', path: `${REPO}/branches/throttled/staging/pmpu?path=a.bin`, status: 420 },
-  { name: 'refuses a hard reset of a dirty branch (400)', method: 'PUT', path: `${REPO}/branches/prism-branch/hard_reset?ref=main`, status: 400 },
-  { name: 'hard-resets the branch, discarding its changes', method: 'PUT', path: `${REPO}/branches/prism-branch/hard_reset?ref=main&force=true`, status: 204 },
+  { name: 'refuses a hard reset to an empty reference (400)', method: 'PUT', path: `${REPO}/branches/prism-branch/hard_reset?ref=`, status: 400, invalidRequest: true },
+  // Uncommitted changes do not stop a hard reset, forced or not, and are kept (the real lakeFS 1.80.0).
+  { name: 'hard-resets a dirty branch, keeping its changes', method: 'PUT', path: `${REPO}/branches/prism-branch/hard_reset?ref=main`, status: 204 },
+  { name: 'hard-resets the branch again with force', method: 'PUT', path: `${REPO}/branches/prism-branch/hard_reset?ref=main&force=true`, status: 204 },
   { name: 'refuses a hard reset of the protected branch (403)', method: 'PUT', path: `${REPO}/branches/main/hard_reset?ref=main~1`, status: 403 },
   { name: 'answers 404 for a hard reset of an unknown branch', method: 'PUT', path: `${REPO}/branches/nope/hard_reset?ref=main`, status: 404 },
   { name: 'refuses to delete the protected branch (403)', method: 'DELETE', path: `${REPO}/branches/main`, status: 403 },
