@@ -55,12 +55,16 @@ function currentAt(repo: RepositoryRecord, branch: BranchRecord, path: string): 
   return resolved ? visibleObject(resolved, path) : undefined;
 }
 
-/** Authorization, then the blockstore's ability (both before anything is looked up, as lakeFS orders them). */
+/**
+ * Authorization, the repository, then the blockstore's ability — before the branch or anything else is looked up:
+ * the real 1.80.0 on a local blockstore answers 404 `repository not found` first, and 501 even for an unknown branch.
+ */
 function admit(ctx: LakefsContext): { repoName: string; branchName: string; path: string } {
   const repoName = String(ctx.request.params.repository);
   const branchName = String(ctx.request.params.branch);
   const path = String(ctx.request.query.path ?? '');
   authorize(ctx, 'fs:WriteObject', arn.object(repoName, path));
+  requireRepository(ctx.state.repos, repoName);
   if (!ctx.options.presignMultipart) throw lakefsErrors.notImplemented('presign multipart upload API is not supported');
   return { repoName, branchName, path };
 }

@@ -73,7 +73,11 @@ export const createRepository: RepoHandler = (ctx) => {
   }
   put(repos.repositories, repo.id, repo);
   if (marksNamespace) (repos.usedNamespaces ??= []).push(namespaceKey(body.storage_namespace));
-  return json(ctx, 201, toRepository(repo));
+  const created = toRepository(repo);
+  // A bare repository is created through another path of graveler, whose answer leaves read_only unset (recorded
+  // from the real 1.80.0; reading it back says false).
+  if (bare) delete created.read_only;
+  return json(ctx, 201, created);
 };
 
 /**

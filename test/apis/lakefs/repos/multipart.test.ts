@@ -357,6 +357,11 @@ describe('without presigned multipart support', () => {
     expectLakefsError(await call(client(t)), 501, 'presign multipart upload API is not supported');
   });
 
+  it('looks the repository up first (404), but not the branch (still 501), as the real 1.80.0 does', async () => {
+    expectLakefsError(await client(t).post('/repositories/no-such-repo/branches/dev/staging/pmpu?path=a.bin'), 404, 'repository not found');
+    expectLakefsError(await client(t).post(pmpu('no-such-branch', 'a.bin')), 501, 'presign multipart upload API is not supported');
+  });
+
   it('still answers 401 first to a caller without the permission', async () => {
     expectLakefsError(await client(t, 'viewer').post(pmpu('dev', 'a.bin')), 401, 'insufficient permissions: not allowed to fs:WriteObject');
   });
