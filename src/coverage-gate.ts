@@ -17,7 +17,7 @@
  */
 import { TRANSPORT_FAULT_ACTIONS } from './engine/types.js';
 import { statusCovers } from './journal/coverage.js';
-import { parseYaml, YamlAliasError, yamlPosition, yamlSyntaxError, type YamlPosition } from './engine/yaml.js';
+import { parseYaml, yamlFailure, yamlPosition, type YamlPosition } from './engine/yaml.js';
 
 export interface Requirement {
   api: string;
@@ -59,9 +59,7 @@ export function parseRequirements(text: string, file: string): Requirement[] {
   try {
     root = parseYaml(text);
   } catch (err) {
-    if (err instanceof YamlAliasError) throw new RequirementsError(`${file}: ${err.message}`);
-    const { reason, position } = yamlSyntaxError(err);
-    throw new RequirementsError(`${file}:${where(position)}not valid YAML (${reason})`);
+    throw new RequirementsError(yamlFailure(err, file));
   }
   // Positions are looked up only for a mistake (the text is parsed again for them).
   const fail = (pointer: Array<string | number>, reason: string): never => {

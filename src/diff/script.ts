@@ -26,7 +26,7 @@
  *       credentials: { bearer: '{{token}}' }
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import { parseYaml, YamlAliasError, yamlPosition, yamlSyntaxError } from '../engine/yaml.js';
+import { parseYaml, yamlFailure, yamlPosition } from '../engine/yaml.js';
 import { parseCapturePath, CapturePathError, type CapturePath } from './capture.js';
 import { compilePattern } from './normalize.js';
 
@@ -162,9 +162,7 @@ export function parseScript(text: string, file: string): DiffScript {
   try {
     root = parseYaml(text);
   } catch (err) {
-    if (err instanceof YamlAliasError) throw new ScriptError(`${file}: ${err.message}`);
-    const { reason, position } = yamlSyntaxError(err);
-    throw new ScriptError(`${file}:${position ? `${position.line}:${position.col}:` : ''} not valid YAML (${reason})`);
+    throw new ScriptError(yamlFailure(err, file));
   }
   const fail = (pointer: Array<string | number>, reason: string, atKey = false): never => {
     const position = yamlPosition(text, pointer, { key: atKey });

@@ -71,6 +71,16 @@ export function yamlSyntaxError(err: unknown): { reason: string; position?: Yaml
 }
 
 /**
+ * The one line a configuration file that does not parse is refused with, whatever the file (scenario, requirement,
+ * diff script): `file:line:col: not valid YAML (reason)`, or the alias bound's own message.
+ */
+export function yamlFailure(err: unknown, file: string): string {
+  if (err instanceof YamlAliasError) return `${file}: ${err.message}`;
+  const { reason, position } = yamlSyntaxError(err);
+  return `${file}${position ? `:${position.line}:${position.col}` : ''}: not valid YAML (${reason})`;
+}
+
+/**
  * Where the value at a JSON pointer (segments: keys and list indexes) is written in a YAML text — with `key`,
  * where the key naming it is. A pointer that leads past what the text has (a missing required key) gives its
  * deepest part that is there; a text that does not parse, undefined. For error messages only: the text is

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { createFaker } from '../engine/faker.js';
-import { parseYaml, YamlAliasError, yamlPosition, yamlSyntaxError } from '../engine/yaml.js';
+import { parseYaml, yamlFailure, yamlPosition } from '../engine/yaml.js';
 import type { ApiModule } from '../engine/types.js';
 import { compileRule } from '../rules/rules.js';
 import { ruleReferenceProblems, type KnownOperations } from '../rules/references.js';
@@ -116,9 +116,7 @@ export class ScenarioLoader {
     try {
       value = parseYaml(text) ?? {};
     } catch (err) {
-      if (err instanceof YamlAliasError) throw new ScenarioError(`${file}: ${err.message}`);
-      const { reason, position } = yamlSyntaxError(err);
-      throw new ScenarioError(`${file}${position ? `:${position.line}:${position.col}` : ''}: not valid YAML: ${reason}`);
+      throw new ScenarioError(yamlFailure(err, file));
     }
     if (typeof value !== 'object' || Array.isArray(value)) throw new ScenarioError(`${file}: a scenario must be a YAML mapping (name, apis, rules)`);
     return value;
