@@ -181,7 +181,11 @@ export interface ApiModule<S = any, O = any> {
    * the request through, then each handler's authorization answers 401 — and GET /user answers the empty user).
    */
   missingCredentials?: 'reject' | 'anonymous';
-  /** Renders any MockError in the API's own wire shape. May change the status (FastAPI answers 422 for 400s). */
+  /**
+   * Renders any MockError in the API's own wire shape. May change the status (FastAPI answers 422 for 400s). The
+   * reply is sent as it is: it carries the error's headers (`error.headers`: Retry-After, Allow, WWW-Authenticate)
+   * that the API's server would send.
+   */
   renderError(error: MockError, ctx: RenderContext): Reply;
   /**
    * Which runs first after routing: request validation or authentication. Malformed JSON bodies are always

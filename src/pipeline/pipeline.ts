@@ -184,8 +184,9 @@ export class Pipeline {
 
   private renderError(mount: Mount, err: unknown, requestId: string, operationId?: string): Reply {
     const error = isMockError(err) ? err : this.unexpected(err, operationId);
-    const reply = mount.api.renderError(error, { requestId, operationId });
-    return { ...reply, headers: { ...error.headers, ...reply.headers } };
+    // The API's rendering is final, headers included: it carries the error's (Retry-After, Allow, …) or, like
+    // lakeFS for a wrong method, chooses not to.
+    return mount.api.renderError(error, { requestId, operationId });
   }
 
   private unexpected(err: unknown, operationId?: string): MockError {

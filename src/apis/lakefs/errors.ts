@@ -46,8 +46,6 @@ export function renderError(error: MockError, ctx: RenderContext): Reply {
   // lakeFS's router has no 405: a method a path does not serve falls through to the API's catch-all, 404
   // `invalid API endpoint` (recorded from the real 1.80.0, test/fidelity), with no Allow header.
   if (error.code === ErrorCode.MethodNotAllowed) {
-    // The error's own headers are laid under the rendered ones by the pipeline: drop its Allow at the source.
-    delete error.headers.Allow;
     delete headers.Allow;
     return { status: 404, body: { message: messages.invalidEndpoint }, newlineTerminated: true, headers };
   }

@@ -81,3 +81,9 @@ it('reads a percent-encoded slash as part of the id', async () => {
   // A bare slash is another path altogether: lakeFS's catch-all answers "invalid API endpoint".
   expectLakefsError(await client(t).get('/auth/users/a/b'), 404, 'invalid API endpoint');
 });
+
+it('answers a method the path does not serve with the catch-all 404, without an Allow header (lakeFS has no 405)', async () => {
+  const res = await client(t).put('/auth/users', { id: 'x' });
+  expectLakefsError(res, 404, 'invalid API endpoint');
+  expect(res.headers.allow).toBeUndefined();
+});
