@@ -132,7 +132,8 @@ export class RuleEngine {
           outcome,
           nowMs,
           limiter: () => this.limiter(runtime, compiled, request),
-          random: this.random(runtime, compiled, request.session),
+          // Made on first draw: most actions draw nothing, and a seeded generator is a faker of its own.
+          random: () => this.random(runtime, compiled, request.session)(),
           maxStallMs: this.options.maxStallMs,
         });
         if (answer) {

@@ -59,20 +59,19 @@ function currentAt(repo: RepositoryRecord, branch: BranchRecord, path: string): 
  * Authorization, the repository, then the blockstore's ability — before the branch or anything else is looked up:
  * the real 1.80.0 on a local blockstore answers 404 `repository not found` first, and 501 even for an unknown branch.
  */
-function admit(ctx: LakefsContext): { repoName: string; branchName: string; path: string } {
+function admit(ctx: LakefsContext): { repo: RepositoryRecord; branchName: string; path: string } {
   const repoName = String(ctx.request.params.repository);
   const branchName = String(ctx.request.params.branch);
   const path = String(ctx.request.query.path ?? '');
   authorize(ctx, 'fs:WriteObject', arn.object(repoName, path));
-  requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx.state.repos, repoName);
   if (!ctx.options.presignMultipart) throw lakefsErrors.notImplemented('presign multipart upload API is not supported');
-  return { repoName, branchName, path };
+  return { repo, branchName, path };
 }
 
 export const createPresignMultipartUpload: RepoHandler = (ctx) => {
-  const { repoName, branchName, path } = admit(ctx);
+  const { repo, branchName, path } = admit(ctx);
   const repos = ctx.state.repos;
-  const repo = requireRepository(repos, repoName);
   const branch = lookup(repo.branches, branchName);
   if (!branch) throw lakefsErrors.notFound(`branch '${branchName}' not found`);
   if (path === '') throw lakefsErrors.badRequest(messages.pathRequired);
@@ -144,7 +143,7 @@ function multipartEtag(md5s: string[]): string {
 const unquote = (etag: string) => etag.replace(/[\s"]/g, '');
 
 export const completePresignMultipartUpload: RepoHandler = (ctx) => {
-  const { repoName, branchName, path } = admit(ctx);
+  const { repo, branchName, path } = admit(ctx);
   const uploadId = String(ctx.request.params.uploadId);
   const body = (ctx.request.body ?? {}) as CompleteBody;
   if (uploadId === '') throw lakefsErrors.badRequest(messages.uploadIdRequired);
@@ -152,7 +151,6 @@ export const completePresignMultipartUpload: RepoHandler = (ctx) => {
   if (!body.physical_address) throw lakefsErrors.badRequest(messages.physicalAddressRequired);
   const listed = body.parts ?? [];
   if (listed.length === 0) throw lakefsErrors.badRequest('parts are required');
-  const repo = requireRepository(ctx.state.repos, repoName);
   const upload = findUpload(ctx, repo, uploadId, body.physical_address);
   const now = unixSeconds(ctx.now);
   if (now - upload.createdAt > LINK_ADDRESS_LIFETIME_SECONDS) throw lakefsErrors.badRequest('link address expired');
@@ -205,13 +203,12 @@ export const completePresignMultipartUpload: RepoHandler = (ctx) => {
 };
 
 export const abortPresignMultipartUpload: RepoHandler = (ctx) => {
-  const { repoName, path } = admit(ctx);
+  const { repo, path } = admit(ctx);
   const uploadId = String(ctx.request.params.uploadId);
   const body = (ctx.request.body ?? {}) as { physical_address?: string };
   if (uploadId === '') throw lakefsErrors.badRequest(messages.uploadIdRequired);
   if (path === '') throw lakefsErrors.badRequest(messages.pathRequired);
   if (!body.physical_address) throw lakefsErrors.badRequest(messages.physicalAddressRequired);
-  const repo = requireRepository(ctx.state.repos, repoName);
   const upload = findUpload(ctx, repo, uploadId, body.physical_address);
   remove(ctx.state.repos.uploads, upload.id);
   return empty(ctx, 204);
