@@ -63,9 +63,9 @@ async function ownerOf(spec: LoadedSpec, apis: ApiModule[], validator: SpecValid
   let best: { api: ApiModule; by: string; size: number } | undefined;
   for (const api of apis) {
     for (const file of api.specs) {
-      const bundled = await loadSpec(file);
-      const size = bundled.operations.length;
-      if (size === 0 || !bundled.operations.every((op) => offered.has(operationKey(op)))) continue;
+      const keys = await bundledOperationKeys(file);
+      const size = keys.length;
+      if (size === 0 || !keys.every((key) => offered.has(key))) continue;
       if (!best || size > best.size) best = { api, by: file, size };
     }
   }
@@ -76,6 +76,22 @@ async function ownerOf(spec: LoadedSpec, apis: ApiModule[], validator: SpecValid
 
 /** An operation as recognition compares it: its operationId, method and path template as written. */
 const operationKey = (op: Operation) => `${op.operationId} ${op.method.toUpperCase()} ${op.pathTemplate}`;
+
+/**
+ * The operation keys of a bundled spec, loaded once per process: every user spec is compared with every bundled
+ * one, and bundled specs do not change while the process runs.
+ */
+const bundledKeys = new Map<string, Promise<string[]>>();
+function bundledOperationKeys(file: string): Promise<string[]> {
+  let keys = bundledKeys.get(file);
+  if (!keys) {
+    keys = loadSpec(file).then((spec) => spec.operations.map(operationKey));
+    // A spec that failed to load is tried again next time, not remembered as failed.
+    keys.catch(() => bundledKeys.delete(file));
+    bundledKeys.set(file, keys);
+  }
+  return keys;
+}
 
 /** Bundled specs of every registered API, with their default prefixes. */
 export function bundledMountRequests(apis: ApiModule[]): MountRequest[] {
