@@ -77,6 +77,11 @@ export interface Exchange {
   principal?: Principal;
   /** Set by the stage that answers; the stages after it do not run. */
   reply?: Reply;
+  /**
+   * The last answer a generated reply was checked against the spec with, and what the check found: the final
+   * check reuses it when the reply is still that answer, instead of validating the same body twice.
+   */
+  checkedAnswer?: { status: number; body: unknown; contentType?: string; issues: ValidationIssue[] };
 }
 
 /** A finished exchange, as listeners receive it: the answer as sent (JSON already serialised). */

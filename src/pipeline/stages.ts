@@ -324,8 +324,11 @@ function writesOnSafeMethods(api: ApiModule): ReadonlySet<string> {
 
 /** What a generated answer must pass before it is sent: the same check the pipeline makes of every answer. */
 function responseCheck(ex: Exchange, status: number): (body: unknown, contentType?: string) => ValidationIssue[] {
-  return (body, contentType) =>
-    ex.mount.validator.validateResponse(ex.operation!, status, body, body !== undefined && body !== null && body !== '', contentType);
+  return (body, contentType) => {
+    const issues = ex.mount.validator.validateResponse(ex.operation!, status, body, body !== undefined && body !== null && body !== '', contentType);
+    ex.checkedAnswer = { status, body, contentType, issues };
+    return issues;
+  };
 }
 
 /** The status an operation answers on success: its lowest declared 2xx, else its first declared status. */

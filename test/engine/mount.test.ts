@@ -55,6 +55,21 @@ describe('binding a user spec to a bundled API', () => {
     await app.close();
   });
 
+  it('checks a generated answer against the spec once, as it is made, not again before it is sent', async () => {
+    const app = await serve([{ file: petstore }]);
+    const validator = app.mounts[0]!.validator;
+    let checks = 0;
+    const validateResponse = validator.validateResponse.bind(validator);
+    validator.validateResponse = (...args: Parameters<typeof validateResponse>) => {
+      checks++;
+      return validateResponse(...args);
+    };
+    await supertest(app.handler).get('/pets-api/healthcheck').expect(200, { ok: true });
+    expect(checks).toBe(1);
+    expect(app.journal.list()[0]).toMatchObject({ operationId: 'healthCheck', responseValid: true });
+    await app.close();
+  });
+
   it('binds it when asked (--spec file@lakefs), and says so', async () => {
     const app = await serve([{ file: petstore, api: 'lakefs' }]);
     expect(app.mounts[0]!.binding).toEqual({ kind: 'asked' });
