@@ -10,7 +10,18 @@ export interface Preferences {
   delayMs?: number;
 }
 
+/** What a request without Prefer header or `__` query keys prefers: nothing. Shared and frozen: never written to. */
+const NO_PREFERENCES: Preferences = Object.freeze({});
+
+/** Whether any query key is one of the Prism fallbacks (`__code`, …): they all start with `__`. */
+function hasFallbackKey(query: Record<string, string | string[]>): boolean {
+  for (const key in query) if (key.charCodeAt(0) === 95 /* _ */ && key.charCodeAt(1) === 95) return true;
+  return false;
+}
+
 export function parsePreferences(header: string | string[] | undefined, query: Record<string, string | string[]>): Preferences {
+  // Nearly every request prefers nothing: answered without building a map, splitting or a regex.
+  if (header === undefined && !hasFallbackKey(query)) return NO_PREFERENCES;
   const pairs = new Map<string, string>();
   const headerText = Array.isArray(header) ? header.join(',') : header ?? '';
   for (const part of headerText.split(/[,;]/)) {

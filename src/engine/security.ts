@@ -55,9 +55,14 @@ function authorizationToken(headers: HeaderMap, expected: string): string | unde
 /** The credentials a request carries, one read per scheme of the spec (rules and authentication share it). */
 export type PresentedCredentials = Map<string, PresentedCredential>;
 
+/** Each spec's schemes as a list, made once per spec instead of once per request. */
+const schemeLists = new WeakMap<Record<string, SecurityScheme>, [string, SecurityScheme][]>();
+
 export function readCredentials(schemes: Record<string, SecurityScheme>, source: CredentialSource): PresentedCredentials {
+  let list = schemeLists.get(schemes);
+  if (!list) schemeLists.set(schemes, (list = Object.entries(schemes)));
   const presented: PresentedCredentials = new Map();
-  for (const [name, scheme] of Object.entries(schemes)) {
+  for (const [name, scheme] of list) {
     const credential = readCredential(name, scheme, source);
     if (credential) presented.set(name, credential);
   }
@@ -76,32 +81,66 @@ export function credentialKey(presented: PresentedCredentials, headers: HeaderMa
  * Runs the operation's security requirements: the first alternative whose credentials are all present
  * decides (a bad one is not rescued by a later alternative, as lakeFS tries its JWT first). No credentials:
  * anonymous when an empty requirement or the API's `missingCredentials: 'anonymous'` allows it, else 401 'missing'.
+ * Answers synchronously when the verifiers do (most check a table): a promise only when one is asynchronous
+ * (a JWT signature check), so the common request spends no microtask here.
  */
-export async function authenticate(
+export function authenticate(
   requirements: SecurityRequirements,
   presented: PresentedCredentials,
   api: ApiModule,
   ctx: SecurityContext,
-): Promise<Principal | undefined> {
+): Principal | undefined | Promise<Principal | undefined> {
   if (requirements.length === 0) return undefined;
   let anonymousAllowed = false;
-  for (const requirement of requirements) {
-    const names = Object.keys(requirement);
+  for (const names of requirementNames(requirements)) {
     if (names.length === 0) {
       anonymousAllowed = true;
       continue;
     }
-    const credentials = names.map((name) => presented.get(name));
-    if (credentials.some((c) => c === undefined)) continue;
-    let principal: Principal | undefined;
-    for (const credential of credentials as PresentedCredential[]) {
-      const verify = api.verifiers[credential.scheme] ?? api.verifiers[credential.type satisfies CredentialType];
-      // A scheme with no verifier cannot be trusted: openapi-backend treats it as unauthorized too.
-      if (!verify) throw unauthorized('invalid', `no verifier for security scheme ${credential.scheme}`);
-      principal = { ...(await verify(credential, ctx)), scheme: credential.scheme };
-    }
-    return principal;
+    if (!names.every((name) => presented.has(name))) continue;
+    return verifyAll(
+      names.map((name) => presented.get(name)!),
+      0,
+      undefined,
+      api,
+      ctx,
+    );
   }
-  if (anonymousAllowed || api.missingCredentials === 'anonymous') return api.anonymous ? await api.anonymous(ctx) : undefined;
+  if (anonymousAllowed || api.missingCredentials === 'anonymous') return api.anonymous ? api.anonymous(ctx) : undefined;
   throw unauthorized('missing');
+}
+
+/** Each requirement's scheme names, listed once per operation. */
+const namesOfRequirements = new WeakMap<SecurityRequirements, string[][]>();
+
+function requirementNames(requirements: SecurityRequirements): string[][] {
+  let names = namesOfRequirements.get(requirements);
+  if (!names) namesOfRequirements.set(requirements, (names = requirements.map((requirement) => Object.keys(requirement))));
+  return names;
+}
+
+/** Verifies credentials[from…] in order; the last one's principal is the caller. Async only from the first async verifier on. */
+function verifyAll(
+  credentials: PresentedCredential[],
+  from: number,
+  principal: Principal | undefined,
+  api: ApiModule,
+  ctx: SecurityContext,
+): Principal | undefined | Promise<Principal | undefined> {
+  for (let i = from; i < credentials.length; i++) {
+    const credential = credentials[i]!;
+    const verify = api.verifiers[credential.scheme] ?? api.verifiers[credential.type satisfies CredentialType];
+    // A scheme with no verifier cannot be trusted: openapi-backend treats it as unauthorized too.
+    if (!verify) throw unauthorized('invalid', `no verifier for security scheme ${credential.scheme}`);
+    const verified = verify(credential, ctx);
+    if (isPromise(verified)) {
+      return verified.then((found) => verifyAll(credentials, i + 1, { ...found, scheme: credential.scheme }, api, ctx));
+    }
+    principal = { ...verified, scheme: credential.scheme };
+  }
+  return principal;
+}
+
+export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }

@@ -73,6 +73,7 @@ export interface Exchange {
   mayWrite: boolean;
   /** The API's options from the session's scenario. */
   options: unknown;
+  /** The app's clock, read once as the request arrives (again after a rule's delay): what its handler sees. */
   now: Date;
   principal?: Principal;
   /** Set by the stage that answers; the stages after it do not run. */
@@ -93,7 +94,7 @@ export interface CompletedExchange {
   readonly session: string;
   readonly reply: Reply;
   readonly trace: Trace;
-  /** Wall-clock time the request was answered, epoch milliseconds (the app's clock). */
+  /** Wall-clock time of the request, epoch milliseconds (the app's clock, as its handler saw it). */
   readonly timeMs: number;
   readonly durationMs: number;
 }

@@ -8,11 +8,12 @@ import { internal, statusNotDeclared, validationFailed, type ValidationIssue } f
 import { mockResponse } from '../engine/mock-response.js';
 import { hasResponseOverride, parsePreferences } from '../engine/prefer.js';
 import { parseCookies, readBody } from '../engine/request-body.js';
-import { authenticate, credentialKey, readCredentials } from '../engine/security.js';
+import { authenticate, credentialKey, isPromise, readCredentials } from '../engine/security.js';
 import type { Operation } from '../engine/spec.js';
 import type { ApiModule, HandlerContext } from '../engine/types.js';
 import type { AnswerSource } from '../journal/journal.js';
 import type { RuleEngine } from '../rules/rules.js';
+import type { RuleOutcome } from '../rules/types.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Sessions } from '../state/sessions.js';
 import { Transaction } from '../state/transaction.js';
@@ -60,7 +61,7 @@ export const useSession: Stage = {
   name: 'session',
   source: 'router',
   run(ex, ctx) {
-    const notice = ctx.sessions.use(ex.session, true);
+    const notice = ctx.sessions.use(ex.session, true, ex.now.getTime());
     if (notice) {
       ex.trace.sessionForgotten = notice;
       ctx.logger.warn({ session: ex.session, cause: notice.cause, forgottenAt: new Date(notice.forgottenAtMs).toISOString() }, 'a client came back to a session the caps forgot: it starts again from its scenario');
@@ -84,7 +85,7 @@ export const readRequest: Stage = {
 export const applyRules: Stage = {
   name: 'rules',
   source: 'rule',
-  async run(ex, ctx) {
+  run(ex, ctx) {
     const { request, operation } = ex;
     const outcome = ctx.rules.evaluate({
       api: ex.mount.api.name,
@@ -99,15 +100,25 @@ export const applyRules: Stage = {
     ex.trace.ruleHeaders = outcome.headers;
     ex.trace.transport = outcome.answer?.reply?.transport ?? outcome.transport;
     const delayMs = outcome.delayMs + (ex.prefs.delayMs ?? 0);
-    if (delayMs > 0) await sleep(delayMs);
-    const answer = outcome.answer;
-    if (!answer) return;
-    ex.trace.explicit = true;
-    // A reply sent as the rule gives it, or an error the API renders in its own shape.
-    if (answer.reply) ex.reply = answer.reply;
-    else throw answer.error;
+    // Synchronous unless there is a delay to wait: most requests spend no microtask here.
+    if (delayMs > 0) {
+      return sleep(delayMs).then(() => {
+        // The handler sees the time after the wait (creation dates, token expiry).
+        ex.now = ctx.now();
+        answerWith(ex, outcome.answer);
+      });
+    }
+    answerWith(ex, outcome.answer);
   },
 };
+
+/** A rule's answer: a reply sent as the rule gives it, or an error the API renders in its own shape. */
+function answerWith(ex: Exchange, answer: RuleOutcome['answer']): void {
+  if (!answer) return;
+  ex.trace.explicit = true;
+  if (answer.reply) ex.reply = answer.reply;
+  else throw answer.error;
+}
 
 /**
  * The body, parsed as its Content-Type says (malformed JSON fails here, before validation or authentication,
@@ -167,11 +178,10 @@ function optionsFor(scenario: Scenario, api: ApiModule): unknown {
 export const decodeRequest: Stage = {
   name: 'decode request',
   source: 'validation',
-  run(ex, ctx) {
+  run(ex) {
     const { request } = ex;
     const decoded = decodeParams(ex.rawParams);
     ex.paramIssues = decoded.issues;
-    ex.now = ctx.now();
     ex.validated = {
       method: request.method,
       path: request.path,
@@ -214,10 +224,10 @@ export const validateRequest: Stage = {
 export const authenticateCaller: Stage = {
   name: 'authenticate',
   source: 'security',
-  async run(ex) {
+  run(ex) {
     const { api } = ex.mount;
     const op = ex.operation!;
-    ex.principal = await authenticate(op.security, ex.presented, api, {
+    const principal = authenticate(op.security, ex.presented, api, {
       api: api.name,
       operationId: op.operationId,
       session: ex.session,
@@ -225,6 +235,13 @@ export const authenticateCaller: Stage = {
       options: ex.options,
       now: ex.now,
       request: ex.validated!,
+    });
+    if (!isPromise(principal)) {
+      ex.principal = principal;
+      return;
+    }
+    return principal.then((found) => {
+      ex.principal = found;
     });
   },
 };
@@ -250,7 +267,7 @@ export const preferOverride: Stage = {
 export const runHandler: Stage = {
   name: 'handler',
   source: 'handler',
-  async run(ex, ctx) {
+  run(ex, ctx) {
     const { api } = ex.mount;
     const op = ex.operation!;
     const handler = api.handlers[op.operationId];
@@ -280,7 +297,15 @@ export const runHandler: Stage = {
         trace.stateChanged = true;
       },
     };
-    ex.reply = await handler(handlerContext);
+    // Most handlers answer synchronously: awaited only when one returns a promise.
+    const reply = handler(handlerContext);
+    if (!isPromise(reply)) {
+      ex.reply = reply;
+      return;
+    }
+    return reply.then((answer) => {
+      ex.reply = answer;
+    });
   },
 };
 
@@ -292,26 +317,32 @@ export const commitChanges: Stage = {
   name: 'commit',
   source: 'handler',
   afterAnswer: true,
-  async run(ex, ctx) {
+  run(ex, ctx) {
     const tx = ex.tx;
     if (tx?.changed && !ex.mayWrite) {
       throw internal(`${ex.operation!.operationId} changed state on a ${ex.request.method} but its API does not list it in writesOnSafeMethods`);
     }
     const changed = tx?.changed || ex.trace.stateChanged;
-    if (changed) await saveState(ctx);
-    tx?.commit();
-    if (changed) ctx.sessions.grew(ex.session, ex.request.rawBody?.length ?? 0);
+    if (!changed) {
+      tx?.commit();
+      return;
+    }
+    const kept = () => {
+      tx?.commit();
+      ctx.sessions.grew(ex.session, ex.request.rawBody?.length ?? 0);
+    };
+    // In memory nothing is written, so nothing is waited for.
+    if (!ctx.sessions.persists) return kept();
+    return saveState(ctx).then(kept);
   },
 };
 
 /** Writes the sessions to --state-file; a failure is the request's 500. */
-async function saveState(ctx: StageContext): Promise<void> {
-  try {
-    await ctx.sessions.persist();
-  } catch (err) {
+function saveState(ctx: StageContext): Promise<void> {
+  return ctx.sessions.persist().catch((err: unknown) => {
     ctx.logger.error({ err }, 'state file write failed');
     throw internal(`the change could not be saved to the state file (${(err as Error)?.message ?? String(err)}); nothing was changed`);
-  }
+  });
 }
 
 const safeWriters = new WeakMap<ApiModule, ReadonlySet<string>>();

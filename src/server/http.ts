@@ -40,7 +40,8 @@ export const MAX_HEADER_BYTES = 96 * 1024;
 export const PARSER_MAX_HEADER_BYTES = 1024 * 1024;
 
 export interface EdgeEngine {
-  handle(request: EngineRequest): Promise<Reply>;
+  /** The reply, or a promise of it when some stage had to wait (see Pipeline.answer). */
+  answer(request: EngineRequest): Reply | Promise<Reply>;
   renderAt(path: string, error: MockError): Reply;
 }
 
@@ -70,8 +71,16 @@ export function createHttpHandler(engine: EdgeEngine, options: EdgeOptions): Req
   };
 
   const dispatch = (req: IncomingMessage, res: ServerResponse, url: string, path: string, query: number, rawBody: Buffer | undefined) => {
-    engine.handle(toEngineRequest(req, url, path, query, rawBody)).then(
-      (reply) => send(res, reply, () => engine.renderAt(path, internal('internal error: the answer could not be written'))),
+    const unwritable = () => engine.renderAt(path, internal('internal error: the answer could not be written'));
+    let reply: Reply | Promise<Reply>;
+    try {
+      reply = engine.answer(toEngineRequest(req, url, path, query, rawBody));
+    } catch (err) {
+      return fail(res, path, err);
+    }
+    if (!(reply instanceof Promise)) return send(res, reply, unwritable);
+    reply.then(
+      (answer) => send(res, answer, unwritable),
       (err: unknown) => fail(res, path, err),
     );
   };

@@ -158,8 +158,7 @@ export class Sessions {
    * and its members' parts are forgotten with it. With `report` (a request to a mocked API), a session the caps
    * forgot since its client last used it returns why, once.
    */
-  use(session: string, report = false): SessionNotice | undefined {
-    const nowMs = this.deps.now().getTime();
+  use(session: string, report = false, nowMs = this.deps.now().getTime()): SessionNotice | undefined {
     if (this.lastUsed === session) {
       this.lastUseMs.set(session, nowMs);
       return undefined;
@@ -267,6 +266,11 @@ export class Sessions {
 
   persist(): Promise<void> {
     return this.deps.store.persist();
+  }
+
+  /** Whether a change must be written somewhere (--state-file) before it is acknowledged. */
+  get persists(): boolean {
+    return this.deps.store.file !== undefined;
   }
 
   /** Marks the session as the most recently used. */

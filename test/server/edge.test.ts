@@ -10,6 +10,7 @@ import { createHttpHandler } from '../../src/server/http.js';
 import { ALICE, createWidgetsApp, WIDGETS } from '../support/widgets-app.js';
 import supertest from 'supertest';
 import { MockError } from '../../src/engine/errors.js';
+import type { Reply } from '../../src/engine/types.js';
 
 const t = await createWidgetsApp({ bodyLimitBytes: 1024 });
 afterAll(() => t.close());
@@ -67,9 +68,13 @@ describe('CORS on every answer of a mocked API', () => {
 });
 
 describe('replies Node refuses to write', () => {
-  it('answers 500 in the API shape instead of leaving the request open', async () => {
+  // The pipeline answers synchronously when no stage waits, else with a promise: the edge handles both.
+  it.each([
+    ['a synchronous answer', (reply: Reply) => reply],
+    ['an answer that had to wait', (reply: Reply) => Promise.resolve(reply)],
+  ])('answers 500 in the API shape instead of leaving the request open (%s)', async (_case, deliver) => {
     const engine = {
-      handle: async () => ({ status: 200, headers: { 'X-Bad': 'a\r\nb' }, body: 'x' }),
+      answer: () => deliver({ status: 200, headers: { 'X-Bad': 'a\r\nb' }, body: 'x' }),
       renderAt: (_path: string, error: MockError) => ({ status: error.status, body: { message: error.message } }),
     };
     const handler = createHttpHandler(engine, { bodyLimitBytes: 1024, corsOrigins: [], exposedHeaders: '', adminPrefix: '/__admin', bindHost: '127.0.0.1', allowedHosts: [], adminOrigins: [] });
