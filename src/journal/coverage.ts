@@ -23,16 +23,26 @@ export class Coverage {
    * decides how many sessions there are, and tells coverage (forgetSession) when one is forgotten.
    */
   private readonly counts = new Map<string, Map<string, Map<number | string, number>>>();
+  /** "api operationId" per API and operation, made once rather than per request. */
+  private readonly keys = new Map<string, Map<string, string>>();
 
   constructor(private readonly operations: CoverageOperation[]) {}
 
   record(session: string, api: string, operationId: string, status: number | string): void {
     let bySession = this.counts.get(session);
     if (!bySession) this.counts.set(session, (bySession = new Map()));
-    const key = `${api} ${operationId}`;
+    const key = this.keyOf(api, operationId);
     let byStatus = bySession.get(key);
     if (!byStatus) bySession.set(key, (byStatus = new Map()));
     byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+  }
+
+  private keyOf(api: string, operationId: string): string {
+    let byOperation = this.keys.get(api);
+    if (!byOperation) this.keys.set(api, (byOperation = new Map()));
+    let key = byOperation.get(operationId);
+    if (key === undefined) byOperation.set(operationId, (key = `${api} ${operationId}`));
+    return key;
   }
 
   /** A session is forgotten (the session cap, a reset): so are its counts. */

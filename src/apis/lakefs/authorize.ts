@@ -54,12 +54,20 @@ export function evaluate(policies: PolicyRecord[], request: AccessRequest): Deci
       if (applies === 'error') return 'deny';
       if (!applies) continue;
       if (!statement.action.some((pattern) => wildcardMatch(pattern, request.action))) continue;
-      if (!resourcesOf(statement, request.username).some((pattern) => arnMatch(pattern, request.resource))) continue;
+      if (!resourceMatches(statement, request)) continue;
       if (statement.effect === 'deny') return 'deny';
       allowed = true;
     }
   }
   return allowed ? 'allow' : 'neutral';
+}
+
+/** Whether any of the statement's resources matches the requested one. */
+function resourceMatches(statement: PolicyStatement, request: AccessRequest): boolean {
+  const { resource } = statement;
+  // The common statement, one ARN without `${user}`, is matched as it is: no list is built per request.
+  if (!resource.includes('${user}') && !resource.trim().startsWith('[')) return arnMatch(resource, request.resource);
+  return resourcesOf(statement, request.username).some((pattern) => arnMatch(pattern, request.resource));
 }
 
 /** One ARN, or a JSON array of ARNs encoded as a string; `${user}` becomes the caller's username. */
