@@ -17,7 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { foldSpec, freePort } from '../test/proof/support/conformance/prism.js';
 import { repoRoot } from '../test/proof/support/conformance/paths.js';
-import { buildMockgate, shippedNodeArgs, spawnServer, waitFor200, type Probe, type Server } from './lib/processes.js';
+import { buildMockgate, rssMB, shippedNodeArgs, spawnServer, waitFor200, type Probe, type Server } from './lib/processes.js';
 import { fmt, machineLine, replaceSection, table } from './lib/report.js';
 import { runWrk, wrkAvailable, type WrkRequest, type WrkResult } from './lib/wrk.js';
 import { median } from './lib/load.js';
@@ -87,11 +87,13 @@ function pinned(name: string, args: string[], port: number, env: NodeJS.ProcessE
   return spawnServer(name, 'taskset', ['-c', String(SERVER_CORE), ...args], port, env);
 }
 
-async function startMockgate(cli: string): Promise<Server> {
+/** A mockgate process as shipped, and how long it took from spawn to its first 200 (every bundled spec mounted). */
+async function startMockgate(cli: string): Promise<{ server: Server; startupMs: number }> {
   const port = await freePort();
+  const spawned = performance.now();
   const server = pinned('mockgate', [process.execPath, ...shippedNodeArgs(), cli, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'], port);
-  await waitFor200(server, probeOf(CASES[0]!.request), performance.now());
-  return server;
+  const startupMs = await waitFor200(server, probeOf(CASES[0]!.request), spawned);
+  return { server, startupMs };
 }
 
 async function startBare(answer: CapturedAnswer): Promise<Server> {
@@ -151,10 +153,14 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'mockgate-limit-'));
   const sections: string[] = [];
   const summary: string[][] = [];
+  const startups: number[] = [];
+  const rssAfter = new Map<string, number | undefined>();
+  const ratios = new Map<string, { rps: number; p99: number }>();
   try {
     for (const c of cases) {
       process.stderr.write(`bench:limit: ${c.id}\n`);
-      const mockgate = await startMockgate(build.cli);
+      const { server: mockgate, startupMs } = await startMockgate(build.cli);
+      startups.push(startupMs);
       await c.prepare?.(mockgate.origin);
       const answer = await capture(mockgate.origin, c.request);
       if (answer.status !== c.okStatus) throw new Error(`${c.id}: mockgate answered ${answer.status}, expected ${c.okStatus}: ${answer.body}`);
@@ -167,6 +173,8 @@ async function main(): Promise<void> {
       for (let round = 0; round < ROUNDS; round++) {
         for (const s of servers) rows.get(s)!.runs.push(await runWrk(s.origin, c.request, options));
       }
+      // Read before the servers stop: what the process holds right after the case's load.
+      rssAfter.set(c.id, rssMB(mockgate.pid));
       for (const s of servers) await s.stop();
       const bareRps = median(rows.get(bare)!.runs.map((r) => r.requestsPerSecond));
       const bareP99 = median(rows.get(bare)!.runs.map((r) => r.p99));
@@ -178,7 +186,9 @@ async function main(): Promise<void> {
         return [s.name, fmt.int(rps), fmt.ratio(rps / bareRps), fmt.ms(median(runs.map((r) => r.p50))), fmt.ms(p99), fmt.ratio(p99 / bareP99), bad ? fmt.int(bad) : '0'];
       });
       const mine = rows.get(mockgate)!;
-      summary.push([c.id, fmt.ratio(median(mine.runs.map((r) => r.requestsPerSecond)) / bareRps), fmt.ratio(median(mine.runs.map((r) => r.p99)) / bareP99)]);
+      const ratio = { rps: median(mine.runs.map((r) => r.requestsPerSecond)) / bareRps, p99: median(mine.runs.map((r) => r.p99)) / bareP99 };
+      ratios.set(c.id, ratio);
+      summary.push([c.id, fmt.ratio(ratio.rps), fmt.ratio(ratio.p99), fmtMB(rssAfter.get(c.id))]);
       sections.push(
         `### ${c.title}\n\n${table(['server', 'req/s', 'vs node:http', 'p50 ms', 'p99 ms', 'p99 vs node:http', 'non-2xx / errors'], tableRows)}`,
       );
@@ -194,12 +204,35 @@ async function main(): Promise<void> {
     '',
     `Each server alone on core ${SERVER_CORE} (taskset), wrk 1 thread × ${CONNECTIONS} connections on core ${LOAD_CORE}, ${SECONDS} s per run, ${ROUNDS} rounds interleaved after a ${WARMUP} s warm-up; medians. node:http answers the bytes mockgate answered (status, headers, body) to every request, with no parsing, routing or state: the limit for Node on one core. mockgate runs as shipped (the image's node flags), validating, authenticating, storing and journaling; Prism 5 mocks the same spec. Ratios are within this run; the machine is shared, so compare ratios, not absolute figures.`,
     '',
-    table(['case', 'mockgate req/s vs node:http', 'mockgate p99 vs node:http'], summary),
+    table(['case', 'mockgate req/s vs node:http', 'mockgate p99 vs node:http', 'mockgate RSS after the case, MB'], summary),
+    '',
+    `Start-up to the first 200 (spawn to \`getUser\` answering, every bundled spec mounted, pinned to one core): median ${fmt.int(median(startups))} ms over ${startups.length} starts.`,
+    '',
+    targetsTable(ratios, rssAfter, median(startups)),
     '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');
   process.stdout.write(`${markdown}\n`);
   if (!values['no-report']) replaceSection('limit', markdown);
+}
+
+const fmtMB = (mb: number | undefined) => (mb === undefined ? '–' : mb.toFixed(0));
+
+/** Issue 17's targets, each with this run's figure and whether it is met (only the cases that ran). */
+function targetsTable(ratios: Map<string, { rps: number; p99: number }>, rss: Map<string, number | undefined>, startupMs: number): string {
+  const rows: string[][] = [];
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const floors: Record<string, number> = { getUser: 0.5, createUser: 0.4, listUsers: 0.25 };
+  for (const [id, floor] of Object.entries(floors)) {
+    const ratio = ratios.get(id);
+    if (ratio) rows.push([`${id} req/s ≥ ${floor}× node:http`, fmt.ratio(ratio.rps), verdict(ratio.rps >= floor)]);
+  }
+  const get = ratios.get('getUser');
+  if (get) rows.push(['getUser p99 ≤ 2× node:http', fmt.ratio(get.p99), verdict(get.p99 <= 2)]);
+  const getRss = rss.get('getUser');
+  if (getRss !== undefined) rows.push(['RSS ≤ 120 MB after the getUser case', `${fmtMB(getRss)} MB`, verdict(getRss <= 120)]);
+  rows.push(['start-up ≤ 1 s with the bundled specs', `${fmt.int(startupMs)} ms`, verdict(startupMs <= 1000)]);
+  return table(['target (issue 17)', 'this run', ''], rows);
 }
 
 await main();

@@ -258,6 +258,10 @@ function toEngineRequest(req: IncomingMessage, url: string, path: string, q: num
  * Writes a Reply. A reply Node refuses to write (a header value with a line break, a status outside
  * 100–999) is replaced by `fallback()`, an internal error in the API's shape, instead of leaving the
  * request unanswered.
+ *
+ * The status and headers go out in one writeHead with a flat [name, value, …] list: Node then checks and
+ * writes them as they are, without building its per-response header map one setHeader at a time (that map is
+ * still used when CORS set headers earlier, and for a fault, whose delivery sets its own Content-Length).
  */
 function send(res: ServerResponse, reply: Reply, fallback?: () => Reply): void {
   try {
@@ -265,23 +269,37 @@ function send(res: ServerResponse, reply: Reply, fallback?: () => Reply): void {
     // A fault in place of the answer: no status, headers or body of it reach the client.
     if (fault && isAnswerlessFault(fault)) return failConnection(res, fault);
     if (!Number.isInteger(reply.status)) throw new TypeError(`invalid status code: ${reply.status}`);
-    res.statusCode = reply.status;
     const headers = reply.headers;
-    if (headers) for (const name in headers) res.setHeader(name, headers[name]!);
     const body = reply.body;
     let payload: string | Buffer | undefined;
+    let contentType: string | undefined;
     if (body === undefined || body === null) {
       payload = undefined;
     } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
-      if (!res.getHeader('content-type')) res.setHeader('Content-Type', reply.contentType ?? 'text/plain; charset=utf-8');
+      if (!namesContentType(headers) && !res.hasHeader('content-type')) contentType = reply.contentType ?? 'text/plain; charset=utf-8';
       payload = body;
     } else {
-      res.setHeader('Content-Type', reply.contentType ?? 'application/json');
+      contentType = reply.contentType ?? 'application/json';
       // Edge errors (413, …) arrive unserialised; keep the renderer's trailing newline (Go's json.Encoder).
       payload = JSON.stringify(body) + (reply.newlineTerminated ? '\n' : '');
     }
-    if (fault) deliverBadly(res, payload, fault);
-    else res.end(payload);
+    if (fault) {
+      res.statusCode = reply.status;
+      if (headers) for (const name in headers) res.setHeader(name, headers[name]!);
+      if (contentType) res.setHeader('Content-Type', contentType);
+      return deliverBadly(res, payload, fault);
+    }
+    const list: Array<string | string[]> = [];
+    if (headers) {
+      for (const name in headers) {
+        // The body's own type wins over one in the headers, as setHeader's replacement did.
+        if (contentType && name.length === 12 && name.toLowerCase() === 'content-type') continue;
+        list.push(name, headers[name]!);
+      }
+    }
+    if (contentType) list.push('Content-Type', contentType);
+    res.writeHead(reply.status, list as string[]);
+    res.end(payload);
   } catch (err) {
     if (res.headersSent || !fallback) {
       res.destroy(err as Error);
@@ -290,6 +308,12 @@ function send(res: ServerResponse, reply: Reply, fallback?: () => Reply): void {
     for (const name in reply.headers ?? {}) res.removeHeader(name);
     send(res, fallback());
   }
+}
+
+/** Whether a header map sets Content-Type (any case). */
+function namesContentType(headers: Reply['headers']): boolean {
+  if (headers) for (const name in headers) if (name.length === 12 && name.toLowerCase() === 'content-type') return true;
+  return false;
 }
 
 export type ClientErrorListener = (err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => void;

@@ -84,3 +84,26 @@ describe('replies Node refuses to write', () => {
     expect(res.body).toEqual({ message: 'internal error: the answer could not be written' });
   });
 });
+
+describe('the answer as written', () => {
+  const options = { bodyLimitBytes: 1024, corsOrigins: ['*'], exposedHeaders: '', adminPrefix: '/__admin', bindHost: '127.0.0.1', allowedHosts: [], adminOrigins: [] };
+  const edge = (reply: Reply) =>
+    createHttpHandler({ answer: () => reply, renderAt: (_path: string, error: MockError) => ({ status: error.status, body: { message: error.message } }) }, options);
+
+  it('sends one Content-Type: a JSON body’s own, over one in the headers', async () => {
+    const res = await supertest(edge({ status: 200, headers: { 'content-type': 'text/html' }, body: { ok: true } })).get('/x');
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.body).toEqual({ ok: true });
+  });
+
+  it('keeps a text body’s Content-Type from the headers, and list values as separate lines (with CORS headers set before)', async () => {
+    const res = await supertest(edge({ status: 201, headers: { 'Content-Type': 'text/csv', 'Set-Cookie': ['a=1', 'b=2'] }, body: 'x,y' }))
+      .get('/x')
+      .set('Origin', 'http://app.example');
+    expect(res.status).toBe(201);
+    expect(res.headers['content-type']).toBe('text/csv');
+    expect(res.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+    expect(res.headers['access-control-allow-origin']).toBeDefined();
+    expect(res.text).toBe('x,y');
+  });
+});
