@@ -12,6 +12,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compileGlob } from '../engine/glob.js';
 
 
+/**
+ * What the CORS stage did: answered a preflight itself, or left the answer's `Vary: Origin` to the edge (a
+ * request without Origin), or set what the answer needs on the response (undefined; nothing for the admin API).
+ */
+export type CorsOutcome = 'answered' | 'vary-origin' | undefined;
+
 /** How long a browser may cache a preflight answer (Chromium caps it at 2 hours, Firefox at 24). */
 export const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
@@ -39,17 +45,19 @@ export function cors(
   adminPrefix: string,
   /** Access-Control-Expose-Headers: what the mounted specs and APIs say a browser app reads (engine/exposure.ts). */
   exposedHeaders: string,
-): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
+): (req: IncomingMessage, res: ServerResponse, path: string) => CorsOutcome {
   const allowed = originMatcher(allowedOrigins);
   const adminFolder = `${adminPrefix}/`;
   return (req, res, path) => {
-    if (path === adminPrefix || path.startsWith(adminFolder)) return false;
-    // Every answer of a mocked API depends on the Origin (echoed or not), so shared caches must key on it.
-    // Nothing has set Vary yet: this is the first stage. A preflight's answer widens it below.
-    res.setHeader('Vary', 'Origin');
+    if (path === adminPrefix || path.startsWith(adminFolder)) return undefined;
+    // Every answer of a mocked API depends on the Origin (echoed or not), so shared caches must key on it. A
+    // request without one (an SDK, curl: most of them) gets `Vary: Origin` with the rest of its answer's headers
+    // (the edge adds it), so nothing is set on the response before the answer is known.
     const headers = req.headers;
     const origin = headers.origin;
-    if (!origin) return false;
+    if (!origin) return 'vary-origin';
+    // Nothing has set Vary yet: this is the first stage. A preflight's answer widens it below.
+    res.setHeader('Vary', 'Origin');
     const requestedMethod = headers['access-control-request-method'];
     const preflight = req.method === 'OPTIONS' && requestedMethod !== undefined;
     if (!allowed(origin)) {
@@ -57,9 +65,9 @@ export function cors(
       if (preflight) {
         res.statusCode = 204;
         res.end();
-        return true;
+        return 'answered';
       }
-      return false;
+      return undefined;
     }
     if (preflight) {
       res.setHeader('Vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers');
@@ -73,11 +81,11 @@ export function cors(
       res.setHeader('Access-Control-Max-Age', String(PREFLIGHT_MAX_AGE_SECONDS));
       res.statusCode = 204;
       res.end();
-      return true;
+      return 'answered';
     }
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Allow-Credentials', 'true');
     res.setHeader('Access-Control-Expose-Headers', exposedHeaders);
-    return false;
+    return undefined;
   };
 }

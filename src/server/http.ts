@@ -65,23 +65,24 @@ export function createHttpHandler(engine: EdgeEngine, options: EdgeOptions): Req
   const guard = requestGuard(options);
   const limit = options.bodyLimitBytes;
 
-  const fail = (res: ServerResponse, path: string, err: unknown) => {
+  // `vary`: the answer carries `Vary: Origin` (see CorsOutcome).
+  const fail = (res: ServerResponse, path: string, err: unknown, vary = false) => {
     const error = err instanceof MockError ? err : internal(`internal error: ${(err as Error)?.message ?? String(err)}`);
-    send(res, renderSafely(engine, path, error), () => renderSafely(engine, path, internal('internal error: the answer could not be written')));
+    send(res, renderSafely(engine, path, error), vary, () => renderSafely(engine, path, internal('internal error: the answer could not be written')));
   };
 
-  const dispatch = (req: IncomingMessage, res: ServerResponse, url: string, path: string, query: number, rawBody: Buffer | undefined) => {
+  const dispatch = (req: IncomingMessage, res: ServerResponse, url: string, path: string, query: number, rawBody: Buffer | undefined, vary: boolean) => {
     const unwritable = () => engine.renderAt(path, internal('internal error: the answer could not be written'));
     let reply: Reply | Promise<Reply>;
     try {
       reply = engine.answer(toEngineRequest(req, url, path, query, rawBody));
     } catch (err) {
-      return fail(res, path, err);
+      return fail(res, path, err, vary);
     }
-    if (!(reply instanceof Promise)) return send(res, reply, unwritable);
+    if (!(reply instanceof Promise)) return send(res, reply, vary, unwritable);
     reply.then(
-      (answer) => send(res, answer, unwritable),
-      (err: unknown) => fail(res, path, err),
+      (answer) => send(res, answer, vary, unwritable),
+      (err: unknown) => fail(res, path, err, vary),
     );
   };
 
@@ -90,15 +91,17 @@ export function createHttpHandler(engine: EdgeEngine, options: EdgeOptions): Req
     // First: a request from a rebinding page or a cross-site write to the admin API is refused before anything.
     const refused = guard(req, route);
     if (refused) return fail(res, path, refused);
-    if (corsStage(req, res, route)) return;
-    if (headerSectionBytes(req) > MAX_HEADER_BYTES) return fail(res, path, headerTooLarge(MAX_HEADER_BYTES));
+    const corsOutcome = corsStage(req, res, route);
+    if (corsOutcome === 'answered') return;
+    const vary = corsOutcome === 'vary-origin';
+    if (headerSectionBytes(req) > MAX_HEADER_BYTES) return fail(res, path, headerTooLarge(MAX_HEADER_BYTES), vary);
     const headers = req.headers;
     // Whether the request has a body at all, as HTTP frames it (and as body-parser decided before).
     const contentLength = headers['content-length'];
     if (headers['transfer-encoding'] === undefined && (contentLength === undefined || Number.isNaN(Number(contentLength)))) {
-      return dispatch(req, res, url, path, q, undefined);
+      return dispatch(req, res, url, path, q, undefined, vary);
     }
-    readBody(req, limit, (err, body) => (err ? fail(res, path, err) : dispatch(req, res, url, path, q, body!.length ? body : undefined)));
+    readBody(req, limit, (err, body) => (err ? fail(res, path, err, vary) : dispatch(req, res, url, path, q, body!.length ? body : undefined, vary)));
   };
 
   const handler: RequestListener = (req, res) => {
@@ -263,7 +266,7 @@ function toEngineRequest(req: IncomingMessage, url: string, path: string, q: num
  * writes them as they are, without building its per-response header map one setHeader at a time (that map is
  * still used when CORS set headers earlier, and for a fault, whose delivery sets its own Content-Length).
  */
-function send(res: ServerResponse, reply: Reply, fallback?: () => Reply): void {
+function send(res: ServerResponse, reply: Reply, varyOrigin: boolean, fallback?: () => Reply): void {
   try {
     const fault = reply.transport;
     // A fault in place of the answer: no status, headers or body of it reach the client.
@@ -276,7 +279,7 @@ function send(res: ServerResponse, reply: Reply, fallback?: () => Reply): void {
     if (body === undefined || body === null) {
       payload = undefined;
     } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
-      if (!namesContentType(headers) && !res.hasHeader('content-type')) contentType = reply.contentType ?? 'text/plain; charset=utf-8';
+      if (!namesHeader(headers, 'content-type') && !res.hasHeader('content-type')) contentType = reply.contentType ?? 'text/plain; charset=utf-8';
       payload = body;
     } else {
       contentType = reply.contentType ?? 'application/json';
@@ -285,15 +288,18 @@ function send(res: ServerResponse, reply: Reply, fallback?: () => Reply): void {
     }
     if (fault) {
       res.statusCode = reply.status;
+      if (varyOrigin) res.setHeader('Vary', 'Origin');
       if (headers) for (const name in headers) res.setHeader(name, headers[name]!);
       if (contentType) res.setHeader('Content-Type', contentType);
       return deliverBadly(res, payload, fault);
     }
     const list: Array<string | string[]> = [];
+    // A Vary of the answer's own replaces this one, as it replaced the CORS stage's before.
+    if (varyOrigin && !namesHeader(headers, 'vary')) list.push('Vary', 'Origin');
     if (headers) {
       for (const name in headers) {
         // The body's own type wins over one in the headers, as setHeader's replacement did.
-        if (contentType && name.length === 12 && name.toLowerCase() === 'content-type') continue;
+        if (contentType && isHeaderName(name, 'content-type')) continue;
         list.push(name, headers[name]!);
       }
     }
@@ -306,15 +312,17 @@ function send(res: ServerResponse, reply: Reply, fallback?: () => Reply): void {
       return;
     }
     for (const name in reply.headers ?? {}) res.removeHeader(name);
-    send(res, fallback());
+    send(res, fallback(), varyOrigin);
   }
 }
 
-/** Whether a header map sets Content-Type (any case). */
-function namesContentType(headers: Reply['headers']): boolean {
-  if (headers) for (const name in headers) if (name.length === 12 && name.toLowerCase() === 'content-type') return true;
+/** Whether a header map sets the header (`lowerName` in lower case; the map's names in any case). */
+function namesHeader(headers: Reply['headers'], lowerName: string): boolean {
+  if (headers) for (const name in headers) if (isHeaderName(name, lowerName)) return true;
   return false;
 }
+
+const isHeaderName = (name: string, lowerName: string) => name.length === lowerName.length && name.toLowerCase() === lowerName;
 
 export type ClientErrorListener = (err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => void;
 const clientErrorResponders = new WeakMap<object, ClientErrorListener>();
