@@ -1,0 +1,106 @@
+/**
+ * A user's spec's state, as plain JSON per session (so sessions, reset, snapshots, --state-file and the undo log of
+ * each request carry it like any bundled API's state):
+ *
+ *   { collections: { pets: { "": [item, …] }, "users.keys": { "alice": [key, …] } },
+ *     singletons:  { "users.settings": { "alice": {…} } } }
+ *
+ * Items are kept per scope — the values of the path parameters before the collection, joined with `/` (each
+ * percent-encoded), "" for a top-level collection — in creation order, which is the order lists answer in.
+ * Lookups scan the scope's array: a mock's collections are small, and an array keeps the order lists need.
+ *
+ * A collection exists in the state when something can create its items, or when the scenario seeds it; a
+ * read-only resource with no seed has none, and its reads are answered from the schema.
+ *
+ * Seeds come from `apis.<name>.collections.<resource>` in a scenario: an array for a top-level collection, an
+ * object of arrays keyed by the parent's id for a nested one. Each item is checked against the resource's item
+ * schema when the scenario loads, and refused with the place and the fix.
+ */
+import type { Conformer } from './conform.js';
+import type { Inference, Resource } from './inference.js';
+import { isPlainObject, type Schema } from './schema.js';
+
+export interface GenericState {
+  collections: Record<string, Record<string, Array<Record<string, any>>>>;
+  /** A singleton never written is absent (answered from the schema); a deleted one is null. */
+  singletons: Record<string, Record<string, Record<string, any> | null>>;
+}
+
+export interface GenericSeed {
+  collections?: Record<string, unknown>;
+  options?: Record<string, unknown>;
+}
+
+/** The scope key of an item: its parents' ids, each percent-encoded, joined with `/`. */
+export const scopeKey = (values: string[]): string => values.map(encodeURIComponent).join('/');
+
+/** Whether a stored item has this id (path values are strings; body ids may be numbers). */
+export const hasId = (item: Record<string, any>, idField: string, id: string): boolean => item[idField] !== undefined && String(item[idField]) === id;
+
+/** JSON Schema of `apis.<name>` for a user's spec: its inferred collections by name. */
+export function seedSchemaOf(inference: Inference): Schema {
+  const collections = Object.fromEntries(
+    inference.resources
+      .filter((r) => r.kind === 'collection')
+      .map((r) => [
+        r.name,
+        r.scopeDepth === 0
+          ? { type: 'array', items: { type: 'object' }, description: `Items of ${r.name}, each checked against ${r.itemSchemaSource}.` }
+          : { type: 'object', additionalProperties: { type: 'array', items: { type: 'object' } }, description: `Items of ${r.name} by parent id (${r.scopeDepth > 1 ? 'ids joined with /' : 'the parent item’s id'}).` },
+      ]),
+  );
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      collections: { type: 'object', additionalProperties: false, properties: collections },
+      options: { type: 'object' },
+    },
+  };
+}
+
+/**
+ * A fresh session state from the scenario's `apis.<name>`: an empty collection for each resource that can create
+ * items, the seeded items (checked) for any. Throws one line naming the place and the fix for a bad seed.
+ */
+export function createGenericState(apiName: string, seed: GenericSeed | undefined, inference: Inference, conformer: Conformer): GenericState {
+  const state: GenericState = { collections: {}, singletons: {} };
+  for (const resource of inference.resources) {
+    if (resource.kind === 'collection' && !resource.readOnly) state.collections[resource.name] = {};
+    if (resource.kind === 'singleton') state.singletons[resource.name] = {};
+  }
+  for (const [name, given] of Object.entries(seed?.collections ?? {})) {
+    const resource = inference.resources.find((r) => r.name === name && r.kind === 'collection')!;
+    const at = `/apis/${apiName}/collections/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    const scopes: Record<string, unknown> = resource.scopeDepth === 0 ? { '': given } : (given as Record<string, unknown>);
+    const collection: Record<string, Array<Record<string, any>>> = {};
+    for (const [parent, items] of Object.entries(scopes)) {
+      const where = resource.scopeDepth === 0 ? at : `${at}/${parent.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      const scope = resource.scopeDepth === 0 ? '' : scopeKey(parent.split('/'));
+      collection[scope] = checkedItems(resource, items as unknown[], where, conformer);
+    }
+    state.collections[name] = collection;
+  }
+  return state;
+}
+
+function checkedItems(resource: Resource, items: unknown[], where: string, conformer: Conformer): Array<Record<string, any>> {
+  const seen = new Map<string, number>();
+  return items.map((item, i) => {
+    const place = `${where}/${i}`;
+    if (!isPlainObject(item)) throw new Error(`${place}: an item of ${resource.name} must be an object`);
+    const [issue] = conformer.check(resource.itemSchema, item);
+    if (issue) {
+      const field = issue.path.length ? `/${issue.path.join('/')}` : '';
+      throw new Error(`${place}${field}: ${issue.message} (items of ${resource.name} are checked against ${resource.itemSchemaSource}); fix the item or remove it`);
+    }
+    const idField = resource.idField;
+    if (idField !== undefined) {
+      if (item[idField] === undefined || item[idField] === null) throw new Error(`${place}: the item has no ${idField}, the id of ${resource.name}; add one`);
+      const id = String(item[idField]);
+      if (seen.has(id)) throw new Error(`${place}/${idField}: ${JSON.stringify(item[idField])} is already the id of item ${seen.get(id)}; ids of ${resource.name} must be unique`);
+      seen.set(id, i);
+    }
+    return item;
+  });
+}
