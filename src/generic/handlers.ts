@@ -4,7 +4,7 @@
  * - create (POST on a collection) stores the validated body, plus an id when it has none and whatever the item
  *   schema requires that the body lacks (conform.ts), and answers 201 (or the declared success) with the item;
  *   an id already stored answers 409;
- * - read and list answer from the store (list pages and wraps as paging.ts says); an unknown id answers 404;
+ * - read and list answer from the store (list filters, pages and wraps as paging.ts says); an unknown id answers 404;
  * - replace (PUT) stores the body as the item, keeping the id of the path; merge (PATCH) applies the body to the
  *   item as a JSON Merge Patch (RFC 7386); delete answers 204 (or the declared success), and the item is gone.
  *
@@ -24,7 +24,7 @@ import type { Handler, HandlerContext, Reply } from '../engine/types.js';
 import type { SpecValidator } from '../engine/validator.js';
 import { copy, writeOnlyProperties, type Conformer } from './conform.js';
 import type { Inference, OperationBinding, Resource } from './inference.js';
-import { envelope, pageOf, pagingOf } from './paging.js';
+import { envelope, filtered, filtersOf, pageOf, pagingOf } from './paging.js';
 import { isJsonMedia, isPlainObject, listItems, objectShape, responseMedia, successSchema, successStatus, typeOf, type Schema } from './schema.js';
 import { hasId, scopeKey, type GenericState } from './store.js';
 
@@ -55,6 +55,7 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
   if (resource.kind === 'singleton') return singletonHandler(op, binding, answers);
   const idField = resource.idField;
   const paging = pagingOf(op);
+  const filters = filtersOf(op, paging, resource.itemSchema);
   const listShape = binding.action === 'list' ? listItems(successSchema(op, 200), resource.name.split('.').pop()!) : undefined;
   const parent = resource.parent ? deps.inference.resources.find((r) => r.name === resource.parent) : undefined;
   const creates = Object.values(resource.operations).includes('create');
@@ -73,7 +74,7 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
     switch (binding.action) {
       case 'list': {
         if (!listShape) return answers.generated(ctx);
-        const page = pageOf(items ?? [], paging, ctx.request.query, (item) => (idField !== undefined && item[idField] != null ? String(item[idField]) : undefined));
+        const page = pageOf(filtered(items ?? [], filters, ctx.request.query), paging, ctx.request.query, (item) => (idField !== undefined && item[idField] != null ? String(item[idField]) : undefined));
         const hidden = writeOnlyProperties(listShape.items);
         const answered = { ...page, items: page.items.map((item) => answers.conform(omit(item, hidden), listShape.items, ctx)) };
         return answers.with(200, envelope(successSchema(op, 200), listShape.property, answered, paging), ctx);

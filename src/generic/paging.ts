@@ -9,6 +9,10 @@
  *   nextToken, marker, continuation_token — which is the id of the last item of the previous page (exclusive, as
  *   lakeFS's `after`); a cursor that is no item's id has nothing after it (an empty page, so a client stops).
  *
+ * Filters: a declared query parameter that is not a paging one and names a field of the items — exactly, or as its
+ * plural (`tags` for `tag`) — keeps the items whose field equals the value, or one of the values for an array
+ * (Petstore's `?tags=dog&tags=cat`). Values compare as text: query values arrive as text.
+ *
  * The envelope: a bare array, or an object whose array property holds the page (schema.ts listItems), with
  * declared total / has-more / next fields filled from the page: total, total_count, totalCount, count,
  * total_items, totalItems, total_results, totalResults; has_more, hasMore; next, next_cursor, nextCursor,
@@ -44,6 +48,37 @@ export function pagingOf(op: Operation): Paging {
     page: page ? { name: page.name, base: page.schema?.minimum === 0 ? 0 : 1 } : undefined,
     cursor: named(CURSOR)?.name,
   };
+}
+
+/** A filter on one field of the items: the query parameter, and the item field it names. */
+export interface Filter {
+  param: string;
+  field: string;
+}
+
+/** The filters an operation declares: query parameters, not paging ones, that name a field of the items. */
+export function filtersOf(op: Operation, paging: Paging, itemSchema: Schema): Filter[] {
+  const paged = new Set([paging.size?.name, paging.offset, paging.page?.name, paging.cursor]);
+  const { properties } = objectShape(itemSchema);
+  const filters: Filter[] = [];
+  for (const p of op.parameters) {
+    if (p.in !== 'query' || paged.has(p.name)) continue;
+    const field = Object.hasOwn(properties, p.name) ? p.name : p.name.endsWith('s') && Object.hasOwn(properties, p.name.slice(0, -1)) ? p.name.slice(0, -1) : undefined;
+    if (field !== undefined && typeOf(properties[field]) !== 'object' && typeOf(properties[field]) !== 'array') filters.push({ param: p.name, field });
+  }
+  return filters;
+}
+
+/** The items every filter given in the query keeps. */
+export function filtered<T extends Record<string, any>>(items: T[], filters: Filter[], query: Record<string, any>): T[] {
+  const active = filters.filter((f) => query[f.param] !== undefined && query[f.param] !== '');
+  if (!active.length) return items;
+  return items.filter((item) =>
+    active.every((f) => {
+      const wanted = (Array.isArray(query[f.param]) ? query[f.param] : [query[f.param]]).map(String);
+      return item[f.field] !== undefined && item[f.field] !== null && wanted.includes(String(item[f.field]));
+    }),
+  );
 }
 
 export interface Page<T> {
