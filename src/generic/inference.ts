@@ -354,12 +354,19 @@ function overrideOf(spec: LoadedSpec, op: Operation): Override | undefined {
   return override;
 }
 
-/** `3 resources (pets, users, users.keys), 1 read-only (orgs), 2 stateless`: what the start-up report says. */
+/** Names a start-up line lists per kind; GET /__admin/specs lists them all (GitHub's description infers 240). */
+const LINE_NAMES = 8;
+
+/**
+ * `3 resources (pets, users, users.keys), 1 read-only, stored when seeded (orgs), 2 stateless`: what the start-up
+ * report says.
+ */
 export function inferenceLine(inference: Inference): string {
   const stored = inference.resources.filter((r) => !r.readOnly);
   const readOnly = inference.resources.filter((r) => r.readOnly);
-  const parts = [`${stored.length} ${stored.length === 1 ? 'resource' : 'resources'}${stored.length ? ` (${stored.map((r) => r.name).join(', ')})` : ''}`];
-  if (readOnly.length) parts.push(`${readOnly.length} read-only, stored when seeded (${readOnly.map((r) => r.name).join(', ')})`);
+  const names = (list: Resource[]) => list.slice(0, LINE_NAMES).map((r) => r.name).join(', ') + (list.length > LINE_NAMES ? `, … ${list.length - LINE_NAMES} more` : '');
+  const parts = [`${stored.length} ${stored.length === 1 ? 'resource' : 'resources'}${stored.length ? ` (${names(stored)})` : ''}`];
+  if (readOnly.length) parts.push(`${readOnly.length} read-only, stored when seeded (${names(readOnly)})`);
   parts.push(`${inference.stateless.size} stateless`);
   return parts.join(', ');
 }
