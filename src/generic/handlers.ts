@@ -92,7 +92,8 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
           duplicate = list.findIndex((item) => hasId(item, idField, String(body[idField])));
           if (duplicate >= 0) answers.refuse(409, `${resource.name} ${body[idField]} already exists`);
         }
-        const item = deps.conformer.conform(body, resource.itemSchema, ctx.faker) as Record<string, any>;
+        const ordered = idField !== undefined ? withId(body, idField, body[idField]) : body;
+        const item = deps.conformer.conform(ordered, resource.itemSchema, ctx.faker) as Record<string, any>;
         if (duplicate >= 0) list[duplicate] = item;
         else list.push(item);
         return answers.with(201, item, ctx);
@@ -103,12 +104,12 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
         const body = isPlainObject(ctx.request.body) ? copy(ctx.request.body) : {};
         // JSON Merge Patch (RFC 7386) with json-merge-patch, on a copy: it changes its target in place.
         const merged = binding.action === 'merge' ? mergePatch.apply(copy(index >= 0 ? items![index]! : {}), body) : body;
-        const next: Record<string, any> = isPlainObject(merged) ? merged : {};
+        let next: Record<string, any> = isPlainObject(merged) ? merged : {};
         // A replacement carries the server's own fields (readOnly: ids, creation dates) over when it leaves them out.
         if (binding.action === 'replace' && index >= 0) {
           for (const name of readOnly) if (next[name] === undefined && items![index]![name] !== undefined) next[name] = copy(items![index]![name]);
         }
-        if (idField !== undefined && id !== undefined) next[idField] = typedId(resource, id);
+        if (idField !== undefined && id !== undefined) next = withId(next, idField, typedId(resource, id));
         const item = deps.conformer.conform(next, resource.itemSchema, ctx.faker) as Record<string, any>;
         const list = (collection[scope] ??= []);
         if (index >= 0) list[index] = item;
@@ -259,6 +260,13 @@ function newId(resource: Resource, list: Array<Record<string, any>>, ctx: Ctx, c
     if (value !== undefined && !taken(value)) return value;
   }
   return ctx.faker.string.uuid();
+}
+
+/** The item with this id, the id first (as people write items). */
+function withId(item: Record<string, any>, field: string, id: unknown): Record<string, any> {
+  const out: Record<string, any> = { [field]: id };
+  for (const [key, value] of Object.entries(item)) if (key !== field) out[key] = value;
+  return out;
 }
 
 /** The value without the named top-level properties (writeOnly ones are stored but never answered). */

@@ -98,13 +98,14 @@ export function pageOf<T>(all: T[], paging: Paging, query: Record<string, any>, 
   };
   const sizeDefault = typeof paging.size?.schema?.default === 'number' ? paging.size.schema.default : undefined;
   const size = Math.max(0, number(paging.size?.name) ?? sizeDefault ?? all.length);
-  let start = 0;
   const cursor = paging.cursor !== undefined ? query[paging.cursor] : undefined;
+  const pageNumber = paging.page ? number(paging.page.name) : undefined;
+  let start: number;
   if (cursor !== undefined && cursor !== '') {
     const at = all.findIndex((item) => idOf(item) === String(cursor));
     start = at < 0 ? all.length : at + 1;
-  } else if (paging.page && number(paging.page.name) !== undefined) {
-    start = Math.max(0, number(paging.page.name)! - paging.page.base) * size;
+  } else if (paging.page && pageNumber !== undefined) {
+    start = Math.max(0, pageNumber - paging.page.base) * size;
   } else {
     start = Math.max(0, number(paging.offset) ?? 0);
   }
