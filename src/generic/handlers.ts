@@ -26,7 +26,7 @@ import { copy, writeOnlyProperties, type Conformer } from './conform.js';
 import type { Inference, OperationBinding, Resource } from './inference.js';
 import { envelope, filtered, filtersOf, pageOf, pagingOf } from './paging.js';
 import { isJsonMedia, isPlainObject, listItems, objectShape, responseMedia, successSchema, successStatus, typeOf, type Schema } from './schema.js';
-import { hasId, scopeKey, type GenericState } from './store.js';
+import { hasId, own, put, scopeKey, type GenericState } from './store.js';
 
 export interface HandlerDeps {
   operations: Operation[];
@@ -64,10 +64,10 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
 
   return (ctx) => {
     const { scope, scopeValues, id } = locate(binding, ctx);
-    const collection = ctx.state.collections[resource.name];
+    const collection = own(ctx.state.collections, resource.name);
     if (!collection) return answers.generated(ctx);
     checkParent(ctx, parent, scopeValues, answers);
-    const items = collection[scope];
+    const items = own(collection, scope);
     const index = idField !== undefined && id !== undefined && items ? items.findIndex((item) => hasId(item, idField, id)) : -1;
     const label = `${resource.name} ${id ?? ''}`.trim();
 
@@ -85,7 +85,7 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
       }
       case 'create': {
         const body: Record<string, any> = isPlainObject(ctx.request.body) ? copy(ctx.request.body) : {};
-        const list = (collection[scope] ??= []);
+        const list = items ?? put(collection, scope, []);
         let duplicate = -1;
         if (idField !== undefined) {
           if (body[idField] === undefined || body[idField] === null) body[idField] = newId(resource, list, ctx, deps.conformer);
@@ -111,7 +111,7 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
         }
         if (idField !== undefined && id !== undefined) next = withId(next, idField, typedId(resource, id));
         const item = deps.conformer.conform(next, resource.itemSchema, ctx.faker) as Record<string, any>;
-        const list = (collection[scope] ??= []);
+        const list = items ?? put(collection, scope, []);
         if (index >= 0) list[index] = item;
         else list.push(item);
         return answers.with(index >= 0 ? 200 : 201, item, ctx);
@@ -132,9 +132,9 @@ function singletonHandler(op: Operation, binding: OperationBinding, answers: Ans
   const { resource } = binding;
   return (ctx) => {
     const { scope } = locate(binding, ctx);
-    const store = ctx.state.singletons[resource.name];
+    const store = own(ctx.state.singletons, resource.name);
     if (!store) return answers.generated(ctx);
-    const current = store[scope];
+    const current = own(store, scope);
     const body = isPlainObject(ctx.request.body) ? copy(ctx.request.body) : {};
     switch (binding.action) {
       case 'read':
@@ -144,13 +144,13 @@ function singletonHandler(op: Operation, binding: OperationBinding, answers: Ans
         return answers.with(200, current, ctx);
       case 'delete':
         if (current === null) answers.refuse(404, `${resource.name} not found`);
-        store[scope] = null;
+        put(store, scope, null);
         return answers.with(204, current ?? undefined, ctx);
       default: {
         const base = binding.action === 'merge' ? (current ?? answers.conform({}, resource.itemSchema, ctx)) : {};
         const merged = binding.action === 'merge' ? mergePatch.apply(copy(base), body) : body;
         const item = answers.conform(isPlainObject(merged) ? merged : {}, resource.itemSchema, ctx) as Record<string, any>;
-        store[scope] = item;
+        put(store, scope, item);
         return answers.with(current ? 200 : 201, item, ctx);
       }
     }
@@ -223,10 +223,10 @@ function locate(binding: OperationBinding, ctx: Ctx): { scope: string; scopeValu
 /** A nested item's parent must exist when the parent is stored: the keys of a user nobody created are not found. */
 function checkParent(ctx: Ctx, parent: Resource | undefined, scopeValues: string[], answers: Answers): void {
   if (!parent?.idField || scopeValues.length !== parent.scopeDepth + 1) return;
-  const stored = ctx.state.collections[parent.name];
+  const stored = own(ctx.state.collections, parent.name);
   if (!stored) return;
   const parentId = scopeValues[scopeValues.length - 1]!;
-  const siblings = stored[scopeKey(scopeValues.slice(0, -1))] ?? [];
+  const siblings = own(stored, scopeKey(scopeValues.slice(0, -1))) ?? [];
   if (!siblings.some((item) => hasId(item, parent.idField!, parentId))) answers.refuse(404, `${parent.name} ${parentId} not found`);
 }
 
@@ -265,7 +265,8 @@ function newId(resource: Resource, list: Array<Record<string, any>>, ctx: Ctx, c
 /** The item with this id, the id first (as people write items). */
 function withId(item: Record<string, any>, field: string, id: unknown): Record<string, any> {
   const out: Record<string, any> = { [field]: id };
-  for (const [key, value] of Object.entries(item)) if (key !== field) out[key] = value;
+  // Defined, not assigned: a body may carry a `__proto__` key.
+  for (const [key, value] of Object.entries(item)) if (key !== field) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   return out;
 }
 

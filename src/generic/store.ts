@@ -37,6 +37,20 @@ export const scopeKey = (values: string[]): string => values.map(encodeURICompon
 /** Whether a stored item has this id (path values are strings; body ids may be numbers). */
 export const hasId = (item: Record<string, any>, idField: string, id: string): boolean => item[idField] !== undefined && String(item[idField]) === id;
 
+/**
+ * A key's own value: scope keys come from path parameters, and a client may well ask for `__proto__`, which on a
+ * plain object reads its prototype.
+ */
+export function own<T>(container: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(container, key) ? container[key] : undefined;
+}
+
+/** Stores under a key, as an own property whatever the key (defined, not assigned: `__proto__` included). */
+export function put<T>(container: Record<string, T>, key: string, value: T): T {
+  Object.defineProperty(container, key, { value, enumerable: true, writable: true, configurable: true });
+  return value;
+}
+
 /** JSON Schema of `apis.<name>` for a user's spec: its inferred collections by name. */
 export function seedSchemaOf(inference: Inference): Schema {
   const collections = Object.fromEntries(
@@ -77,7 +91,7 @@ export function createGenericState(apiName: string, seed: GenericSeed | undefine
     for (const [parent, items] of Object.entries(scopes)) {
       const where = resource.scopeDepth === 0 ? at : `${at}/${parent.replaceAll('~', '~0').replaceAll('/', '~1')}`;
       const scope = resource.scopeDepth === 0 ? '' : scopeKey(parent.split('/'));
-      collection[scope] = checkedItems(resource, items as unknown[], where, conformer);
+      put(collection, scope, checkedItems(resource, items as unknown[], where, conformer));
     }
     state.collections[name] = collection;
   }

@@ -182,3 +182,19 @@ describe('sessions', () => {
     expect((await t.http.get('/v1/pets').set('X-Mock-Session', 'c').expect(200)).body).toEqual({ items: [], total: 0 });
   });
 });
+
+describe('hostile ids', () => {
+  const t = useTestApp({ specs: [{ file: petstore }] });
+
+  it('__proto__ and constructor are ids like any other, in a scope and as an item', async () => {
+    await t.http.post('/v1/owners/__proto__/keys').send({ label: 'x' }).expect(404);
+    await t.http.post('/v1/owners').send({ username: '__proto__' }).expect(201);
+    await t.http.get('/v1/owners/__proto__').expect(200, { username: '__proto__' });
+    await t.http.get('/v1/owners/constructor').expect(404);
+    await t.http.post('/v1/owners/__proto__/keys').send({ label: 'x' }).expect(201);
+    expect((await t.http.get('/v1/owners/__proto__/keys').expect(200)).body.data).toHaveLength(1);
+    await t.http.put('/v1/owners/__proto__/settings').send({ theme: 'dark' }).expect(200);
+    expect((await t.http.get('/v1/owners/__proto__/settings').expect(200)).body).toEqual({ theme: 'dark' });
+    expect(({} as Record<string, unknown>).theme).toBeUndefined();
+  });
+});
