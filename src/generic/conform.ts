@@ -13,7 +13,7 @@ import type { ValidationIssue } from '../engine/errors.js';
 import { mockResponse } from '../engine/mock-response.js';
 import type { Operation } from '../engine/spec.js';
 import type { SpecValidator } from '../engine/validator.js';
-import { isPlainObject, objectShape, type Schema } from './schema.js';
+import { isPlainObject, objectShape, type JsonObject, type Schema } from './schema.js';
 
 /** Rounds of repair before the generated value is answered instead. */
 const ROUNDS = 4;
@@ -82,19 +82,19 @@ function lookup(root: unknown, path: Array<string | number>): unknown {
 }
 
 /** Sets (or, for `undefined`, deletes) the value at `path`; false when the path does not lead into a container. */
-function assign(root: Record<string, any>, path: Array<string | number>, value: unknown): boolean {
-  let node: any = root;
+function assign(root: JsonObject, path: Array<string | number>, value: unknown): boolean {
+  let node: unknown = root;
   for (const key of path.slice(0, -1)) {
-    node = node?.[key];
+    node = (node as Record<string | number, unknown>)[key];
     if (node === null || typeof node !== 'object') return false;
   }
   const key = path[path.length - 1]!;
   if (value === undefined) {
     if (Array.isArray(node)) return false;
-    delete node[key];
+    delete (node as JsonObject)[key];
   } else {
     // Defined, not assigned: a property may be named `__proto__`.
-    Object.defineProperty(node, key, { value: copy(value), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(node as object, key, { value: copy(value), enumerable: true, writable: true, configurable: true });
   }
   return true;
 }
@@ -103,7 +103,7 @@ function assign(root: Record<string, any>, path: Array<string | number>, value: 
  * Repairs one problem: a property the schema does not allow is dropped; anything else takes the generated value at
  * the deepest place of the problem's path that the generated value has. False when only the whole value would do.
  */
-function repair(current: Record<string, any>, generated: Record<string, any>, issue: ValidationIssue): boolean {
+function repair(current: JsonObject, generated: JsonObject, issue: ValidationIssue): boolean {
   const path = issue.path;
   if (path.length === 0) return false;
   if (issue.keyword === 'additionalProperties' || issue.keyword === 'unevaluatedProperties') {

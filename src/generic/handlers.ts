@@ -25,7 +25,7 @@ import type { SpecValidator } from '../engine/validator.js';
 import { copy, writeOnlyProperties, type Conformer } from './conform.js';
 import type { Inference, OperationBinding, Resource } from './inference.js';
 import { envelope, filtered, filtersOf, pageOf, pagingOf } from './paging.js';
-import { isJsonMedia, isPlainObject, listItems, objectShape, responseMedia, successSchema, successStatus, typeOf, type Schema } from './schema.js';
+import { isJsonMedia, isPlainObject, listItems, objectShape, responseMedia, successSchema, successStatus, typeOf, type JsonObject, type Schema } from './schema.js';
 import { hasId, own, put, scopeKey, type GenericState } from './store.js';
 
 export interface HandlerDeps {
@@ -84,7 +84,7 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
         return answers.with(200, items![index], ctx);
       }
       case 'create': {
-        const body: Record<string, any> = isPlainObject(ctx.request.body) ? copy(ctx.request.body) : {};
+        const body: JsonObject = isPlainObject(ctx.request.body) ? copy(ctx.request.body) : {};
         const list = items ?? put(collection, scope, []);
         let duplicate = -1;
         if (idField !== undefined) {
@@ -93,7 +93,7 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
           if (duplicate >= 0) answers.refuse(409, `${resource.name} ${body[idField]} already exists`);
         }
         const ordered = idField !== undefined ? withId(body, idField, body[idField]) : body;
-        const item = deps.conformer.conform(ordered, resource.itemSchema, ctx.faker) as Record<string, any>;
+        const item = deps.conformer.conform(ordered, resource.itemSchema, ctx.faker) as JsonObject;
         if (duplicate >= 0) list[duplicate] = item;
         else list.push(item);
         return answers.with(201, item, ctx);
@@ -104,13 +104,13 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
         const body = isPlainObject(ctx.request.body) ? copy(ctx.request.body) : {};
         // JSON Merge Patch (RFC 7386) with json-merge-patch, on a copy: it changes its target in place.
         const merged = binding.action === 'merge' ? mergePatch.apply(copy(index >= 0 ? items![index]! : {}), body) : body;
-        let next: Record<string, any> = isPlainObject(merged) ? merged : {};
+        let next: JsonObject = isPlainObject(merged) ? merged : {};
         // A replacement carries the server's own fields (readOnly: ids, creation dates) over when it leaves them out.
         if (binding.action === 'replace' && index >= 0) {
           for (const name of readOnly) if (next[name] === undefined && items![index]![name] !== undefined) next[name] = copy(items![index]![name]);
         }
         if (idField !== undefined && id !== undefined) next = withId(next, idField, typedId(resource, id));
-        const item = deps.conformer.conform(next, resource.itemSchema, ctx.faker) as Record<string, any>;
+        const item = deps.conformer.conform(next, resource.itemSchema, ctx.faker) as JsonObject;
         const list = items ?? put(collection, scope, []);
         if (index >= 0) list[index] = item;
         else list.push(item);
@@ -149,7 +149,7 @@ function singletonHandler(op: Operation, binding: OperationBinding, answers: Ans
       default: {
         const base = binding.action === 'merge' ? (current ?? answers.conform({}, resource.itemSchema, ctx)) : {};
         const merged = binding.action === 'merge' ? mergePatch.apply(copy(base), body) : body;
-        const item = answers.conform(isPlainObject(merged) ? merged : {}, resource.itemSchema, ctx) as Record<string, any>;
+        const item = answers.conform(isPlainObject(merged) ? merged : {}, resource.itemSchema, ctx) as JsonObject;
         put(store, scope, item);
         return answers.with(current ? 200 : 201, item, ctx);
       }
@@ -241,7 +241,7 @@ function typedId(resource: Resource, id: string): string | number {
  * A new id for a created item, unique in its scope: the next number for a numeric id (one past the largest), a
  * UUID for `format: uuid`, the next free number as text for a plain string, else one generated from the id's schema.
  */
-function newId(resource: Resource, list: Array<Record<string, any>>, ctx: Ctx, conformer: Conformer): unknown {
+function newId(resource: Resource, list: Array<JsonObject>, ctx: Ctx, conformer: Conformer): unknown {
   const field = resource.idField!;
   const schema: Schema = objectShape(resource.itemSchema).properties[field] ?? {};
   const taken = (value: unknown) => list.some((item) => hasId(item, field, String(value)));
@@ -263,8 +263,8 @@ function newId(resource: Resource, list: Array<Record<string, any>>, ctx: Ctx, c
 }
 
 /** The item with this id, the id first (as people write items). */
-function withId(item: Record<string, any>, field: string, id: unknown): Record<string, any> {
-  const out: Record<string, any> = { [field]: id };
+function withId(item: JsonObject, field: string, id: unknown): JsonObject {
+  const out: JsonObject = { [field]: id };
   // Defined, not assigned: a body may carry a `__proto__` key.
   for (const [key, value] of Object.entries(item)) if (key !== field) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   return out;

@@ -343,13 +343,15 @@ function overrideOf(spec: LoadedSpec, op: Operation): Override | undefined {
   if (!isPlainObject(raw)) throw refuse('', 'must be none or an object {resource, action, id}');
   const override: Override = {};
   for (const key of ['resource', 'id'] as const) {
-    if (raw[key] === undefined) continue;
-    if (typeof raw[key] !== 'string' || !raw[key]) throw refuse(`/${key}`, 'must be a non-empty string');
-    override[key] = raw[key];
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || !value) throw refuse(`/${key}`, 'must be a non-empty string');
+    override[key] = value;
   }
-  if (raw.action !== undefined) {
-    if (!ACTIONS.includes(raw.action)) throw refuse('/action', `${JSON.stringify(raw.action)} is not one of ${ACTIONS.join(', ')}`);
-    override.action = raw.action as Override['action'];
+  const action = raw.action;
+  if (action !== undefined) {
+    if (typeof action !== 'string' || !ACTIONS.includes(action)) throw refuse('/action', `${JSON.stringify(action)} is not one of ${ACTIONS.join(', ')}`);
+    override.action = action as Override['action'];
   }
   return override;
 }

@@ -20,7 +20,7 @@
  * says; null or left out on the last page). Anything else the envelope requires is generated (conform.ts).
  */
 import type { Operation, Parameter } from '../engine/spec.js';
-import { allowsNull, objectShape, typeOf, type Schema } from './schema.js';
+import { allowsNull, objectShape, typeOf, type JsonObject, type Schema } from './schema.js';
 
 const SIZE = ['limit', 'per_page', 'perPage', 'page_size', 'pageSize', 'size', 'max_results', 'maxResults', 'amount'];
 const OFFSET = ['offset', 'skip', 'start'];
@@ -70,12 +70,13 @@ export function filtersOf(op: Operation, paging: Paging, itemSchema: Schema): Fi
 }
 
 /** The items every filter given in the query keeps. */
-export function filtered<T extends Record<string, any>>(items: T[], filters: Filter[], query: Record<string, any>): T[] {
+export function filtered<T extends JsonObject>(items: T[], filters: Filter[], query: JsonObject): T[] {
   const active = filters.filter((f) => query[f.param] !== undefined && query[f.param] !== '');
   if (!active.length) return items;
   return items.filter((item) =>
     active.every((f) => {
-      const wanted = (Array.isArray(query[f.param]) ? query[f.param] : [query[f.param]]).map(String);
+      const given = query[f.param];
+      const wanted = (Array.isArray(given) ? given : [given]).map(String);
       return item[f.field] !== undefined && item[f.field] !== null && wanted.includes(String(item[f.field]));
     }),
   );
@@ -90,7 +91,7 @@ export interface Page<T> {
 }
 
 /** One page of `all` as the request asks for it. */
-export function pageOf<T>(all: T[], paging: Paging, query: Record<string, any>, idOf: (item: T) => string | undefined): Page<T> {
+export function pageOf<T>(all: T[], paging: Paging, query: JsonObject, idOf: (item: T) => string | undefined): Page<T> {
   const number = (name: string | undefined): number | undefined => {
     const value = name === undefined ? undefined : query[name];
     const n = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : NaN;

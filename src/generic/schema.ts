@@ -5,9 +5,30 @@
  */
 import type { Operation } from '../engine/spec.js';
 
-export type Schema = Record<string, any>;
+/**
+ * A schema of a user's (dereferenced) spec, as this layer reads it: the keywords it uses, typed as the spec should
+ * have written them — every read still checks, since a spec may not have.
+ */
+export interface Schema {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  allOf?: Schema[];
+  items?: Schema;
+  nullable?: boolean;
+  readOnly?: boolean;
+  writeOnly?: boolean;
+  format?: string;
+  minimum?: number;
+  default?: unknown;
+  'x-mockgate-id'?: unknown;
+  [keyword: string]: unknown;
+}
 
-export const isPlainObject = (value: unknown): value is Record<string, any> =>
+/** A stored item, or any JSON object. */
+export type JsonObject = Record<string, unknown>;
+
+export const isPlainObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A media type mockgate answers as JSON (application/json, application/vnd.github+json, …). */
@@ -30,7 +51,7 @@ export function successStatus(op: Operation, preferred: number): { key: string; 
 
 /** The JSON media type and schema a declared response answers with (the one mock-response.ts would pick). */
 export function responseMedia(op: Operation, key: string): { mediaType?: string; schema?: Schema } {
-  const content: Record<string, any> = op.responses[key]?.content ?? {};
+  const content: Record<string, { schema?: unknown } | undefined> = op.responses[key]?.content ?? {};
   const types = Object.keys(content);
   const json = types.find(isJsonMedia);
   if (!json) return { mediaType: types[0] };
@@ -46,7 +67,7 @@ export function successSchema(op: Operation, preferred: number): Schema | undefi
 
 /** The JSON request body schema of an operation, when it has one. */
 export function requestSchema(op: Operation): Schema | undefined {
-  const content: Record<string, any> = op.requestBody?.content ?? {};
+  const content: Record<string, { schema?: unknown }> = op.requestBody?.content ?? {};
   const json = Object.keys(content).find(isJsonMedia);
   const schema = json ? content[json]?.schema : undefined;
   return isPlainObject(schema) ? schema : undefined;

@@ -18,12 +18,12 @@
  */
 import type { Conformer } from './conform.js';
 import type { Inference, Resource } from './inference.js';
-import { isPlainObject, type Schema } from './schema.js';
+import { isPlainObject, type JsonObject, type Schema } from './schema.js';
 
 export interface GenericState {
-  collections: Record<string, Record<string, Array<Record<string, any>>>>;
+  collections: Record<string, Record<string, Array<JsonObject>>>;
   /** A singleton never written is absent (answered from the schema); a deleted one is null. */
-  singletons: Record<string, Record<string, Record<string, any> | null>>;
+  singletons: Record<string, Record<string, JsonObject | null>>;
 }
 
 export interface GenericSeed {
@@ -35,7 +35,7 @@ export interface GenericSeed {
 export const scopeKey = (values: string[]): string => values.map(encodeURIComponent).join('/');
 
 /** Whether a stored item has this id (path values are strings; body ids may be numbers). */
-export const hasId = (item: Record<string, any>, idField: string, id: string): boolean => item[idField] !== undefined && String(item[idField]) === id;
+export const hasId = (item: JsonObject, idField: string, id: string): boolean => item[idField] !== undefined && String(item[idField]) === id;
 
 /**
  * A key's own value: scope keys come from path parameters, and a client may well ask for `__proto__`, which on a
@@ -87,7 +87,7 @@ export function createGenericState(apiName: string, seed: GenericSeed | undefine
     const resource = inference.resources.find((r) => r.name === name && r.kind === 'collection')!;
     const at = `/apis/${apiName}/collections/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
     const scopes: Record<string, unknown> = resource.scopeDepth === 0 ? { '': given } : (given as Record<string, unknown>);
-    const collection: Record<string, Array<Record<string, any>>> = {};
+    const collection: Record<string, Array<JsonObject>> = {};
     for (const [parent, items] of Object.entries(scopes)) {
       const where = resource.scopeDepth === 0 ? at : `${at}/${parent.replaceAll('~', '~0').replaceAll('/', '~1')}`;
       const scope = resource.scopeDepth === 0 ? '' : scopeKey(parent.split('/'));
@@ -98,7 +98,7 @@ export function createGenericState(apiName: string, seed: GenericSeed | undefine
   return state;
 }
 
-function checkedItems(resource: Resource, items: unknown[], where: string, conformer: Conformer): Array<Record<string, any>> {
+function checkedItems(resource: Resource, items: unknown[], where: string, conformer: Conformer): Array<JsonObject> {
   const seen = new Map<string, number>();
   return items.map((item, i) => {
     const place = `${where}/${i}`;
