@@ -10,7 +10,7 @@
  *   its parent is the `users` resource when there is one (a key of a user that does not exist is not found).
  * - A collection path with PUT or PATCH but no POST and no item path is a singleton (`/users/{id}/settings`).
  * - The item's id field is, in order: an operation's `x-mockgate: {id: field}`, the item schema's
- *   `x-mockgate-id`, the property named like the item's path parameter (`petId`, `pet_id`), or `id`. A resource
+ *   `x-mockgate-id`, the scalar property named like the item's path parameter (`petId`, `pet_id`), or `id`. A resource
  *   with no id field is left stateless (its operations are listed with the reason).
  * - A resource nothing can create (no POST on the collection, no PUT on the item) is read-only: it is served from
  *   the store only when a scenario seeds it, and from the schema otherwise — GitHub's description mostly reads.
@@ -21,7 +21,7 @@
  * `users.keys`. Scenario seeds name resources this way.
  */
 import { SpecError, type LoadedSpec, type Operation } from '../engine/spec.js';
-import { isPlainObject, listItems, objectShape, requestSchema, successSchema, type Schema } from './schema.js';
+import { isPlainObject, listItems, objectShape, requestSchema, successSchema, typeOf, type Schema } from './schema.js';
 
 export type Action = 'create' | 'read' | 'list' | 'replace' | 'merge' | 'delete';
 export const ACTIONS: readonly string[] = ['create', 'read', 'list', 'replace', 'merge', 'delete', 'none'];
@@ -277,7 +277,9 @@ function makeResource(name: string, kind: Resource['kind'], path: string, planne
         .find(isParam);
       const param = itemParam ? paramName(itemParam) : undefined;
       const variants = param ? [param, snake(param), camel(param)] : [];
-      idField = variants.find((v) => Object.hasOwn(properties, v)) ?? (Object.hasOwn(properties, 'id') ? 'id' : undefined);
+      // An id is a scalar: GitHub's `assignee` property is a whole user, not the `{assignee}` login in the path.
+      const scalar = (name: string) => Object.hasOwn(properties, name) && !['object', 'array'].includes(typeOf(properties[name]) ?? '');
+      idField = variants.find(scalar) ?? (scalar('id') ? 'id' : undefined);
       if (idField === undefined) {
         const addressed = planned.some(([, action]) => action !== 'create' && action !== 'list');
         if (addressed) return `${name}: no field of its items holds the id${param ? ` in {${param}}` : ''} (declare x-mockgate-id on the item schema)`;
