@@ -134,6 +134,16 @@ describe('errors the operation does not declare', () => {
   });
 });
 
+describe('a read-only resource with no seed', () => {
+  const t = useTestApp({ specs: [{ file: petstore }] });
+
+  it('answers from the schema, as before state', async () => {
+    const { body } = await t.http.get('/v1/species/dog').expect(200);
+    expect(Object.keys(body).sort()).toEqual(['name', 'speciesId']);
+    expect(t.app.mounts[0]!.api.inferred!.line).toBe('4 resources (pets, owners, owners.keys, owners.settings), 1 read-only, stored when seeded (species), 2 stateless');
+  });
+});
+
 describe('singletons', () => {
   const t = useTestApp({ specs: [{ file: petstore }] });
 

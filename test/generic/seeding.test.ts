@@ -29,6 +29,16 @@ describe('seeded from a scenario', () => {
     expect((await t.http.get('/v1/owners/ann/keys/laptop').expect(200)).body.label).toBe("Ann's laptop");
   });
 
+  it('a read-only resource (nothing creates it) answers from its seed: a seeded id is found, another is not', async () => {
+    expect((await t.http.get('/v1/species/dog').expect(200)).body).toEqual({ speciesId: 'dog', name: 'Canis familiaris' });
+    await t.http.get('/v1/species/cat').expect(404);
+  });
+
+  it("the scenario's rules name the spec's API and operations", async () => {
+    await t.http.get('/v1/owners').set('X-Mock-Session', 'rules').expect(503);
+    await t.http.get('/v1/owners').set('X-Mock-Session', 'rules').expect(200);
+  });
+
   it('new items take ids after the seeded ones, and a seeded id is a duplicate', async () => {
     expect((await t.http.post('/v1/pets').set('X-Mock-Session', 'grow').send({ name: 'nine' }).expect(201)).body.id).toBe(9);
     await t.http.post('/v1/pets').set('X-Mock-Session', 'grow').send({ id: 7, name: 'again' }).expect(409);
