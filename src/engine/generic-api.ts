@@ -3,7 +3,8 @@
  * from its schema, any presented credential is accepted (as Prism does). An error is answered in the shape the
  * operation declares for its status (Prism mocks the declared 400 / 401 / 404 / 422 the same way): no body when
  * the status is declared without one, a body generated from — and checked against — its schema otherwise, with
- * the error's text in its `message` and its status in a numeric `code` or `status` when the schema has them; plain {message} when the spec declares nothing.
+ * the error's text in its `message` and its status in a numeric `code` or `status` when the schema has them; plain
+ * {message} when the spec declares nothing. src/generic adds state to it (the app passes that one to mounting).
  */
 import type { Faker } from '@faker-js/faker';
 import { httpStatusText, type MockError } from './errors.js';

@@ -102,7 +102,9 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
       case 'merge': {
         if (index < 0 && (creates || binding.action === 'merge')) answers.refuse(404, `${label} not found`);
         const body = isPlainObject(ctx.request.body) ? copy(ctx.request.body) : {};
-        // JSON Merge Patch (RFC 7386) with json-merge-patch, on a copy: it changes its target in place.
+        // JSON Merge Patch (RFC 7386) with json-merge-patch (maintained, one small dependency), on a copy: it changes
+        // its target in place. It stops at a `__proto__` / `constructor` / `prototype` key of the patch, so such a key
+        // and those after it are not applied. A JSON Patch (RFC 6902) array is not a merge patch: it changes nothing.
         const merged = binding.action === 'merge' ? mergePatch.apply(copy(index >= 0 ? items![index]! : {}), body) : body;
         let next: JsonObject = isPlainObject(merged) ? merged : {};
         // A replacement carries the server's own fields (readOnly: ids, creation dates) over when it leaves them out.
