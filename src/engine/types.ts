@@ -142,6 +142,11 @@ export interface HandlerContext<S = any, O = any> {
    * API module does not list.
    */
   stateChanged(): void;
+  /**
+   * Says the answer was generated from the schema rather than from state (a read of something never stored): the
+   * journal and coverage then record it as `mock`, as they do operations without a handler.
+   */
+  answeredFromSchema?(): void;
 }
 
 export type Handler<S = any, O = any> = (ctx: HandlerContext<S, O>) => Reply | Promise<Reply>;

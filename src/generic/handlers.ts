@@ -184,6 +184,7 @@ class Answers {
   /** An answer from the schema alone, as an operation without state answers. */
   generated(ctx: Ctx, status = successStatus(this.op, 200)): Reply {
     const { op } = this;
+    ctx.answeredFromSchema?.();
     // Inference binds only operations that declare a success; this is for the unexpected (as the pipeline chooses).
     const first = Object.keys(op.responses).find((key) => key.length === 3 && Number.isInteger(Number(key)));
     const chosen = status ?? (first ? { key: first, code: Number(first) } : { key: 'default', code: 200 });

@@ -279,6 +279,9 @@ export const runHandler: Stage = {
       stateChanged: () => {
         trace.stateChanged = true;
       },
+      answeredFromSchema: () => {
+        trace.source = 'mock';
+      },
     };
     ex.reply = await handler(handlerContext);
   },
