@@ -24,7 +24,7 @@ import type { Handler, HandlerContext, Reply } from '../engine/types.js';
 import type { SpecValidator } from '../engine/validator.js';
 import { copy, writeOnlyProperties, type Conformer } from './conform.js';
 import type { Inference, OperationBinding, Resource } from './inference.js';
-import { envelope, filtered, filtersOf, pageOf, pagingOf } from './paging.js';
+import { envelope, filtered, filtersOf, nextLink, pageOf, pagingOf } from './paging.js';
 import { isJsonMedia, isPlainObject, listItems, objectShape, responseMedia, successSchema, successStatus, typeOf, type JsonObject, type Schema } from './schema.js';
 import { hasId, own, put, scopeKey, type GenericState } from './store.js';
 
@@ -56,6 +56,8 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
   const idField = resource.idField;
   const paging = pagingOf(op);
   const filters = filtersOf(op, paging, resource.itemSchema);
+  const listStatus = successStatus(op, 200);
+  const linkHeader = Object.keys(listStatus ? (op.responses[listStatus.key]?.headers ?? {}) : {}).find((name) => name.toLowerCase() === 'link');
   const listShape = binding.action === 'list' ? listItems(successSchema(op, 200), resource.name.split('.').pop()!) : undefined;
   const parent = resource.parent ? deps.inference.resources.find((r) => r.name === resource.parent) : undefined;
   const creates = Object.values(resource.operations).includes('create');
@@ -77,7 +79,9 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
         const page = pageOf(filtered(items ?? [], filters, ctx.request.query), paging, ctx.request.query, (item) => (idField !== undefined && item[idField] != null ? String(item[idField]) : undefined));
         const hidden = writeOnlyProperties(listShape.items);
         const answered = { ...page, items: page.items.map((item) => answers.conform(omit(item, hidden), listShape.items, ctx)) };
-        return answers.with(200, envelope(successSchema(op, 200), listShape.property, answered, paging), ctx);
+        const reply = answers.with(200, envelope(successSchema(op, 200), listShape.property, answered, paging), ctx);
+        const link = linkHeader ? nextLink(ctx.request.origin, ctx.request.path, ctx.request.query, paging, page) : undefined;
+        return link ? { ...reply, headers: { ...reply.headers, [linkHeader!]: link } } : reply;
       }
       case 'read': {
         if (index < 0) return answers.missing(ctx, `${label} not found`);

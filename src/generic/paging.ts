@@ -11,7 +11,10 @@
  *
  * Filters: a declared query parameter that is not a paging one and names a field of the items — exactly, or as its
  * plural (`tags` for `tag`) — keeps the items whose field equals the value, or one of the values for an array
- * (Petstore's `?tags=dog&tags=cat`). Values compare as text: query values arrive as text.
+ * (Petstore's `?tags=dog&tags=cat`). Values compare as text: query values arrive as text. A parameter whose enum
+ * holds values the field's does not is a mode, not a filter (GitHub's `visibility=all`), and is left alone.
+ *
+ * A `Link` header, when the answer declares one (GitHub's), points at the next page: `<url>; rel="next"`.
  *
  * The envelope: a bare array, or an object whose array property holds the page (schema.ts listItems), with
  * declared total / has-more / next fields filled from the page: total, total_count, totalCount, count,
@@ -64,9 +67,20 @@ export function filtersOf(op: Operation, paging: Paging, itemSchema: Schema): Fi
   for (const p of op.parameters) {
     if (p.in !== 'query' || paged.has(p.name)) continue;
     const field = Object.hasOwn(properties, p.name) ? p.name : p.name.endsWith('s') && Object.hasOwn(properties, p.name.slice(0, -1)) ? p.name.slice(0, -1) : undefined;
-    if (field !== undefined && typeOf(properties[field]) !== 'object' && typeOf(properties[field]) !== 'array') filters.push({ param: p.name, field });
+    if (field === undefined || typeOf(properties[field]) === 'object' || typeOf(properties[field]) === 'array') continue;
+    // A parameter with values the field cannot hold is a mode, not a filter: GitHub's `visibility=all`.
+    const values = enumOf(p.schema);
+    const held = enumOf(properties[field]);
+    if (values && !(held && values.every((v) => held.includes(v)))) continue;
+    filters.push({ param: p.name, field });
   }
   return filters;
+}
+
+/** A schema's enum (an array parameter's items'), when it declares one. */
+function enumOf(schema: Schema | undefined): unknown[] | undefined {
+  const own = schema?.enum ?? schema?.items?.enum;
+  return Array.isArray(own) ? own : undefined;
 }
 
 /** The items every filter given in the query keeps. */
@@ -80,6 +94,23 @@ export function filtered<T extends JsonObject>(items: T[], filters: Filter[], qu
       return item[f.field] !== undefined && item[f.field] !== null && wanted.includes(String(item[f.field]));
     }),
   );
+}
+
+/** `<…?page=3&per_page=2>; rel="next"` for the next page, or undefined on the last one. */
+export function nextLink(origin: string, path: string, query: Record<string, unknown>, paging: Paging, page: Page<unknown>): string | undefined {
+  if (!page.next) return undefined;
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) params.append(name, String(v));
+  }
+  const set = (name: string | undefined, value: unknown) => {
+    if (name !== undefined && value !== undefined) params.set(name, String(value));
+  };
+  if (paging.cursor && page.next.cursor !== undefined) set(paging.cursor, page.next.cursor);
+  else if (paging.page) set(paging.page.name, page.next.page);
+  else set(paging.offset, page.next.offset);
+  if (paging.size && query[paging.size.name] === undefined && page.items.length) set(paging.size.name, page.items.length);
+  return `<${origin}${path}?${params}>; rel="next"`;
 }
 
 export interface Page<T> {

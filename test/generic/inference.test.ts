@@ -6,8 +6,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSpec } from '../../src/engine/spec.js';
+import { loadSpec, type Operation } from '../../src/engine/spec.js';
 import { inferenceLine, inferResources } from '../../src/generic/index.js';
+import { filtersOf, pagingOf } from '../../src/generic/paging.js';
 import { fixturePath, repoRoot, useTestApp } from '../support/test-app.js';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'mockgate-infer-'));
@@ -177,5 +178,24 @@ describe("a generic API's name is its file's base name, made unique in --spec or
     await t.http.post('/a/pets').send({ name: 'rex' }).expect(201);
     await t.http.get('/a/pets/1').expect(200);
     await t.http.get('/b/pets/1').expect(404);
+  });
+});
+
+describe('list filters', () => {
+  const op = (parameters: Operation['parameters']): Operation => ({ operationId: 'list', method: 'get', pathTemplate: '/repos', parameters, responses: {}, security: [] });
+  const item = { type: 'object', properties: { tag: { type: 'string' }, visibility: { type: 'string' }, state: { type: 'string', enum: ['open', 'closed'] } } };
+
+  it('a parameter naming an item field (or its plural) filters; one with values the field cannot hold is a mode', () => {
+    const parameters: Operation['parameters'] = [
+      { name: 'tags', in: 'query', schema: { type: 'array', items: { type: 'string' } } },
+      { name: 'visibility', in: 'query', schema: { type: 'string', enum: ['all', 'public', 'private'] } },
+      { name: 'state', in: 'query', schema: { type: 'string', enum: ['open', 'closed'] } },
+      { name: 'per_page', in: 'query', schema: { type: 'integer' } },
+    ];
+    const paging = pagingOf(op(parameters));
+    expect(filtersOf(op(parameters), paging, item)).toEqual([
+      { param: 'tags', field: 'tag' },
+      { param: 'state', field: 'state' },
+    ]);
   });
 });

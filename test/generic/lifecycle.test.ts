@@ -88,12 +88,20 @@ describe('lists page as the operation declares', () => {
     expect((await page('limit=2&offset=2')).body.items.map((p: { name: string }) => p.name)).toEqual(['c', 'd']);
     expect((await page('limit=2&offset=4')).body.items.map((p: { name: string }) => p.name)).toEqual(['e']);
     expect((await page('offset=9')).body).toEqual({ items: [], total: 5 });
+    // A declared parameter that names an item field filters.
+    await t.http.post('/v1/pets').send({ name: 'f', tag: 'fish' }).expect(201);
+    expect((await page('tag=fish')).body).toMatchObject({ total: 1, items: [{ name: 'f', tag: 'fish' }] });
   });
 
   it('page / per_page (1-based, per_page defaulting to its schema default) on a bare array', async () => {
     for (const username of ['ann', 'bob', 'cat']) await t.http.post('/v1/owners').send({ username }).expect(201);
     expect((await t.http.get('/v1/owners').expect(200)).body).toEqual([{ username: 'ann' }, { username: 'bob' }]);
-    expect((await t.http.get('/v1/owners?page=2').expect(200)).body).toEqual([{ username: 'cat' }]);
+    const first = await t.http.get('/v1/owners').expect(200);
+    // The answer declares a Link header (as GitHub's do): it points at the next page, and the last page has none.
+    expect(first.headers.link).toMatch(/^<http:\/\/127\.0\.0\.1(:\d+)?\/v1\/owners\?page=2&per_page=2>; rel="next"$/);
+    const second = await t.http.get('/v1/owners?page=2').expect(200);
+    expect(second.body).toEqual([{ username: 'cat' }]);
+    expect(second.headers.link).toBeUndefined();
     expect((await t.http.get('/v1/owners?page=1&per_page=3').expect(200)).body).toHaveLength(3);
   });
 
