@@ -103,6 +103,24 @@ describe('inference rules', () => {
     expect(inference.stateless.get('getLabel')).toBe('labels: no field of its items holds the id in {labelId} (declare x-mockgate-id on the item schema)');
   });
 
+  it("an operation's x-mockgate names the id field, and binds a path the rules cannot read", async () => {
+    const inference = await infer(`
+  /labels:
+    post: { operationId: createLabel, x-mockgate: { id: label }, responses: { '201': { description: a label, content: { application/json: { schema: { $ref: '#/components/schemas/Nameless' } } } } } }
+    get: { operationId: listLabels, responses: { '200': { description: labels, content: { application/json: { schema: { type: array, items: { $ref: '#/components/schemas/Nameless' } } } } } } }
+  /labels/{name}:
+    get: { operationId: getLabel, parameters: [{ name: name, in: path, required: true, schema: { type: string } }], responses: { '200': { description: a label, content: { application/json: { schema: { $ref: '#/components/schemas/Nameless' } } } } } }
+  /me:
+    get: { operationId: me, x-mockgate: none, responses: { '200': { $ref: '#/components/responses/Thing' } } }
+  /labels-by-name/{name}:
+    delete: { operationId: dropLabel, x-mockgate: { resource: labels, action: delete }, parameters: [{ name: name, in: path, required: true, schema: { type: string } }], responses: { '204': { description: gone } } }
+`);
+    expect(inference.resources.map((r) => [r.name, r.idField])).toEqual([['labels', 'label']]);
+    expect(inference.resources[0]!.operations).toEqual({ createLabel: 'create', listLabels: 'list', getLabel: 'read', dropLabel: 'delete' });
+    expect(inference.bindings.get('dropLabel')).toMatchObject({ action: 'delete', scopeParams: [], idParam: 'name' });
+    expect(inference.stateless.get('me')).toBe('x-mockgate: none');
+  });
+
   it('two collections that would share a name keep their whole path', async () => {
     const inference = await infer(`
   /v1/things:
