@@ -64,9 +64,11 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
   const shape = objectShape(resource.itemSchema);
   const readOnly = Object.keys(shape.properties).filter((name) => shape.properties[name]!.readOnly === true);
 
+  const writes = binding.action !== 'read' && binding.action !== 'list';
+
   return (ctx) => {
     const { scope, scopeValues, id } = locate(binding, ctx);
-    const collection = own(ctx.state.collections, resource.name);
+    const collection = container(ctx.state, 'collections', resource.name, writes && !resource.readOnly) as GenericState['collections'][string] | undefined;
     if (!collection) return answers.generated(ctx);
     checkParent(ctx, parent, scopeValues, answers);
     const items = own(collection, scope);
@@ -138,7 +140,7 @@ function singletonHandler(op: Operation, binding: OperationBinding, answers: Ans
   const { resource } = binding;
   return (ctx) => {
     const { scope } = locate(binding, ctx);
-    const store = own(ctx.state.singletons, resource.name);
+    const store = container(ctx.state, 'singletons', resource.name, binding.action !== 'read') as GenericState['singletons'][string] | undefined;
     if (!store) return answers.generated(ctx);
     const current = own(store, scope);
     const body = isPlainObject(ctx.request.body) ? copy(ctx.request.body) : {};
@@ -227,10 +229,25 @@ function locate(binding: OperationBinding, ctx: Ctx): { scope: string; scopeValu
   return { scope: scopeKey(scopeValues), scopeValues, id: binding.idParam !== undefined ? String(params[binding.idParam]) : undefined };
 }
 
+/**
+ * A resource's place in the state, made when a write needs it and missing: a snapshot restored with
+ * `PUT /__admin/state`, or a --state-file written before the spec gained the resource, may not have it. A read never
+ * writes (it finds nothing, and answers from the schema).
+ */
+function container(state: GenericState, kind: 'collections' | 'singletons', name: string, make: boolean): Record<string, unknown> | undefined {
+  const root = state as unknown as Record<string, Record<string, Record<string, unknown>>>;
+  let all = isPlainObject(root[kind]) ? root[kind] : undefined;
+  if (!all) {
+    if (!make) return undefined;
+    all = put(root, kind, {});
+  }
+  return own(all, name) ?? (make ? put(all, name, {}) : undefined);
+}
+
 /** A nested item's parent must exist when the parent is stored: the keys of a user nobody created are not found. */
 function checkParent(ctx: Ctx, parent: Resource | undefined, scopeValues: string[], answers: Answers): void {
   if (!parent?.idField || scopeValues.length !== parent.scopeDepth + 1) return;
-  const stored = own(ctx.state.collections, parent.name);
+  const stored = container(ctx.state, 'collections', parent.name, false) as GenericState['collections'][string] | undefined;
   if (!stored) return;
   const parentId = scopeValues[scopeValues.length - 1]!;
   const siblings = own(stored, scopeKey(scopeValues.slice(0, -1))) ?? [];

@@ -199,6 +199,14 @@ describe('sessions', () => {
     await t.http.get('/v1/pets/1').set('X-Mock-Session', 'a').expect(200);
   });
 
+  it('a snapshot without the API\'s collections (an older --state-file, a hand-written one) gets them on the first write', async () => {
+    await t.http.put('/__admin/state?session=bare').send({ session: 'bare', apis: { petstore: {} } }).expect(200);
+    await t.http.get('/v1/pets/1').set('X-Mock-Session', 'bare').expect(200);
+    const { body } = await t.http.post('/v1/pets').set('X-Mock-Session', 'bare').send({ name: 'first' }).expect(201);
+    expect((await t.http.get(`/v1/pets/${body.id}`).set('X-Mock-Session', 'bare').expect(200)).body).toEqual(body);
+    await t.http.put('/v1/owners/ann/settings').set('X-Mock-Session', 'bare').send({ theme: 'dark' }).expect(200);
+  });
+
   it('a request that fails changes nothing', async () => {
     await t.http.post('/v1/pets').set('X-Mock-Session', 'c').send({ name: '' }).expect(400);
     expect((await t.http.get('/v1/pets').set('X-Mock-Session', 'c').expect(200)).body).toEqual({ items: [], total: 0 });
