@@ -26,7 +26,7 @@ import { copy, writeOnlyProperties, type Conformer } from './conform.js';
 import type { Inference, OperationBinding, Resource } from './inference.js';
 import { envelope, filtered, filtersOf, nextLink, pageOf, pagingOf } from './paging.js';
 import { isJsonMedia, isPlainObject, listItems, objectShape, responseMedia, successSchema, successStatus, typeOf, type JsonObject, type Schema } from './schema.js';
-import { hasId, own, put, scopeKey, type GenericState } from './store.js';
+import { hasId, own, put, scopeKey, type GenericOptions, type GenericState } from './store.js';
 
 export interface HandlerDeps {
   operations: Operation[];
@@ -35,13 +35,13 @@ export interface HandlerDeps {
   inference: Inference;
 }
 
-type Ctx = HandlerContext<GenericState>;
+type Ctx = HandlerContext<GenericState, GenericOptions | undefined>;
 
 /** Statuses that never stand in for 404 / 409: they ask the client to authenticate or to retry. */
 const SIGNALS = new Set([401, 407, 429]);
 
-export function resourceHandlers(deps: HandlerDeps): Record<string, Handler<GenericState>> {
-  const handlers: Record<string, Handler<GenericState>> = {};
+export function resourceHandlers(deps: HandlerDeps): Record<string, Handler<GenericState, GenericOptions | undefined>> {
+  const handlers: Record<string, Handler<GenericState, GenericOptions | undefined>> = {};
   for (const op of deps.operations) {
     const binding = deps.inference.bindings.get(op.operationId);
     if (binding) handlers[op.operationId] = handlerFor(op, binding, deps);
@@ -49,7 +49,7 @@ export function resourceHandlers(deps: HandlerDeps): Record<string, Handler<Gene
   return handlers;
 }
 
-function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps): Handler<GenericState> {
+function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps): Handler<GenericState, GenericOptions | undefined> {
   const { resource } = binding;
   const answers = new Answers(op, deps);
   if (resource.kind === 'singleton') return singletonHandler(op, binding, answers);
@@ -67,6 +67,7 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
   const writes = binding.action !== 'read' && binding.action !== 'list';
 
   return (ctx) => {
+    if (ctx.options?.stateless.has(op.operationId)) return answers.generated(ctx);
     const { scope, scopeValues, id } = locate(binding, ctx);
     const collection = container(ctx.state, 'collections', resource.name, writes && !resource.readOnly) as GenericState['collections'][string] | undefined;
     if (!collection) return answers.generated(ctx);
@@ -136,9 +137,10 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
   };
 }
 
-function singletonHandler(op: Operation, binding: OperationBinding, answers: Answers): Handler<GenericState> {
+function singletonHandler(op: Operation, binding: OperationBinding, answers: Answers): Handler<GenericState, GenericOptions | undefined> {
   const { resource } = binding;
   return (ctx) => {
+    if (ctx.options?.stateless.has(op.operationId)) return answers.generated(ctx);
     const { scope } = locate(binding, ctx);
     const store = container(ctx.state, 'singletons', resource.name, binding.action !== 'read') as GenericState['singletons'][string] | undefined;
     if (!store) return answers.generated(ctx);

@@ -12,20 +12,22 @@ import type { ApiModule } from '../engine/types.js';
 import { Conformer } from './conform.js';
 import { resourceHandlers } from './handlers.js';
 import { inferenceLine, inferResources } from './inference.js';
-import { createGenericState, seedSchemaOf, type GenericSeed, type GenericState } from './store.js';
+import { createGenericState, resolveGenericOptions, seedSchemaOf, type GenericOptions, type GenericSeed, type GenericState } from './store.js';
 
 export { inferenceLine, inferResources } from './inference.js';
 export type { Inference, Resource } from './inference.js';
 
-export function statefulGenericApi(name: string, title: string, declared: DeclaredShapes): ApiModule<GenericState> {
-  const base = genericApi(name, title, declared) as unknown as ApiModule<GenericState>;
+export function statefulGenericApi(name: string, title: string, declared: DeclaredShapes): ApiModule<GenericState, GenericOptions> {
+  const base = genericApi(name, title, declared) as unknown as ApiModule<GenericState, GenericOptions>;
   const inference = inferResources(declared.spec);
   const conformer = new Conformer(declared.validator, name);
+  const operationIds = declared.spec.operations.map((op) => op.operationId);
   return {
     ...base,
     handlers: resourceHandlers({ operations: declared.spec.operations, validator: declared.validator, conformer, inference }),
     seedSchema: seedSchemaOf(inference),
-    createState: (seed: GenericSeed | undefined) => createGenericState(name, seed, inference, conformer),
+    resolveOptions: resolveGenericOptions,
+    createState: (seed: GenericSeed | undefined) => createGenericState(name, seed, inference, conformer, operationIds),
     inferred: {
       line: inferenceLine(inference),
       resources: inference.resources.map((r) => ({

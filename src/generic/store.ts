@@ -12,10 +12,14 @@
  * A collection exists in the state when something can create its items, or when the scenario seeds it; a
  * read-only resource with no seed has none, and its reads are answered from the schema.
  *
+ * `apis.<name>.options.stateless` lists operations a scenario wants answered from the schema (its own `x-mockgate:
+ * none`, for a spec it cannot edit); the state's shape does not change with it.
+ *
  * Seeds come from `apis.<name>.collections.<resource>` in a scenario: an array for a top-level collection, an
  * object of arrays keyed by the parent's id for a nested one. Each item is checked against the resource's item
  * schema when the scenario loads, and refused with the place and the fix.
  */
+import { closest } from 'fastest-levenshtein';
 import type { Conformer } from './conform.js';
 import type { Inference, Resource } from './inference.js';
 import { isPlainObject, type JsonObject, type Schema } from './schema.js';
@@ -68,16 +72,37 @@ export function seedSchemaOf(inference: Inference): Schema {
     additionalProperties: false,
     properties: {
       collections: { type: 'object', additionalProperties: false, properties: collections },
-      options: { type: 'object' },
+      options: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          stateless: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'operationIds answered from the schema under this scenario, whatever was inferred (the scenario-side `x-mockgate: none`).',
+          },
+        },
+      },
     },
   };
+}
+
+/** The scenario's options for a user's spec, as handlers read them. */
+export interface GenericOptions {
+  /** operationIds answered from the schema under this scenario. */
+  stateless: ReadonlySet<string>;
+}
+
+export function resolveGenericOptions(given: Record<string, unknown> | undefined): GenericOptions {
+  return { stateless: new Set(Array.isArray(given?.stateless) ? given.stateless.filter((id): id is string => typeof id === 'string') : []) };
 }
 
 /**
  * A fresh session state from the scenario's `apis.<name>`: an empty collection for each resource that can create
  * items, the seeded items (checked) for any. Throws one line naming the place and the fix for a bad seed.
  */
-export function createGenericState(apiName: string, seed: GenericSeed | undefined, inference: Inference, conformer: Conformer): GenericState {
+export function createGenericState(apiName: string, seed: GenericSeed | undefined, inference: Inference, conformer: Conformer, operationIds: readonly string[]): GenericState {
+  checkOptions(apiName, seed?.options, operationIds);
   const state: GenericState = { collections: {}, singletons: {} };
   for (const resource of inference.resources) {
     if (resource.kind === 'collection' && !resource.readOnly) state.collections[resource.name] = {};
@@ -96,6 +121,16 @@ export function createGenericState(apiName: string, seed: GenericSeed | undefine
     state.collections[name] = collection;
   }
   return state;
+}
+
+/** The options name operations the spec has: a misspelt operationId is refused, with the closest one. */
+function checkOptions(apiName: string, options: Record<string, unknown> | undefined, operationIds: readonly string[]): void {
+  const named = Array.isArray(options?.stateless) ? options.stateless : [];
+  named.forEach((id, i) => {
+    if (typeof id === 'string' && operationIds.includes(id)) return;
+    const hint = typeof id === 'string' && operationIds.length ? `; did you mean "${closest(id, [...operationIds])}"?` : '';
+    throw new Error(`/apis/${apiName}/options/stateless/${i}: ${JSON.stringify(id)} is not an operationId of the spec${hint}`);
+  });
 }
 
 function checkedItems(resource: Resource, items: unknown[], where: string, conformer: Conformer): Array<JsonObject> {

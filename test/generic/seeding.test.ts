@@ -6,6 +6,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
@@ -60,7 +61,7 @@ describe('a bad seed is refused at load, naming the file, the place and the fix'
     await writeFile(file, `name: ${name}\napis:\n  petstore:\n${petstoreSection}`);
     return file;
   };
-  const load = (file: string) => createApp({ ...defaultConfig(), logLevel: 'silent', specs: [{ file: petstore }], scenario: file });
+  const load = (file: string) => createApp({ ...defaultConfig(), logLevel: 'silent', strict: true, seed: 5, specs: [{ file: petstore }], scenario: file });
 
   it.each([
     [
@@ -78,11 +79,30 @@ describe('a bad seed is refused at load, naming the file, the place and the fix'
       "    collections:\n      owners:\n        - { username: ann }\n        - { username: ann }\n",
       '/apis/petstore/collections/owners/1/username: "ann" is already the id of item 0; ids of owners must be unique',
     ],
+    [
+      'misspelt-stateless-operation',
+      '    options:\n      stateless: [createPets]\n',
+      '/apis/petstore/options/stateless/0: "createPets" is not an operationId of the spec; did you mean "createPet"?',
+    ],
     ['unknown-resource', '    collections:\n      pest: []\n', ':5:7: /apis/petstore/collections/pest: unknown key "pest"; remove it or check its spelling'],
   ])('%s', async (name, section, says) => {
     const file = await scenario(name, section);
     await expect(load(file)).rejects.toThrow(says);
     await expect(load(file)).rejects.toThrow(new RegExp(`^${file.replaceAll('.', '\\.')}`));
+  });
+
+  it('options.stateless answers the named operations from the schema under that scenario (a spec one cannot edit)', async () => {
+    const file = await scenario('stateless', '    options:\n      stateless: [createPet]\n');
+    const app = await load(file);
+    try {
+      const http = supertest(app.handler);
+      await http.post('/v1/pets').send({ name: 'rex' }).expect(201);
+      expect(app.journal.list({ operationId: 'createPet', limit: 1 })[0]!.source).toBe('mock');
+      expect((await http.get('/v1/pets').expect(200)).body).toEqual({ items: [], total: 0 });
+      expect(app.journal.violations()).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 
   it('from the command line: one line on stderr, exit 1', async () => {
