@@ -16,7 +16,8 @@
  * none`, for a spec it cannot edit); the state's shape does not change with it.
  *
  * Seeds come from `apis.<name>.collections.<resource>` in a scenario: an array for a top-level collection, an
- * object of arrays keyed by the parent's id for a nested one. Each item is checked against the resource's item
+ * object of arrays keyed by the parent's id for a nested one; and `apis.<name>.singletons.<resource>`: the object,
+ * or an object of them keyed by the parent's id. Each item is checked against the resource's item
  * schema when the scenario loads, and refused with the place and the fix.
  */
 import { closest } from 'fastest-levenshtein';
@@ -32,6 +33,7 @@ export interface GenericState {
 
 export interface GenericSeed {
   collections?: Record<string, unknown>;
+  singletons?: Record<string, unknown>;
   options?: Record<string, unknown>;
 }
 
@@ -67,11 +69,22 @@ export function seedSchemaOf(inference: Inference): Schema {
           : { type: 'object', additionalProperties: { type: 'array', items: { type: 'object' } }, description: `Items of ${r.name} by parent id (${r.scopeDepth > 1 ? 'ids joined with /' : 'the parent item’s id'}).` },
       ]),
   );
+  const singletons = Object.fromEntries(
+    inference.resources
+      .filter((r) => r.kind === 'singleton')
+      .map((r) => [
+        r.name,
+        r.scopeDepth === 0
+          ? { type: 'object', description: `The ${r.name}, checked against ${r.itemSchemaSource}.` }
+          : { type: 'object', additionalProperties: { type: 'object' }, description: `The ${r.name} of each parent, by its id (${r.scopeDepth > 1 ? 'ids joined with /' : 'the parent item’s id'}).` },
+      ]),
+  );
   return {
     type: 'object',
     additionalProperties: false,
     properties: {
       collections: { type: 'object', additionalProperties: false, properties: collections },
+      singletons: { type: 'object', additionalProperties: false, properties: singletons },
       options: {
         type: 'object',
         additionalProperties: false,
@@ -110,18 +123,34 @@ export function createGenericState(apiName: string, seed: GenericSeed | undefine
   }
   for (const [name, given] of Object.entries(seed?.collections ?? {})) {
     const resource = inference.resources.find((r) => r.name === name && r.kind === 'collection')!;
-    const at = `/apis/${apiName}/collections/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    const at = `/apis/${apiName}/collections/${pointerKey(name)}`;
     const scopes: Record<string, unknown> = resource.scopeDepth === 0 ? { '': given } : (given as Record<string, unknown>);
     const collection: Record<string, Array<JsonObject>> = {};
     for (const [parent, items] of Object.entries(scopes)) {
-      const where = resource.scopeDepth === 0 ? at : `${at}/${parent.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      const where = resource.scopeDepth === 0 ? at : `${at}/${pointerKey(parent)}`;
       const scope = resource.scopeDepth === 0 ? '' : scopeKey(parent.split('/'));
       put(collection, scope, checkedItems(resource, items as unknown[], where, conformer));
     }
     state.collections[name] = collection;
   }
+  for (const [name, given] of Object.entries(seed?.singletons ?? {})) {
+    const resource = inference.resources.find((r) => r.name === name && r.kind === 'singleton')!;
+    const at = `/apis/${apiName}/singletons/${pointerKey(name)}`;
+    const scopes: Record<string, unknown> = resource.scopeDepth === 0 ? { '': given } : (given as Record<string, unknown>);
+    const stored: Record<string, JsonObject | null> = {};
+    for (const [parent, value] of Object.entries(scopes)) {
+      const where = resource.scopeDepth === 0 ? at : `${at}/${pointerKey(parent)}`;
+      const [issue] = conformer.check(resource.itemSchema, value);
+      if (issue) throw new Error(`${where}${issue.path.length ? `/${issue.path.join('/')}` : ''}: ${issue.message} (the ${name} is checked against ${resource.itemSchemaSource}); fix it or remove it`);
+      put(stored, resource.scopeDepth === 0 ? '' : scopeKey(parent.split('/')), value as JsonObject);
+    }
+    state.singletons[name] = stored;
+  }
   return state;
 }
+
+/** A key as a JSON pointer segment. */
+const pointerKey = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** The options name operations the spec has: a misspelt operationId is refused, with the closest one. */
 function checkOptions(apiName: string, options: Record<string, unknown> | undefined, operationIds: readonly string[]): void {

@@ -30,6 +30,10 @@ describe('seeded from a scenario', () => {
     expect((await t.http.get('/v1/owners/ann/keys/laptop').expect(200)).body.label).toBe("Ann's laptop");
   });
 
+  it('a singleton answers its seed, per parent', async () => {
+    expect((await t.http.get('/v1/owners/ann/settings').expect(200)).body).toEqual({ theme: 'dark', notify: true });
+  });
+
   it('a read-only resource (nothing creates it) answers from its seed: a seeded id is found, another is not', async () => {
     expect((await t.http.get('/v1/species/dog').expect(200)).body).toEqual({ speciesId: 'dog', name: 'Canis familiaris' });
     await t.http.get('/v1/species/cat').expect(404);
@@ -83,6 +87,11 @@ describe('a bad seed is refused at load, naming the file, the place and the fix'
       'misspelt-stateless-operation',
       '    options:\n      stateless: [createPets]\n',
       '/apis/petstore/options/stateless/0: "createPets" is not an operationId of the spec; did you mean "createPet"?',
+    ],
+    [
+      'bad-singleton',
+      '    singletons:\n      owners.settings:\n        ann: { theme: blue }\n',
+      '/apis/petstore/singletons/owners.settings/ann/theme: must be one of ["light","dark"] (the owners.settings is checked against GET /owners/{username}/settings); fix it or remove it',
     ],
     ['unknown-resource', '    collections:\n      pest: []\n', ':5:7: /apis/petstore/collections/pest: unknown key "pest"; remove it or check its spelling'],
   ])('%s', async (name, section, says) => {
