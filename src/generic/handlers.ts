@@ -26,7 +26,7 @@ import { copy, writeOnlyProperties, type Conformer } from './conform.js';
 import type { Inference, OperationBinding, Resource } from './inference.js';
 import { envelope, filtered, filtersOf, nextLink, pageOf, pagingOf } from './paging.js';
 import { isJsonMedia, isPlainObject, listItems, objectShape, responseMedia, successSchema, successStatus, typeOf, type JsonObject, type Schema } from './schema.js';
-import { hasId, own, put, scopeKey, type GenericOptions, type GenericState } from './store.js';
+import { keyOf, own, put, scopeKey, type GenericOptions, type GenericState, type Scope } from './store.js';
 
 export interface HandlerDeps {
   operations: Operation[];
@@ -72,66 +72,81 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
     const collection = container(ctx.state, 'collections', resource.name, writes && !resource.readOnly) as GenericState['collections'][string] | undefined;
     if (!collection) return answers.generated(ctx);
     checkParent(ctx, parent, scopeValues, answers);
-    const items = own(collection, scope);
-    const index = idField !== undefined && id !== undefined && items ? items.findIndex((item) => hasId(item, idField, id)) : -1;
+    const stored = own(collection, scope);
+    const found = id !== undefined && stored ? own(stored.items, keyOf(id)) : undefined;
     const label = `${resource.name} ${id ?? ''}`.trim();
+    /** This scope's items, made on the first write to it. */
+    const scopeForWrite = () => stored ?? put(collection, scope, { order: [], items: {} });
 
     switch (binding.action) {
       case 'list': {
         if (!listShape) return answers.generated(ctx);
-        const page = pageOf(filtered(items ?? [], filters, ctx.request.query), paging, ctx.request.query, (item) => (idField !== undefined && item[idField] != null ? String(item[idField]) : undefined));
+        const itemOf = (key: string) => own(stored!.items, key)!;
+        // Only a filter reads every item; paging counts ids.
+        const keys = stored ? filtered(stored.order, filters, ctx.request.query, itemOf) : [];
+        const page = pageOf(keys, paging, ctx.request.query, (key) => key);
         const hidden = writeOnlyProperties(listShape.items);
-        const answered = { ...page, items: page.items.map((item) => answers.conform(omit(item, hidden), listShape.items, ctx)) };
+        const answered = { ...page, items: page.items.map((key) => answers.conform(omit(itemOf(key), hidden), listShape.items, ctx)) };
         const reply = answers.with(200, envelope(successSchema(op, 200), listShape.property, answered, paging), ctx);
         const link = linkHeader ? nextLink(ctx.request.origin, ctx.request.path, ctx.request.query, paging, page) : undefined;
         return link ? { ...reply, headers: { ...reply.headers, [linkHeader!]: link } } : reply;
       }
       case 'read': {
-        if (index < 0) return answers.missing(ctx, `${label} not found`);
-        return answers.with(200, items![index], ctx);
+        if (!found) return answers.missing(ctx, `${label} not found`);
+        return answers.with(200, found, ctx);
       }
       case 'create': {
         const body: JsonObject = isPlainObject(ctx.request.body) ? copy(ctx.request.body) : {};
-        const list = items ?? put(collection, scope, []);
-        let duplicate = -1;
+        const target = scopeForWrite();
+        let key: string;
         if (idField !== undefined) {
-          if (body[idField] === undefined || body[idField] === null) body[idField] = newId(resource, list, ctx, deps.conformer);
-          duplicate = list.findIndex((item) => hasId(item, idField, String(body[idField])));
-          if (duplicate >= 0) answers.refuse(409, `${resource.name} ${body[idField]} already exists`);
+          if (body[idField] === undefined || body[idField] === null) body[idField] = newId(resource, target, ctx, deps.conformer);
+          key = keyOf(body[idField]);
+          if (own(target.items, key)) answers.refuse(409, `${resource.name} ${body[idField]} already exists`);
+        } else {
+          // Items that carry no id (nothing addresses them) are keyed by the next free position.
+          let n = target.order.length + 1;
+          while (own(target.items, String(n))) n++;
+          key = String(n);
         }
         const ordered = idField !== undefined ? withId(body, idField, body[idField]) : body;
         const item = deps.conformer.conform(ordered, resource.itemSchema, ctx.faker) as JsonObject;
-        if (duplicate >= 0) list[duplicate] = item;
-        else list.push(item);
+        // A duplicate where the operation declares no error to say so replaces the item, in its place.
+        if (!own(target.items, key)) target.order.push(key);
+        put(target.items, key, item);
         return answers.with(201, item, ctx);
       }
       case 'replace':
       case 'merge': {
-        if (index < 0 && (creates || binding.action === 'merge')) answers.refuse(404, `${label} not found`);
+        if (!found && (creates || binding.action === 'merge')) answers.refuse(404, `${label} not found`);
         const body = isPlainObject(ctx.request.body) ? copy(ctx.request.body) : {};
         // JSON Merge Patch (RFC 7386) with json-merge-patch (maintained, one small dependency), on a copy: it changes
         // its target in place. It stops at a `__proto__` / `constructor` / `prototype` key of the patch, so such a key
         // and those after it are not applied. A JSON Patch (RFC 6902) array is not a merge patch: it changes nothing.
-        const merged = binding.action === 'merge' ? mergePatch.apply(copy(index >= 0 ? items![index]! : {}), body) : body;
+        const merged = binding.action === 'merge' ? mergePatch.apply(copy(found ?? {}), body) : body;
         let next: JsonObject = isPlainObject(merged) ? merged : {};
         // A replacement carries the server's own fields (readOnly: ids, creation dates) over when it leaves them out.
-        if (binding.action === 'replace' && index >= 0) {
-          for (const name of readOnly) if (next[name] === undefined && items![index]![name] !== undefined) next[name] = copy(items![index]![name]);
+        if (binding.action === 'replace' && found) {
+          for (const name of readOnly) if (next[name] === undefined && found[name] !== undefined) next[name] = copy(found[name]);
         }
         if (idField !== undefined && id !== undefined) next = withId(next, idField, typedId(resource, id));
         const item = deps.conformer.conform(next, resource.itemSchema, ctx.faker) as JsonObject;
-        const list = items ?? put(collection, scope, []);
-        if (index >= 0) list[index] = item;
-        else list.push(item);
-        return answers.with(index >= 0 ? 200 : 201, item, ctx);
+        const target = scopeForWrite();
+        // Keyed by the id as stored (`/pets/007` stores id 7 under "7").
+        const key = keyOf(idField !== undefined && item[idField] != null ? item[idField] : id);
+        if (!own(target.items, key)) target.order.push(key);
+        put(target.items, key, item);
+        return answers.with(found ? 200 : 201, item, ctx);
       }
       case 'delete': {
-        if (index < 0) {
+        if (!found) {
           answers.refuse(404, `${label} not found`);
           return answers.with(204, undefined, ctx);
         }
-        const [removed] = items!.splice(index, 1);
-        return answers.with(204, removed, ctx);
+        const key = keyOf(id);
+        stored!.order.splice(stored!.order.indexOf(key), 1);
+        delete stored!.items[key];
+        return answers.with(204, found, ctx);
       }
     }
   };
@@ -252,8 +267,8 @@ function checkParent(ctx: Ctx, parent: Resource | undefined, scopeValues: string
   const stored = container(ctx.state, 'collections', parent.name, false) as GenericState['collections'][string] | undefined;
   if (!stored) return;
   const parentId = scopeValues[scopeValues.length - 1]!;
-  const siblings = own(stored, scopeKey(scopeValues.slice(0, -1))) ?? [];
-  if (!siblings.some((item) => hasId(item, parent.idField!, parentId))) answers.refuse(404, `${parent.name} ${parentId} not found`);
+  const siblings = own(stored, scopeKey(scopeValues.slice(0, -1)));
+  if (!siblings || !own(siblings.items, keyOf(parentId))) answers.refuse(404, `${parent.name} ${parentId} not found`);
 }
 
 /** The path's id as the item stores it: a number when the id field is numeric. */
@@ -267,19 +282,20 @@ function typedId(resource: Resource, id: string): string | number {
  * A new id for a created item, unique in its scope: the next number for a numeric id (one past the largest), a
  * UUID for `format: uuid`, the next free number as text for a plain string, else one generated from the id's schema.
  */
-function newId(resource: Resource, list: Array<JsonObject>, ctx: Ctx, conformer: Conformer): unknown {
+function newId(resource: Resource, scope: Scope, ctx: Ctx, conformer: Conformer): unknown {
   const field = resource.idField!;
   const schema: Schema = objectShape(resource.itemSchema).properties[field] ?? {};
-  const taken = (value: unknown) => list.some((item) => hasId(item, field, String(value)));
+  const taken = (value: unknown) => own(scope.items, keyOf(value)) !== undefined;
   const fits = (value: unknown) => conformer.check(schema, value).length === 0 && !taken(value);
   const type = typeOf(schema);
   if (type === 'integer' || type === 'number') {
+    // The keys are the ids as text: plain strings, read without touching the items.
     const floor = typeof schema.minimum === 'number' ? schema.minimum - 1 : 0;
-    const next = Math.floor(list.reduce((max, item) => (typeof item[field] === 'number' && item[field] > max ? item[field] : max), floor)) + 1;
+    const next = Math.floor(scope.order.reduce((max, key) => (Number(key) > max ? Number(key) : max), floor)) + 1;
     if (fits(next)) return next;
   } else if (type === 'string' || type === undefined) {
     if (schema.format === 'uuid') return ctx.faker.string.uuid();
-    for (let n = list.length + 1; n <= list.length + 3; n++) if (fits(String(n))) return String(n);
+    for (let n = scope.order.length + 1; n <= scope.order.length + 3; n++) if (fits(String(n))) return String(n);
   }
   for (let attempt = 0; attempt < 5; attempt++) {
     const value = conformer.generate(schema, ctx.faker);

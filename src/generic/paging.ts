@@ -83,17 +83,18 @@ function enumOf(schema: Schema | undefined): unknown[] | undefined {
   return Array.isArray(own) ? own : undefined;
 }
 
-/** The items every filter given in the query keeps. */
-export function filtered<T extends JsonObject>(items: T[], filters: Filter[], query: JsonObject): T[] {
+/** The entries (item keys) whose item every filter given in the query keeps. */
+export function filtered<T>(entries: T[], filters: Filter[], query: JsonObject, itemOf: (entry: T) => JsonObject): T[] {
   const active = filters.filter((f) => query[f.param] !== undefined && query[f.param] !== '');
-  if (!active.length) return items;
-  return items.filter((item) =>
-    active.every((f) => {
+  if (!active.length) return entries;
+  return entries.filter((entry) => {
+    const item = itemOf(entry);
+    return active.every((f) => {
       const given = query[f.param];
       const wanted = (Array.isArray(given) ? given : [given]).map(String);
       return item[f.field] !== undefined && item[f.field] !== null && wanted.includes(String(item[f.field]));
-    }),
-  );
+    });
+  });
 }
 
 /** `<…?page=3&per_page=2>; rel="next"` for the next page, or undefined on the last one. */

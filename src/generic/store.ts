@@ -2,12 +2,16 @@
  * A user's spec's state, as plain JSON per session (so sessions, reset, snapshots, --state-file and the undo log of
  * each request carry it like any bundled API's state):
  *
- *   { collections: { pets: { "": [item, …] }, "users.keys": { "alice": [key, …] } },
+ *   { collections: { pets: { "": { order: ["1", "2"], items: { "1": {…}, "2": {…} } } },
+ *                    "users.keys": { "alice": { order: [...], items: {...} } } },
  *     singletons:  { "users.settings": { "alice": {…} } } }
  *
  * Items are kept per scope — the values of the path parameters before the collection, joined with `/` (each
- * percent-encoded), "" for a top-level collection — in creation order, which is the order lists answer in.
- * Lookups scan the scope's array: a mock's collections are small, and an array keeps the order lists need.
+ * percent-encoded), "" for a top-level collection — by their id as text, with the ids in creation order beside them
+ * (the order lists answer in). Why not one array of items: every read through a request's undo log (a write, or any
+ * request under --strict) wraps each object it touches, so finding an item in an array cost a wrap per stored item.
+ * Measured in-process on Petstore with 1 000 pets stored: a create 1.6–1.9 ms with an array, 0.13 ms keyed; a read
+ * under --strict 0.44 ms with an array, 0.014 ms keyed (ids are plain strings, read without wrapping anything).
  *
  * A collection exists in the state when something can create its items, or when the scenario seeds it; a
  * read-only resource with no seed has none, and its reads are answered from the schema.
@@ -25,8 +29,14 @@ import type { Conformer } from './conform.js';
 import type { Inference, Resource } from './inference.js';
 import { isPlainObject, type JsonObject, type Schema } from './schema.js';
 
+/** The items of one collection under one parent: by id (as text), and the ids in creation order. */
+export interface Scope {
+  order: string[];
+  items: Record<string, JsonObject>;
+}
+
 export interface GenericState {
-  collections: Record<string, Record<string, Array<JsonObject>>>;
+  collections: Record<string, Record<string, Scope>>;
   /** A singleton never written is absent (answered from the schema); a deleted one is null. */
   singletons: Record<string, Record<string, JsonObject | null>>;
 }
@@ -40,8 +50,8 @@ export interface GenericSeed {
 /** The scope key of an item: its parents' ids, each percent-encoded, joined with `/`. */
 export const scopeKey = (values: string[]): string => values.map(encodeURIComponent).join('/');
 
-/** Whether a stored item has this id (path values are strings; body ids may be numbers). */
-export const hasId = (item: JsonObject, idField: string, id: string): boolean => item[idField] !== undefined && String(item[idField]) === id;
+/** An item's key in its scope: its id as text (path values are text; body ids may be numbers). */
+export const keyOf = (id: unknown): string => String(id);
 
 /**
  * A key's own value: scope keys come from path parameters, and a client may well ask for `__proto__`, which on a
@@ -125,11 +135,11 @@ export function createGenericState(apiName: string, seed: GenericSeed | undefine
     const resource = inference.resources.find((r) => r.name === name && r.kind === 'collection')!;
     const at = `/apis/${apiName}/collections/${pointerKey(name)}`;
     const scopes: Record<string, unknown> = resource.scopeDepth === 0 ? { '': given } : (given as Record<string, unknown>);
-    const collection: Record<string, Array<JsonObject>> = {};
+    const collection: Record<string, Scope> = {};
     for (const [parent, items] of Object.entries(scopes)) {
       const where = resource.scopeDepth === 0 ? at : `${at}/${pointerKey(parent)}`;
       const scope = resource.scopeDepth === 0 ? '' : scopeKey(parent.split('/'));
-      put(collection, scope, checkedItems(resource, items as unknown[], where, conformer));
+      put(collection, scope, checkedScope(resource, items as unknown[], where, conformer));
     }
     state.collections[name] = collection;
   }
@@ -162,9 +172,10 @@ function checkOptions(apiName: string, options: Record<string, unknown> | undefi
   });
 }
 
-function checkedItems(resource: Resource, items: unknown[], where: string, conformer: Conformer): Array<JsonObject> {
+function checkedScope(resource: Resource, items: unknown[], where: string, conformer: Conformer): Scope {
+  const scope: Scope = { order: [], items: {} };
   const seen = new Map<string, number>();
-  return items.map((item, i) => {
+  items.forEach((item, i) => {
     const place = `${where}/${i}`;
     if (!isPlainObject(item)) throw new Error(`${place}: an item of ${resource.name} must be an object`);
     const [issue] = conformer.check(resource.itemSchema, item);
@@ -173,12 +184,16 @@ function checkedItems(resource: Resource, items: unknown[], where: string, confo
       throw new Error(`${place}${field}: ${issue.message} (items of ${resource.name} are checked against ${resource.itemSchemaSource}); fix the item or remove it`);
     }
     const idField = resource.idField;
+    // A collection whose items carry no id (a list and a create, nothing addressed) keys them by position.
+    let key = String(i + 1);
     if (idField !== undefined) {
       if (item[idField] === undefined || item[idField] === null) throw new Error(`${place}: the item has no ${idField}, the id of ${resource.name}; add one`);
-      const id = String(item[idField]);
-      if (seen.has(id)) throw new Error(`${place}/${idField}: ${JSON.stringify(item[idField])} is already the id of item ${seen.get(id)}; ids of ${resource.name} must be unique`);
-      seen.set(id, i);
+      key = keyOf(item[idField]);
+      if (seen.has(key)) throw new Error(`${place}/${idField}: ${JSON.stringify(item[idField])} is already the id of item ${seen.get(key)}; ids of ${resource.name} must be unique`);
+      seen.set(key, i);
     }
-    return item;
+    scope.order.push(key);
+    put(scope.items, key, item);
   });
+  return scope;
 }

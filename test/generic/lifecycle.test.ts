@@ -192,7 +192,7 @@ describe('sessions', () => {
     await t.http.get('/v1/pets/1').set('X-Mock-Session', 'a').expect(200);
     await t.http.get('/v1/pets/1').set('X-Mock-Session', 'b').expect(404);
     const snapshot = (await t.http.get('/__admin/state?session=a').expect(200)).body;
-    expect(snapshot.apis.petstore.collections.pets['']).toEqual([expect.objectContaining({ id: 1, name: 'only-in-a' })]);
+    expect(snapshot.apis.petstore.collections.pets['']).toEqual({ order: ['1'], items: { '1': expect.objectContaining({ id: 1, name: 'only-in-a' }) } });
     await t.http.post('/__admin/reset?session=a').expect(200);
     await t.http.get('/v1/pets/1').set('X-Mock-Session', 'a').expect(404);
     await t.http.put('/__admin/state?session=a').send(snapshot).expect(200);
