@@ -8,7 +8,8 @@ import { adminSpecFile, createAdminApi } from './admin/admin-api.js';
 import { bundledScenariosDir, type AppConfig, type SpecMount } from './config.js';
 import { exposureOf } from './engine/exposure.js';
 import { createFaker } from './engine/faker.js';
-import { bundledMountRequests, mountSpec, type Mount, type MountRequest } from './engine/mount.js';
+import { bundledMountRequests, genericName, mountSpec, type Mount, type MountRequest } from './engine/mount.js';
+import { statefulGenericApi } from './generic/index.js';
 import { coverageObserver, journalObserver, requestLogObserver } from './pipeline/observers.js';
 import { Pipeline, type Logger } from './pipeline/pipeline.js';
 import { Router } from './engine/router.js';
@@ -62,6 +63,25 @@ function apiNamed(apis: ApiModule[], mount: SpecMount): ApiModule {
   throw new SpecError(`${mount.file}: no API is named "${mount.api}" (in --spec ${mount.file}@${mount.api}); did you mean "${closest(mount.api!, names)}"? Registered: ${names.join(', ')}`);
 }
 
+/**
+ * Gives each generically served spec a name no other API has (its scenario key and state key): the file's base
+ * name, then `-2`, `-3`, … in --spec order, and returns their modules. A renamed module is made again under its name.
+ */
+function nameGenericApis(mounts: Mount[], registered: ApiModule[]): ApiModule[] {
+  const taken = new Set(registered.map((api) => api.name));
+  const made: ApiModule[] = [];
+  for (const mount of mounts) {
+    if (mount.binding.kind !== 'generic') continue;
+    const base = genericName(mount.spec.file);
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    taken.add(name);
+    if (name !== mount.api.name) mount.api = statefulGenericApi(name, mount.spec.title, { spec: mount.spec, validator: () => mount.validator });
+    made.push(mount.api);
+  }
+  return made;
+}
+
 export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<MockgateApp> {
   // Loaded lazily so engine tests that bring their own API modules never load the real ones.
   const apis = deps.apis ?? (await import('./apis/index.js')).apis;
@@ -75,17 +95,20 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
     : bundledMountRequests(apis);
   // A schema ajv refuses is logged once, when it is first compiled; its operation then answers 500 in the API's shape.
   const onCompileFailure = (failure: Error) => logger.error({ err: failure.message }, 'spec schema cannot be compiled');
-  const apiMounts = await Promise.all(requests.map((r) => mountSpec(r, apis, { onCompileFailure })));
+  const apiMounts = await Promise.all(requests.map((r) => mountSpec(r, apis, { onCompileFailure, generic: statefulGenericApi })));
+  // A user's spec served generically is an API of its own: it has state, a scenario section and rules of its own.
+  const genericApis = nameGenericApis(apiMounts, apis);
+  const allApis = [...apis, ...genericApis];
   const exposure = exposureOf(apiMounts);
   // What a rule's match may name: a misspelt API or operationId is refused with a suggestion.
   const knownOperations = knownOperationsOf(apiMounts);
 
-  const scenarios = new ScenarioLoader(apis, bundledScenariosDir);
+  const scenarios = new ScenarioLoader(allApis, bundledScenariosDir);
   scenarios.setKnownOperations(knownOperations);
   const scenario = await scenarios.load(config.scenario);
   const store = await StateStore.open(config.stateFile);
   const maxStateBytes = config.maxStateMb !== undefined ? Math.floor(config.maxStateMb * 1024 * 1024) : undefined;
-  const sessions = new Sessions({ store, apis, now, fakerFor, maxStateBytes, idleMs: config.sessionIdleMs }, scenario);
+  const sessions = new Sessions({ store, apis: allApis, now, fakerFor, maxStateBytes, idleMs: config.sessionIdleMs }, scenario);
   const rules = new RuleEngine((session) => sessions.scenarioFor(session).rules, () => now().getTime(), { seed: config.seed, maxStallMs: config.maxStallMs });
   const journal = new Journal(config.journalLimit, { secrets: exposure });
   const coverage = new Coverage(

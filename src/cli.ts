@@ -396,6 +396,8 @@ export interface SpecReport {
   /** Operations a handler of the API answers from state, and those answered from the schema. */
   stateful: number;
   fromSchema: number;
+  /** A generic spec's inferred state: `3 resources (pets, users, users.keys), 2 stateless` (src/generic). */
+  inferred?: string;
 }
 
 function readyRecord(app: MockgateApp, server: http.Server, config: AppConfig): ReadyRecord {
@@ -423,14 +425,19 @@ function specReport(mount: Mount): SpecReport {
     ...(mount.binding.kind === 'recognised' ? { recognisedBy: path.relative(packageRoot, mount.binding.by) } : {}),
     stateful,
     fromSchema: mount.spec.operations.length - stateful,
+    ...(mount.api.inferred ? { inferred: mount.api.inferred.line } : {}),
   };
 }
 
 /**
- * `petstore.yaml at /v1: generic — 0 operations stateful, 4 answered from the schema`, or `swagger.yml at /api/v1:
- * lakefs (recognised: it holds every operation of specs/lakefs/auth.yaml) — 62 stateful, 90 from the schema`.
+ * `petstore.yaml at /v1: generic, apis.petstore in a scenario (…) — 3 resources (pets, users, users.keys), 2 stateless`,
+ * or `swagger.yml at /api/v1: lakefs (recognised: it holds every operation of specs/lakefs/auth.yaml) — 62 operations
+ * stateful, 90 answered from the schema`.
  */
 export function specLine(spec: SpecReport): string {
+  if (spec.binding === 'generic' && spec.inferred !== undefined) {
+    return `${spec.file} at ${spec.prefix}: generic, apis.${spec.api} in a scenario (no API binds it; --spec <file>@<api> binds it to one) — ${spec.inferred}`;
+  }
   const why =
     spec.binding === 'generic'
       ? 'generic (no API binds it; --spec <file>@<api> binds it to one)'

@@ -10,6 +10,7 @@
  *   pipeline/                                            the stages of a request
  *   state/ → scenario/ → rules/,  journal/               per-session services
  *   apis/<name>/  →  apis/shared/                        one folder per API, and code the API folders share
+ *   generic/                                             the state a user's spec is given (inferred resources)
  *   engine/                                              knows no API, no service, no edge
  *   config.ts                                            the configuration's shape and defaults (imports nothing)
  *
@@ -66,6 +67,8 @@ const ALLOWED: Record<string, string[]> = {
   engine: [],
   'apis/shared': ['engine'],
   'apis/*': ['engine', 'apis/shared'],
+  // Like an API folder, but for any spec: it knows the engine and nothing of the bundled APIs.
+  generic: ['engine'],
   apis: ['engine', 'apis/*'], // src/apis/index.ts registers every API
   config: [],
   rules: ['engine'],

@@ -204,7 +204,7 @@ describe('starting the server', () => {
     await withServer([petstore, '--port', '0'], async (cli) => {
       // Written right after the start line the harness waits for.
       await expect.poll(() => cli.stderr()).toContain(
-        `mockgate: ${petstore} at /pets-api: generic (no API binds it; --spec <file>@<api> binds it to one) — 0 operations stateful, 3 answered from the schema`,
+        `mockgate: ${petstore} at /pets-api: generic, apis.petstore-healthcheck in a scenario (no API binds it; --spec <file>@<api> binds it to one) — 0 resources, 3 stateless`,
       );
       expect((await getJson(`${cli.url}/pets-api/healthcheck`)).body).toEqual({ ok: true });
       expect((await fetch(`${cli.url}/v4/credentials/acme`)).status).toBe(404);
@@ -250,7 +250,12 @@ describe('--spec file=prefix', () => {
       expect(spec.prefix).toBe('/w');
       expect(spec.api).toBe('widgets');
       expect(spec.operations.map((op: { path: string }) => op.path)).toContain('/w/widgets');
-      expect(spec.operations.every((op: { stateful: boolean }) => op.stateful === false)).toBe(true);
+      // Its resources are inferred from its paths: widgets is a collection, gadgets one nothing creates (stored only
+      // when seeded), and ping is answered from the schema.
+      expect(spec.inferred.resources.map((r: { name: string; readOnly: boolean }) => [r.name, r.readOnly])).toEqual([['widgets', false], ['gadgets', true]]);
+      const stateful = spec.operations.filter((op: { stateful: boolean }) => op.stateful).map((op: { operationId: string }) => op.operationId);
+      expect(stateful.sort()).toEqual(['createWidget', 'deleteWidget', 'getGadget', 'getWidget', 'listWidgets']);
+      expect(cli.stderr()).toContain(' — 1 resource (widgets), 1 read-only, stored when seeded (gadgets), 1 stateless');
 
       // The generic API still answers from the schema at the new prefix, and nothing at the old one.
       expect((await fetch(`${cli.url}/w/widgets`)).status).toBeLessThan(500);

@@ -184,6 +184,8 @@ export function createAdminApi(services: AdminServices): ApiModule {
           prefix: m.prefix || '/',
           // Why this API serves it: bundled, asked (--spec file@api), recognised (by: the bundled spec it holds) or generic.
           binding: m.binding,
+          // A generic spec's inferred resources and stateless operations (src/generic).
+          ...(m.api.inferred ? { inferred: m.api.inferred } : {}),
           operations: m.spec.operations.map((op) => ({
             operationId: op.operationId,
             method: op.method.toUpperCase(),

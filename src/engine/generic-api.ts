@@ -3,7 +3,8 @@
  * from its schema, any presented credential is accepted (as Prism does). An error is answered in the shape the
  * operation declares for its status (Prism mocks the declared 400 / 401 / 404 / 422 the same way): no body when
  * the status is declared without one, a body generated from — and checked against — its schema otherwise, with
- * the error's text in its `message` when the schema has one; plain {message} when the spec declares nothing.
+ * the error's text in its `message` and its status in a numeric `code` or `status` when the schema has them; plain
+ * {message} when the spec declares nothing. src/generic adds state to it (the app passes that one to mounting).
  */
 import type { Faker } from '@faker-js/faker';
 import { httpStatusText, type MockError } from './errors.js';
@@ -53,9 +54,16 @@ export function genericApi(name: string, title: string, declared?: DeclaredShape
         faker ??= createFaker(1, `${name}:errors`);
         const reply = mockResponse(op, { statusKey: key, status: error.status, seed: 1, check }, faker);
         const body = reply.body as Record<string, unknown> | undefined;
-        if (body && typeof body === 'object' && !Array.isArray(body) && typeof body.message === 'string') {
-          const told = { ...body, message: error.message };
-          if (check(told, reply.contentType).length === 0) return { ...reply, body: told, headers: error.headers };
+        if (body && typeof body === 'object' && !Array.isArray(body)) {
+          // The error's text in `message`, and its status in a numeric `code` or `status`, where the schema allows.
+          let told: Record<string, unknown> = body;
+          if (typeof body.message === 'string') told = { ...told, message: error.message };
+          for (const field of ['code', 'status']) {
+            if (typeof body[field] !== 'number') continue;
+            const numbered = { ...told, [field]: error.status };
+            if (check(numbered, reply.contentType).length === 0) told = numbered;
+          }
+          if (told !== body && check(told, reply.contentType).length === 0) return { ...reply, body: told, headers: error.headers };
         }
         return { ...reply, headers: error.headers };
       } catch {

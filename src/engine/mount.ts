@@ -6,7 +6,7 @@
  * have a `healthCheck`) is served generically: a shared operationId is no reason to answer in lakeFS's words.
  */
 import path from 'node:path';
-import { genericApi } from './generic-api.js';
+import { genericApi, type DeclaredShapes } from './generic-api.js';
 import { loadSpec, normalizePrefix, type LoadedSpec, type Operation } from './spec.js';
 import type { ApiModule } from './types.js';
 import { SpecValidator, type CompileFailureListener } from './validator.js';
@@ -38,15 +38,23 @@ export interface MountRequest {
   internal?: boolean;
 }
 
+/** Makes the module that serves a spec no registered API binds (named after its file). */
+export type GenericApiFactory = (name: string, title: string, declared: DeclaredShapes) => ApiModule;
+
 export interface MountOptions {
   /** Told once about each schema of the spec that ajv cannot compile (its operations answer 500). */
   onCompileFailure?: CompileFailureListener;
+  /**
+   * The module for a spec no registered API binds; default the engine's stateless one. The app passes the
+   * stateful one (src/generic), which the engine cannot import.
+   */
+  generic?: GenericApiFactory;
 }
 
 export async function mountSpec(request: MountRequest, apis: ApiModule[], options: MountOptions = {}): Promise<Mount> {
   const spec = await loadSpec(request.file);
   const validator = new SpecValidator(spec, { onCompileFailure: options.onCompileFailure });
-  const { api, binding } = request.api ? { api: request.api, binding: { kind: request.binding ?? 'bundled' } as Binding } : await ownerOf(spec, apis, validator);
+  const { api, binding } = request.api ? { api: request.api, binding: { kind: request.binding ?? 'bundled' } as Binding } : await ownerOf(spec, apis, validator, options.generic ?? genericApi);
   return {
     api,
     binding,
@@ -58,7 +66,7 @@ export async function mountSpec(request: MountRequest, apis: ApiModule[], option
 }
 
 /** The API whose bundled spec this one holds whole (the largest such spec wins), or a generic one. */
-async function ownerOf(spec: LoadedSpec, apis: ApiModule[], validator: SpecValidator): Promise<{ api: ApiModule; binding: Binding }> {
+async function ownerOf(spec: LoadedSpec, apis: ApiModule[], validator: SpecValidator, generic: GenericApiFactory): Promise<{ api: ApiModule; binding: Binding }> {
   const offered = new Set(spec.operations.map(operationKey));
   let best: { api: ApiModule; by: string; size: number } | undefined;
   for (const api of apis) {
@@ -70,8 +78,13 @@ async function ownerOf(spec: LoadedSpec, apis: ApiModule[], validator: SpecValid
     }
   }
   if (best) return { api: best.api, binding: { kind: 'recognised', by: best.by } };
-  const name = path.basename(spec.file).replace(/\.(ya?ml|json)$/i, '');
-  return { api: genericApi(name, spec.title, { spec, validator: () => validator }), binding: { kind: 'generic' } };
+  return { api: generic(genericName(spec.file), spec.title, { spec, validator: () => validator }), binding: { kind: 'generic' } };
+}
+
+/** A generic API's name: the spec file's base name without its extension (`petstore.yaml` → `petstore`). */
+export function genericName(file: string): string {
+  const base = path.basename(file.split(/[?#]/)[0] ?? file) || 'spec';
+  return base.replace(/\.(ya?ml|json)$/i, '');
 }
 
 /** An operation as recognition compares it: its operationId, method and path template as written. */

@@ -142,6 +142,11 @@ export interface HandlerContext<S = any, O = any> {
    * API module does not list.
    */
   stateChanged(): void;
+  /**
+   * Says the answer was generated from the schema rather than from state (a read of something never stored): the
+   * journal and coverage then record it as `mock`, as they do operations without a handler.
+   */
+  answeredFromSchema?(): void;
 }
 
 export type Handler<S = any, O = any> = (ctx: HandlerContext<S, O>) => Reply | Promise<Reply>;
@@ -214,10 +219,34 @@ export interface ApiModule<S = any, O = any> {
    * handler that changes state without being listed here answers 500, so the suite keeps this list complete.
    */
   writesOnSafeMethods?: readonly string[];
+  /**
+   * What state a user's spec was given, inferred from its paths (src/generic): for the start-up report and GET
+   * /__admin/specs. Absent for the bundled APIs, whose handlers say it.
+   */
+  inferred?: InferredState;
   /** JSON Schema of `apis.<name>` in a scenario file (seed data plus an optional `options` object). */
   seedSchema: Record<string, unknown>;
   /** Builds a fresh session state from the scenario's `apis.<name>` object (undefined when the scenario has none). */
   createState(seed: any, ctx: StateFactoryContext): S;
+}
+
+/** The resources inferred from a user's spec, and the operations left stateless with why. */
+export interface InferredState {
+  /** `3 resources (pets, users, users.keys), 2 stateless`. */
+  line: string;
+  resources: Array<{
+    name: string;
+    kind: 'collection' | 'singleton';
+    path: string;
+    idField?: string;
+    parent?: string;
+    /** Nothing in the spec creates its items: stored only when a scenario seeds it. */
+    readOnly: boolean;
+    /** operationId → create, read, list, replace, merge or delete. */
+    operations: Record<string, string>;
+  }>;
+  /** operationId → why it answers from the schema. */
+  stateless: Record<string, string>;
 }
 
 /**

@@ -264,7 +264,7 @@ export class SpecValidator {
     if (parts.hasBody) input.requestBody = parts.body;
     const issues: ValidationIssue[] = [];
     for (const validate of this.requestValidators(op, c)) {
-      if (!validate(input)) issues.push(...(validate.errors ?? []).map(toIssue));
+      if (!validate(input)) issues.push(...(validate.errors ?? []).map((e) => toIssue(e)));
     }
     return { issues, query };
   }
@@ -290,6 +290,17 @@ export class SpecValidator {
     return this.responseValidatorsOf(op, this.info(op))[key];
   }
 
+  /**
+   * A value checked against one schema of the spec as an answer would be (writeOnly properties not required): the
+   * items of a list answer, a stored item, a seed. Compiled once per schema object, shared with the responses'.
+   */
+  checkSchema(schema: object, value: unknown, label: string): ValidationIssue[] {
+    const validate = this.responseValidator(schema, label);
+    if (typeof validate !== 'function') return [responseIssue([], validate.message, 'schema')];
+    if (validate(value)) return [];
+    return (validate.errors ?? []).map((e) => toIssue(e, true));
+  }
+
   validateResponse(op: Operation, status: number, body: unknown, hasBody: boolean, contentType?: string): ValidationIssue[] {
     const c = this.info(op);
     // OpenAPI 3.1 lets an operation declare no responses: nothing is promised, so nothing can be broken.
@@ -312,7 +323,7 @@ export class SpecValidator {
     // its own (a 500 in --strict, a journal note otherwise), never an exception.
     if (typeof validate !== 'function') return [responseIssue([], validate.message, 'schema')];
     if (validate(hasBody ? body : null)) return [];
-    return (validate.errors ?? []).map((e) => ({ ...toIssue(e), in: 'body' as const }));
+    return (validate.errors ?? []).map((e) => toIssue(e, true));
   }
 }
 
@@ -425,8 +436,11 @@ const locations: Record<string, IssueLocation> = {
   requestBody: 'body',
 };
 
-/** Turns an ajv error on the {path, query, header, cookie, requestBody} object into an issue. */
-function toIssue(error: ErrorObject): ValidationIssue {
+/**
+ * Turns an ajv error into an issue: on the {path, query, header, cookie, requestBody} object of a request, or (with
+ * `answer`) on an answer's body, whose own top-level keys may well be named `path` or `query`.
+ */
+function toIssue(error: ErrorObject, answer = false): ValidationIssue {
   const segments = error.instancePath
     .split('/')
     .slice(1)
@@ -436,8 +450,8 @@ function toIssue(error: ErrorObject): ValidationIssue {
   if (error.keyword === 'required') segments.push(params.missingProperty);
   if (error.keyword === 'additionalProperties') segments.push(params.additionalProperty);
   const [head, ...rest] = segments;
-  const location = locations[String(head)] ?? 'body';
-  const path = locations[String(head)] ? rest : segments;
+  const location = answer ? 'body' : (locations[String(head)] ?? 'body');
+  const path = !answer && locations[String(head)] ? rest : segments;
   let message = error.message ?? 'is invalid';
   if (error.keyword === 'required') message = location === 'body' && path.length === 0 ? 'request body is required' : 'is required';
   if (error.keyword === 'enum') message = `must be one of ${JSON.stringify(params.allowedValues)}`;

@@ -799,6 +799,28 @@ export interface operations {
                                 kind: "bundled" | "asked" | "recognised" | "generic";
                                 by?: string;
                             };
+                            /** @description A generic spec's state, inferred from its paths: its resources (collections and singletons, each with its operations' actions) and the operations answered from the schema, with why. */
+                            inferred?: {
+                                /** @description The start-up line: 3 resources (pets, users, users.keys), 2 stateless. */
+                                line: string;
+                                resources: {
+                                    /** @description Its key under apis.<api>.collections in a scenario. */
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "collection" | "singleton";
+                                    path: string;
+                                    idField?: string;
+                                    parent?: string;
+                                    /** @description Nothing creates its items; stored only when a scenario seeds it. */
+                                    readOnly: boolean;
+                                    operations: {
+                                        [key: string]: "create" | "read" | "list" | "replace" | "merge" | "delete";
+                                    };
+                                }[];
+                                stateless: {
+                                    [key: string]: string;
+                                };
+                            };
                             operations: {
                                 operationId: string;
                                 method: string;

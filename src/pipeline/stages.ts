@@ -296,6 +296,9 @@ export const runHandler: Stage = {
       stateChanged: () => {
         trace.stateChanged = true;
       },
+      answeredFromSchema: () => {
+        trace.source = 'mock';
+      },
     };
     // Most handlers answer synchronously: awaited only when one returns a promise.
     const reply = handler(handlerContext);
