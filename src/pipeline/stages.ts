@@ -15,7 +15,7 @@ import type { AnswerSource } from '../journal/journal.js';
 import type { RuleEngine } from '../rules/rules.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Sessions } from '../state/sessions.js';
-import { Transaction } from '../state/transaction.js';
+import { Transaction, type ChangeOp } from '../state/transaction.js';
 import type { Faker } from '@faker-js/faker';
 import type { Exchange } from './exchange.js';
 
@@ -145,7 +145,7 @@ export const openState: Stage = {
     const raw = ctx.sessions.apiState(ex.session, api.name);
     ex.mayWrite = !SAFE_METHODS.has(ex.request.method) || writesOnSafeMethods(api).has(ex.operation!.operationId);
     if (ex.mayWrite || ctx.strict) ex.tx = new Transaction();
-    ex.state = ex.tx ? ex.tx.view(raw) : raw;
+    ex.state = ex.tx ? ex.tx.view(raw, [ex.session, api.name]) : raw;
     ex.options = optionsFor(ctx.sessions.scenarioFor(ex.session), api);
   },
 };
@@ -298,16 +298,26 @@ export const commitChanges: Stage = {
       throw internal(`${ex.operation!.operationId} changed state on a ${ex.request.method} but its API does not list it in writesOnSafeMethods`);
     }
     const changed = tx?.changed || ex.trace.stateChanged;
-    if (changed) await saveState(ctx);
+    if (changed) await saveState(ctx, changeSet(ex, ctx));
     tx?.commit();
     if (changed) ctx.sessions.grew(ex.session, ex.request.rawBody?.length ?? 0);
   },
 };
 
-/** Writes the sessions to --state-file; a failure is the request's 500. */
-async function saveState(ctx: StageContext): Promise<void> {
+/**
+ * What the request changed: its Transaction's change set, or its API's whole state when the handler changed state
+ * where the Transaction could not see it (HandlerContext.stateChanged without a Transaction).
+ */
+function changeSet(ex: Exchange, ctx: StageContext): ChangeOp[] {
+  const api = ex.mount.api.name;
+  if (ex.tx?.changed && !ex.trace.stateChanged) return ex.tx.changes();
+  return [...(ex.tx?.changes() ?? []), { p: [ex.session, api], v: ctx.sessions.apiState(ex.session, api) }];
+}
+
+/** Writes the request's changes to --state-file; a failure is the request's 500. */
+async function saveState(ctx: StageContext, ops: ChangeOp[]): Promise<void> {
   try {
-    await ctx.sessions.persist();
+    await ctx.sessions.persist(ops);
   } catch (err) {
     ctx.logger.error({ err }, 'state file write failed');
     throw internal(`the change could not be saved to the state file (${(err as Error)?.message ?? String(err)}); nothing was changed`);

@@ -1,6 +1,12 @@
 /**
- * Where session state lives: a lowdb database, in memory by default, or a JSON file (--state-file) that
- * lowdb's steno adapter rewrites atomically (temp file + rename), so a crash never leaves half a file.
+ * Where session state lives: in memory, and with --state-file also on disk, through a Persistence: a snapshot
+ * plus an append-only change log (change-log.ts), so a write costs what it changed rather than the whole state.
+ * The store is the seam a Redis store would implement too: it hands each commit's changes to its Persistence
+ * as path-addressed operations (ChangeOp).
+ *
+ * What changes a session wholesale — seeding it on first use, an admin restore, a reset, an eviction — is noted
+ * here as a pending path and written with the next commit (or the admin operation's own persist), as the value
+ * the path holds then.
  *
  * Session names come from clients (X-Mock-Session, ?__session=), so the table of sessions is a null-prototype
  * object: `__proto__`, `constructor` or `toString` are names like any other, never the object's prototype or
@@ -8,8 +14,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Low, Memory } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { FileChangeLog, readChangeLog, StateFileError, type Persistence, type SnapshotCheck } from './change-log.js';
+import type { ChangeOp } from './transaction.js';
+
+export { StateFileError };
 
 /** State of one session: API name → that API's state (plain JSON). */
 export type SessionState = Record<string, unknown>;
@@ -19,8 +27,6 @@ export interface StoreData {
   /** Null-prototype: keyed by client-chosen session names. */
   sessions: Record<string, SessionState>;
 }
-
-export class StateFileError extends Error {}
 
 /** A fresh null-prototype table, optionally filled from another object's own entries. */
 export function nullPrototypeTable<T>(entries: Iterable<[string, T]> = []): Record<string, T> {
@@ -32,54 +38,112 @@ export function nullPrototypeTable<T>(entries: Iterable<[string, T]> = []): Reco
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export class StateStore {
+  /** Paths changed wholesale since the last persist (only kept when there is a Persistence). */
+  private pending: string[][] = [];
+
   private constructor(
-    private readonly db: Low<StoreData>,
+    private readonly data: StoreData,
+    private readonly persistence: Persistence | undefined,
     readonly file: string | undefined,
   ) {}
 
   static async open(file?: string): Promise<StateStore> {
-    const empty: StoreData = { version: 1, sessions: nullPrototypeTable() };
-    if (file) {
-      try {
-        await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-      } catch (err) {
-        throw new StateFileError(`${file}: cannot create its folder (${(err as NodeJS.ErrnoException).code}); pick a writable --state-file path`);
-      }
-    }
-    const db = new Low<StoreData>(file ? new JSONFile<StoreData>(file) : new Memory<StoreData>(), empty);
+    if (!file) return new StateStore({ version: 1, sessions: nullPrototypeTable() }, undefined, undefined);
     try {
-      await db.read();
+      await mkdir(path.dirname(path.resolve(file)), { recursive: true });
     } catch (err) {
-      throw new StateFileError(`${file}: cannot read the state file (${(err as Error).message}); fix or delete it`);
+      throw new StateFileError(`${file}: cannot create its folder (${(err as NodeJS.ErrnoException).code}); pick a writable --state-file path`);
     }
-    db.data = { version: 1, sessions: nullPrototypeTable(Object.entries(checkedSessions(db.data, file))) };
-    return new StateStore(db, file);
+    const data: StoreData = { version: 1, sessions: nullPrototypeTable() };
+    const opened = await FileChangeLog.open(file, snapshotCheck(file), () => data);
+    data.sessions = opened.sessions as Record<string, SessionState>;
+    return new StateStore(data, opened.persistence, file);
   }
 
   get(session: string): SessionState | undefined {
-    return this.db.data.sessions[session];
+    return Object.hasOwn(this.data.sessions, session) ? this.data.sessions[session] : undefined;
   }
 
   set(session: string, state: SessionState): void {
-    this.db.data.sessions[session] = state;
+    Object.defineProperty(this.data.sessions, session, { value: state, writable: true, enumerable: true, configurable: true });
+    this.changed([session]);
   }
 
   delete(session: string): void {
-    delete this.db.data.sessions[session];
+    if (!Object.hasOwn(this.data.sessions, session)) return;
+    delete this.data.sessions[session];
+    this.changed([session]);
   }
 
   clear(): void {
-    this.db.data.sessions = nullPrototypeTable();
+    for (const name of Object.keys(this.data.sessions)) delete this.data.sessions[name];
+    this.changed([]);
   }
 
   sessionNames(): string[] {
-    return Object.keys(this.db.data.sessions);
+    return Object.keys(this.data.sessions);
   }
 
-  /** Writes the whole store to the state file (no-op in memory). Resolves once the data is on disk. */
-  async persist(): Promise<void> {
-    if (this.file) await this.db.write();
+  /** Notes a change made outside a request's Transaction (a session seeded, an API added to it). */
+  changed(path: string[]): void {
+    if (this.persistence) this.pending.push(path);
   }
+
+  /**
+   * Records the pending wholesale changes and a commit's own (from its Transaction) with the state file; resolves
+   * once they are durable (at once in memory). On failure the pending changes stay pending, for the next commit.
+   */
+  async persist(ops: ChangeOp[] = []): Promise<void> {
+    if (!this.persistence) return;
+    const taken = this.pending;
+    if (taken.length === 0 && ops.length === 0) return;
+    this.pending = [];
+    try {
+      await this.persistence.append([...taken.map((p) => this.opAt(p)), ...ops]);
+    } catch (err) {
+      this.pending = [...taken, ...this.pending];
+      throw err;
+    }
+  }
+
+  /** Records what is pending, then leaves the state file as one snapshot (shutdown). */
+  async close(): Promise<void> {
+    if (!this.persistence) return;
+    await this.persist();
+    await this.persistence.close();
+  }
+
+  /** The operation that makes `path` what it is now. */
+  private opAt(p: string[]): ChangeOp {
+    if (p.length === 0) return { p };
+    let node: unknown = this.data.sessions;
+    for (const key of p) {
+      if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return { p };
+      node = (node as Record<string, unknown>)[key];
+    }
+    return { p, v: node };
+  }
+}
+
+/**
+ * What a state file holds — its snapshot with its change log replayed — read without changing it (it may be a
+ * running server's): for tests and tools.
+ */
+export async function readStateFile(file: string): Promise<StoreData> {
+  const { sessions } = await readChangeLog(file, snapshotCheck(file));
+  return { version: 1, sessions: sessions as Record<string, SessionState> };
+}
+
+function snapshotCheck(file: string): SnapshotCheck {
+  return (read) => ({ sessions: nullPrototypeTable(Object.entries(checkedSessions(read, file))), seq: checkedSeq(read, file) });
+}
+
+/** The last change-log record a snapshot holds (0 for a file written before the change log). */
+function checkedSeq(data: unknown, file: string): number {
+  const seq = (data as { seq?: unknown }).seq;
+  if (seq === undefined) return 0;
+  if (!Number.isSafeInteger(seq) || (seq as number) < 0) throw new StateFileError(`${file}: /seq is ${JSON.stringify(seq)}, not a count of changes; fix or delete it`);
+  return seq as number;
 }
 
 /**

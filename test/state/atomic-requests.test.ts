@@ -6,7 +6,7 @@
  * Guards the fault where TileDB's PATCH with an unknown key beside the provider key renamed the credential,
  * switched its provider and dropped its material, then answered 500.
  */
-import { mkdir, mkdtemp, readFile, rm, rmdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import type { ApiModule } from '../../src/engine/types.js';
 import { createTestApp } from '../support/test-app.js';
 import { ALICE, createWidgetsApp, WIDGETS } from '../support/widgets-app.js';
 import { widgetsApi } from '../support/widgets-api.js';
+import { readStateFile } from '../../src/state/store.js';
 
 /** Widgets whose create changes several things, then fails as the body asks: a bug, or a late 409. */
 const halfwayApi: ApiModule = {
@@ -104,10 +105,11 @@ describe('a --state-file write that fails', async () => {
 
   it('answers 500 saying nothing was changed, keeps memory and file as they were, and the next write works', async () => {
     await t.http.post(`${WIDGETS}/widgets`).set(ALICE).send({ name: 'saved', color: 'blue' }).expect(201);
-    const fileBefore = await readFile(stateFile, 'utf8');
-    // The writer renames a temporary file over the state file: a folder in its place makes every write fail.
-    const temp = path.join(dir, '.state.json.tmp');
-    await mkdir(temp);
+    const fileBefore = await readStateFile(stateFile);
+    // Each commit is appended to the state file's change log: a folder in its place makes every write fail.
+    const log = `${stateFile}.log`;
+    await rename(log, `${log}.aside`);
+    await mkdir(log);
 
     const res = await t.http.post(`${WIDGETS}/widgets`).set(ALICE).send({ name: 'unsaved', color: 'blue' });
     expect(res.status).toBe(500);
@@ -116,12 +118,13 @@ describe('a --state-file write that fails', async () => {
     const deleted = await t.http.delete(`${WIDGETS}/widgets/saved`).set(ALICE);
     expect(deleted.status).toBe(500);
     await t.http.get(`${WIDGETS}/widgets/saved`).set(ALICE).expect(200);
-    expect(await readFile(stateFile, 'utf8')).toBe(fileBefore);
+    await rmdir(log);
+    await rename(`${log}.aside`, log);
+    expect(await readStateFile(stateFile)).toEqual(fileBefore);
 
-    await rmdir(temp);
     await t.http.post(`${WIDGETS}/widgets`).set(ALICE).send({ name: 'later', color: 'blue' }).expect(201);
-    const onDisk = JSON.parse(await readFile(stateFile, 'utf8'));
-    expect(Object.keys(onDisk.sessions.default.widgets.widgets).sort()).toEqual(['later', 'saved', 'sprocket']);
+    const onDisk = await readStateFile(stateFile);
+    expect(Object.keys((onDisk.sessions.default as { widgets: { widgets: object } }).widgets.widgets).sort()).toEqual(['later', 'saved', 'sprocket']);
   });
 });
 
