@@ -170,7 +170,7 @@ export function* scan<T>(table: Table<T>, range: Range = {}): Generator<[string,
   const order = orderOf(rawOf(table));
   const start = after !== '' && compareBytewise(after, prefix) >= 0 ? after : prefix;
   for (const key of order.keys(start)) {
-    if (key === after) continue;
+    if (after !== '' && key === after) continue;
     if (!key.startsWith(prefix)) return;
     yield [key, table[key]!];
   }

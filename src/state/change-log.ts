@@ -32,6 +32,8 @@ export class StateFileError extends Error {}
 export interface Persistence {
   /** Records one commit's changes; resolves once they would survive a kill -9, rejects if they were not recorded. */
   append(ops: ChangeOp[]): Promise<void>;
+  /** Folds what was appended into the base state (a new snapshot); resolves when done. */
+  compact(): Promise<void>;
   /** Waits for pending appends and compacts (a clean shutdown leaves one snapshot and an empty log). */
   close(): Promise<void>;
 }
@@ -110,7 +112,7 @@ export class FileChangeLog implements Persistence {
     if (this.logBytes > 0 || this.snapshotBytes === 0) await this.compact();
   }
 
-  /** Compacts now (tests; close). Resolves when the snapshot is written and the log replaced. */
+  /** Compacts now (at shutdown, or asked for). Resolves when the snapshot is written and the log replaced. */
   compact(): Promise<void> {
     this.compaction ??= this.runCompaction().finally(() => {
       this.compaction = undefined;

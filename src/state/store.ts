@@ -113,6 +113,13 @@ export class StateStore {
     await this.persistence.close();
   }
 
+  /** Records what is pending, then writes a new snapshot and empties the change log (no-op in memory). */
+  async compact(): Promise<void> {
+    if (!this.persistence) return;
+    await this.persist();
+    await this.persistence.compact();
+  }
+
   /** The operation that makes `path` what it is now. */
   private opAt(p: string[]): ChangeOp {
     if (p.length === 0) return { p };
