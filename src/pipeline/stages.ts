@@ -298,7 +298,7 @@ export const commitChanges: Stage = {
       throw internal(`${ex.operation!.operationId} changed state on a ${ex.request.method} but its API does not list it in writesOnSafeMethods`);
     }
     const changed = tx?.changed || ex.trace.stateChanged;
-    if (changed) await saveState(ctx, changeSet(ex, ctx));
+    if (changed && ctx.sessions.persistent) await saveState(ctx, changeSet(ex, ctx));
     tx?.commit();
     if (changed) ctx.sessions.grew(ex.session, ex.request.rawBody?.length ?? 0);
   },

@@ -39,7 +39,7 @@ export interface Persistence {
 }
 
 /** The log is compacted once larger than the snapshot and than this (a small state is not rewritten often). */
-const COMPACT_FLOOR_BYTES = 4 * 1024 * 1024;
+export const COMPACT_FLOOR_BYTES = 4 * 1024 * 1024;
 
 interface Pending {
   line: string;
@@ -73,6 +73,7 @@ export class FileChangeLog implements Persistence {
     seq: number,
     logBytes: number,
     snapshotBytes: number,
+    private readonly compactFloorBytes: number,
   ) {
     this.logFile = `${file}.log`;
     this.snapshotFile = new TextFile(file);
@@ -82,7 +83,12 @@ export class FileChangeLog implements Persistence {
     this.snapshotBytes = snapshotBytes;
   }
 
-  static async open(file: string, check: SnapshotCheck, current: () => object): Promise<{ sessions: Record<string, unknown>; persistence: FileChangeLog }> {
+  static async open(
+    file: string,
+    check: SnapshotCheck,
+    current: () => object,
+    compactFloorBytes = COMPACT_FLOOR_BYTES,
+  ): Promise<{ sessions: Record<string, unknown>; persistence: FileChangeLog }> {
     const read = await readChangeLog(file, check);
     if (read.tornBytes > 0) {
       try {
@@ -91,7 +97,7 @@ export class FileChangeLog implements Persistence {
         throw new StateFileError(`${file}.log: cannot cut off its torn last line (${(err as Error).message}); fix or delete it`);
       }
     }
-    const persistence = new FileChangeLog(file, current, read.seq, read.logBytes, read.snapshotBytes);
+    const persistence = new FileChangeLog(file, current, read.seq, read.logBytes, read.snapshotBytes, compactFloorBytes);
     return { sessions: read.sessions, persistence };
   }
 
@@ -145,7 +151,7 @@ export class FileChangeLog implements Persistence {
     this.logBytes += Buffer.byteLength(text);
     this.tail?.push(text);
     for (const p of batch) p.resolve();
-    if (!this.compaction && this.logBytes > Math.max(COMPACT_FLOOR_BYTES, this.snapshotBytes, this.retryAtBytes)) {
+    if (!this.compaction && this.logBytes > Math.max(this.compactFloorBytes, this.snapshotBytes, this.retryAtBytes)) {
       void this.compact().catch(() => {});
     }
   }

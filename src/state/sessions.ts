@@ -267,6 +267,11 @@ export class Sessions {
     return this.deps.store.sessionNames();
   }
 
+  /** Whether commits are saved (--state-file): a commit's change set is worth computing only then. */
+  get persistent(): boolean {
+    return this.deps.store.persistent;
+  }
+
   /** Saves a commit's changes, and whatever sessions changed wholesale since the last save, to --state-file. */
   persist(ops?: ChangeOp[]): Promise<void> {
     return this.deps.store.persist(ops);

@@ -47,7 +47,8 @@ export class StateStore {
     readonly file: string | undefined,
   ) {}
 
-  static async open(file?: string): Promise<StateStore> {
+  /** `compactFloorBytes`: the change log is compacted once larger than this and the snapshot (tests lower it). */
+  static async open(file?: string, options: { compactFloorBytes?: number } = {}): Promise<StateStore> {
     if (!file) return new StateStore({ version: 1, sessions: nullPrototypeTable() }, undefined, undefined);
     try {
       await mkdir(path.dirname(path.resolve(file)), { recursive: true });
@@ -55,9 +56,14 @@ export class StateStore {
       throw new StateFileError(`${file}: cannot create its folder (${(err as NodeJS.ErrnoException).code}); pick a writable --state-file path`);
     }
     const data: StoreData = { version: 1, sessions: nullPrototypeTable() };
-    const opened = await FileChangeLog.open(file, snapshotCheck(file), () => data);
+    const opened = await FileChangeLog.open(file, snapshotCheck(file), () => data, options.compactFloorBytes);
     data.sessions = opened.sessions as Record<string, SessionState>;
     return new StateStore(data, opened.persistence, file);
+  }
+
+  /** Whether changes are recorded anywhere (a --state-file): otherwise a commit has nothing to hand over. */
+  get persistent(): boolean {
+    return this.persistence !== undefined;
   }
 
   get(session: string): SessionState | undefined {

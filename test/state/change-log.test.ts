@@ -96,6 +96,21 @@ describe('the change log', () => {
     expect(await usersOf(file)).toEqual(['u0', 'u2']);
   });
 
+  it('compacts by itself, in the background, once the log outgrows the snapshot and the floor', async () => {
+    const file = fresh();
+    const store = await StateStore.open(file, { compactFloorBytes: 2_000 });
+    store.set('s', { api: { users: {} } });
+    await store.persist();
+    for (let i = 0; i < 200; i++) await write(store, `u${i}`);
+    // Compaction is not awaited by the writes: wait for the snapshot to catch up.
+    for (let tries = 0; tries < 100 && !(await readFile(file, 'utf8').catch(() => '')).includes('"u150"'); tries++) await new Promise((r) => setTimeout(r, 10));
+    const snapshot = JSON.parse(await readFile(file, 'utf8'));
+    expect(snapshot.seq).toBeGreaterThan(100);
+    // The log holds only what came after the last compaction: well under the 200 lines written.
+    expect((await readFile(`${file}.log`, 'utf8')).split('\n').length).toBeLessThan(200);
+    expect(await usersOf(file)).toHaveLength(200);
+  });
+
   it('keeps lines appended while a compaction writes its snapshot', async () => {
     const file = fresh();
     const store = await storeWithUsers(file, 3);
