@@ -86,12 +86,15 @@ async function runOne(build: Build, users: number, store: StateRow['store'], opt
     const listRounds: LoadResult[] = [];
     const createRounds: LoadResult[] = [];
     const createBody = (n: number) => JSON.stringify({ id: `bench-${tag}-${n}` });
+    // Every list run before any create: the creates add users, and the page must be measured at the stored count.
+    if (options.warmupSeconds > 0) await runLoad(server.origin, list, { connections: 1, durationSeconds: options.warmupSeconds });
+    for (let round = 0; round < options.rounds; round++) {
+      listRounds.push(await runLoad(server.origin, list, { connections: 1, durationSeconds: options.durationSeconds }));
+    }
     if (options.warmupSeconds > 0) {
-      await runLoad(server.origin, list, { connections: 1, durationSeconds: options.warmupSeconds });
       await runLoad(server.origin, create, { connections: options.connections, durationSeconds: options.warmupSeconds, uniqueBody: createBody });
     }
     for (let round = 0; round < options.rounds; round++) {
-      listRounds.push(await runLoad(server.origin, list, { connections: 1, durationSeconds: options.durationSeconds }));
       createRounds.push(
         await runLoad(server.origin, create, {
           connections: options.connections,
@@ -102,7 +105,7 @@ async function runOne(build: Build, users: number, store: StateRow['store'], opt
     }
     const row: StateRow = { build: build.name, users, store, seedMs, list: summarise(listRounds), create: summarise(createRounds) };
     process.stdout.write(
-      `state: ${build.name} ${store} ${users} users: list ${(1000 / row.list.rps).toFixed(2)} ms per page (${fmt.int(row.list.rps)}/s), create ${fmt.int(row.create.rps)}/s p99 ${row.create.p99} ms\n`,
+      `state: ${build.name} ${store} ${users} users: seed ${Math.round(seedMs)} ms, list ${(1000 / row.list.rps).toFixed(2)} ms per page (${fmt.int(row.list.rps)}/s), create ${fmt.int(row.create.rps)}/s p99 ${row.create.p99} ms\n`,
     );
     return row;
   } finally {
@@ -130,11 +133,12 @@ export async function runStateCases(builds: Build[], options: StateOptions): Pro
 function render(rows: StateRow[], builds: Build[], options: StateOptions, elapsedMs: number): string {
   const lines: string[] = ['## Large state (npm run bench -- --only state)', '', machineLine(), ''];
   lines.push(
-    `Per configuration, one process: the users stored with one \`PUT /__admin/state\`, then ${options.rounds} × (a \`listUsers\` page of 100 from the ` +
-      `middle of the table, \`?amount=100&after=<the middle id>\`, on 1 connection for ${options.durationSeconds} s — one request at a time, so ` +
-      `1000 ÷ req/s is a page's cost in ms, HTTP included — then \`createUser\` with unique ids on ${options.connections} connections for ` +
-      `${options.durationSeconds} s), after a ${options.warmupSeconds} s warm-up of each; medians. The creates add to the stored users (thousands ` +
-      `per run). Total ${Math.round(elapsedMs / 1000)} s.`,
+    `Per configuration, one process: the users stored with one \`PUT /__admin/state\`; then ${options.rounds} runs of a \`listUsers\` page of 100 ` +
+      `from the middle of the table (\`?amount=100&after=<the middle id>\`) on 1 connection for ${options.durationSeconds} s — one request at a ` +
+      `time, so 1000 ÷ req/s is a page's cost in ms, HTTP included; then ${options.rounds} runs of \`createUser\` with unique ids on ` +
+      `${options.connections} connections for ${options.durationSeconds} s (they add thousands of users on top of those stored); each after a ` +
+      `${options.warmupSeconds} s warm-up; medians. An answer slower than autocannon's 10 s timeout is not counted. Total ` +
+      `${Math.round(elapsedMs / 1000)} s.`,
     '',
   );
   lines.push(

@@ -17,7 +17,10 @@
  * at once, written as the new snapshot, and the log is then replaced by the lines appended since. The snapshot
  * records the last seq it holds, and loading skips the log's lines up to it, so a kill at any point of a
  * compaction loads the same state. Compaction is amortised: the log is at least as large as the snapshot when it
- * runs, so it costs O(1) per byte appended.
+ * runs, so it costs O(1) per byte appended (the serialisation itself runs on the event loop: ~50 ms at 100 000
+ * users). It serialises the state as memory holds it, which may include the changes of a request still in flight;
+ * should that request's own line then fail to append, the snapshot keeps what memory undoes — as the whole-file
+ * writes before this did, and only after a failed write.
  *
  * This is one implementation of Persistence (store.ts); a Redis store would implement the same three calls.
  */
