@@ -179,14 +179,19 @@ describe('a large collection', () => {
     };
     const small = build(1_000);
     const large = build(100_000);
+    // The fastest of a few batches: a shared machine's noise and GC pauses only ever add.
     const time = (table: Table<unknown>) => {
-      const started = performance.now();
-      for (let i = 0; i < 200; i++) paginateTable(table, { after: `user-000${i % 9}50`, amount: 100 });
-      return performance.now() - started;
+      let best = Infinity;
+      for (let batch = 0; batch < 5; batch++) {
+        const started = performance.now();
+        for (let i = 0; i < 200; i++) paginateTable(table, { after: `user-000${i % 9}50`, amount: 100 });
+        best = Math.min(best, performance.now() - started);
+      }
+      return best;
     };
     time(small);
     time(large);
-    // A generous bound, for a shared machine: sorting the whole table per page was ~75× slower at 100 000.
-    expect(time(large)).toBeLessThan(5 * time(small) + 20);
+    // A generous bound: sorting the whole table per page was ~1 000× slower at 100 000 (159 ms against 26 µs).
+    expect(time(large)).toBeLessThan(3 * time(small) + 10);
   });
 });
