@@ -203,14 +203,14 @@ export async function readChangeLog(
   try {
     text = await new TextFile(file).read();
   } catch (err) {
-    throw new StateFileError(`${file}: cannot read the state file (${(err as Error).message}); fix or delete it`);
+    throw new StateFileError(`${file}: cannot read the state file (${(err as Error).message}); fix it, or delete it and ${file}.log`);
   }
   let parsed: unknown = { version: 1, seq: 0, sessions: {} };
   if (text !== null) {
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new StateFileError(`${file}: cannot read the state file (${(err as Error).message}); fix or delete it`);
+      throw new StateFileError(`${file}: cannot read the state file (${(err as Error).message}); fix it, or delete it and ${file}.log`);
     }
   }
   const { sessions, seq: snapshotSeq } = check(parsed);

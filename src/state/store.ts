@@ -165,7 +165,7 @@ function checkedSeq(data: unknown, file: string): number {
  * JSON has no text for named array entries) or a session that is not an object.
  */
 function checkedSessions(data: unknown, file: string | undefined): Record<string, SessionState> {
-  const shape = `expected {"version":1,"sessions":{"<session>":{…}}}; delete it to start fresh`;
+  const shape = `expected {"version":1,"sessions":{"<session>":{…}}}; delete it and ${file}.log to start fresh`;
   if (!isPlainObject(data) || !('sessions' in data)) throw new StateFileError(`${file}: not a mockgate state file (${shape})`);
   if (data.version !== 1) throw new StateFileError(`${file}: /version is ${JSON.stringify(data.version)}, not 1 (${shape})`);
   const sessions = data.sessions;
