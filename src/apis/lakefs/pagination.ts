@@ -55,13 +55,25 @@ export function paginateTable<T>(
   style: PageStyle = AUTH_LISTS,
   keep?: (item: T) => boolean,
 ): { results: T[]; keys: string[]; pagination: Pagination } {
+  const entries = scan(table, { prefix: query.prefix, after: query.after });
+  return paginateOrdered(keep ? filtered(entries, keep) : entries, query, style);
+}
+
+function* filtered<T>(entries: Iterable<[string, T]>, keep: (item: T) => boolean): Generator<[string, T]> {
+  for (const entry of entries) if (keep(entry[1])) yield entry;
+}
+
+/**
+ * A page of entries that already come in byte-wise key order, each matching the query's prefix and after (a
+ * collection's scan, or a merge of scans): reads only the page, and one entry more for an exact `has_more`.
+ */
+export function paginateOrdered<T>(entries: Iterable<[string, T]>, query: PageQuery, style: PageStyle = AUTH_LISTS): { results: T[]; keys: string[]; pagination: Pagination } {
   const amount = pageAmount(query.amount);
   const results: T[] = [];
   const keys: string[] = [];
   let lastKey = '';
   let more = false;
-  for (const [key, item] of scan(table, { prefix: query.prefix, after: query.after })) {
-    if (keep && !keep(item)) continue;
+  for (const [key, item] of entries) {
     if (results.length === amount) {
       more = true;
       break;

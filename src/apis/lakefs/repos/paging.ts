@@ -5,7 +5,7 @@
  * order are the auth lists' (pagination.ts).
  */
 import type { Table } from '../table.js';
-import { MAX_AMOUNT, paginate, paginateTable, type PageQuery, type PageStyle, type Pagination } from '../pagination.js';
+import { MAX_AMOUNT, paginate, paginateOrdered, paginateTable, type PageQuery, type PageStyle, type Pagination } from '../pagination.js';
 
 const CATALOG_LISTS: PageStyle = { hasMore: 'exact', maxPerPage: MAX_AMOUNT };
 
@@ -16,6 +16,11 @@ export function page<T>(items: Iterable<T>, keyOf: (item: T) => string, query: P
 /** A page of a table keyed by the listed key, from its ordered index (pagination.ts); `keep` filters. */
 export function pageTable<T>(table: Table<T>, query: PageQuery, keep?: (item: T) => boolean): { results: T[]; keys: string[]; pagination: Pagination } {
   return paginateTable(table, query, CATALOG_LISTS, keep);
+}
+
+/** A page of entries already in byte-wise key order and within the query's range (pagination.ts). */
+export function pageOrdered<T>(entries: Iterable<[string, T]>, query: PageQuery): { results: T[]; keys: string[]; pagination: Pagination } {
+  return paginateOrdered(entries, query, CATALOG_LISTS);
 }
 
 /** The page query of a request (strings and the integer amount, as validated). */
