@@ -128,6 +128,46 @@ describe('a --state-file write that fails', async () => {
   });
 });
 
+describe('a lakeFS write whose --state-file append fails', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mockgate-atomic-lakefs-'));
+  const stateFile = path.join(dir, 'state.json');
+  const t = await createTestApp({ stateFile, strict: false });
+  const LAKEFS = { Authorization: `Basic ${Buffer.from('AKIAIOSFOLQUICKSTART:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY').toString('base64')}` };
+  const ids = async (query = '') => ((await t.http.get(`/api/v1/auth/users${query}`).set(LAKEFS).expect(200)).body.results as Array<{ id: string }>).map((u) => u.id);
+  afterAll(async () => {
+    await t.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('leaves no trace in the ordered listing or the memberships: a rolled-back create, add and delete are all undone', async () => {
+    await t.http.post('/api/v1/auth/users').set(LAKEFS).send({ id: 'kept' }).expect(201);
+    await t.http.post('/api/v1/auth/groups').set(LAKEFS).send({ id: 'crew' }).expect(201);
+    await t.http.put('/api/v1/auth/groups/crew/members/kept').set(LAKEFS).expect(201);
+    const before = await ids();
+    // The listing's ordered index and the membership index are built now, before the failing writes.
+    expect(before).toContain('kept');
+    expect((await t.http.get('/api/v1/auth/users/kept/groups').set(LAKEFS).expect(200)).body.results.map((g: { id: string }) => g.id)).toEqual(['crew']);
+    const log = `${stateFile}.log`;
+    await rename(log, `${log}.aside`);
+    await mkdir(log);
+
+    expect((await t.http.post('/api/v1/auth/users').set(LAKEFS).send({ id: 'lost' })).status).toBe(500);
+    expect((await t.http.delete('/api/v1/auth/users/kept').set(LAKEFS)).status).toBe(500);
+    expect((await t.http.delete('/api/v1/auth/groups/crew/members/kept').set(LAKEFS)).status).toBe(500);
+
+    expect(await ids()).toEqual(before);
+    expect(await ids('?prefix=lost')).toEqual([]);
+    expect(await ids('?after=kept&amount=1')).toEqual(before.slice(before.indexOf('kept') + 1, before.indexOf('kept') + 2));
+    expect((await t.http.get('/api/v1/auth/users/kept/groups').set(LAKEFS).expect(200)).body.results.map((g: { id: string }) => g.id)).toEqual(['crew']);
+    expect((await t.http.get('/api/v1/auth/groups/crew/members').set(LAKEFS).expect(200)).body.results.map((u: { id: string }) => u.id)).toEqual(['kept']);
+
+    await rmdir(log);
+    await rename(`${log}.aside`, log);
+    await t.http.post('/api/v1/auth/users').set(LAKEFS).send({ id: 'later' }).expect(201);
+    expect(await ids()).toEqual([...before, 'later'].sort());
+  });
+});
+
 describe('TileDB PATCH with an unknown key beside the provider key', async () => {
   const t = await createTestApp();
   afterAll(() => t.close());
