@@ -66,18 +66,7 @@ function rawOf<T extends object>(table: T): T {
   return ((table as { [RAW_TARGET]?: T })[RAW_TARGET] ?? table) as T;
 }
 
-function derivedOf(raw: object): Derived {
-  let d = derived.get(raw);
-  if (!d) derived.set(raw, (d = { epoch }));
-  else if (d.epoch !== epoch) {
-    d.holders = undefined;
-    d.fields = undefined;
-    d.epoch = epoch;
-  }
-  return d;
-}
-
-/** The derived structures already built for a table (none are built here). */
+/** The derived structures already built for a table (none are built here), secondary ones dropped if stale. */
 function existing(raw: object): Derived | undefined {
   const d = derived.get(raw);
   if (d && d.epoch !== epoch) {
@@ -85,6 +74,12 @@ function existing(raw: object): Derived | undefined {
     d.fields = undefined;
     d.epoch = epoch;
   }
+  return d;
+}
+
+function derivedOf(raw: object): Derived {
+  let d = existing(raw);
+  if (!d) derived.set(raw, (d = { epoch }));
   return d;
 }
 
