@@ -9,6 +9,8 @@
  *   npm run bench                               # every case, 10 s × 2 rounds, 50 connections
  *   npm run bench -- --only tiledb-list --duration 5
  *   BENCH_NODE_ARGS='--max-semi-space-size=8' npm run bench   # other V8 flags on mockgate (noted in the report)
+ *   npm run bench -- --only state --duration 5 --rounds 1      # large state only (bench/lib/state-cases.ts)
+ *   BENCH_BASELINE_ROOT=/work/main npm run bench -- --only state  # …and the same cases on another checkout
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +32,7 @@ import {
   type Server,
 } from './lib/processes.js';
 import { fmt, machineLine, replaceSection, table } from './lib/report.js';
+import { runStateCases } from './lib/state-cases.js';
 
 const { values } = parseArgs({
   options: {
@@ -394,12 +397,28 @@ function render(results: CaseResult[], startup: number[], elapsedMs: number): st
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const cases = CASES.filter((c) => !values.only || values.only.split(',').includes(c.id));
-  if (cases.length === 0) throw new Error(`no case named ${values.only}; cases: ${CASES.map((c) => c.id).join(', ')}`);
+  const only = values.only?.split(',');
+  const cases = CASES.filter((c) => !only || only.includes(c.id));
+  const stateCases = !only || only.includes('state');
+  if (cases.length === 0 && !stateCases) throw new Error(`no case named ${values.only}; cases: ${CASES.map((c) => c.id).join(', ')}, state`);
   process.stdout.write(`bench: building mockgate into a scratch folder\n`);
   const build = await buildMockgate();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'mockgate-bench-specs-'));
   try {
+    if (stateCases) {
+      const baselineRoot = process.env.BENCH_BASELINE_ROOT;
+      const baseline = baselineRoot ? await buildMockgate(baselineRoot) : undefined;
+      try {
+        const builds = [{ name: 'this checkout', cli: build.cli }, ...(baseline ? [{ name: `baseline (${baselineRoot})`, cli: baseline.cli }] : [])];
+        const options = { durationSeconds: DURATION, connections: CONNECTIONS, rounds: ROUNDS, warmupSeconds: WARMUP, nodeArgs: NODE_ARGS };
+        const markdown = await runStateCases(builds, options);
+        process.stdout.write(`\n${markdown}\n`);
+        if (!values['no-report']) replaceSection('state', markdown);
+      } finally {
+        baseline?.dispose();
+      }
+      if (cases.length === 0) return;
+    }
     process.stdout.write('bench: start-up\n');
     const startup = await measureStartup(build.cli, Number(values['startup-runs']));
     process.stdout.write(`bench: start-up to first 200: ${startup.map((t) => Math.round(t)).join(', ')} ms\n`);

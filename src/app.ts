@@ -188,7 +188,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
         s.closeAllConnections();
         await new Promise<void>((resolve) => s.close(() => resolve()));
       }
-      await sessions.persist();
+      await sessions.close();
     },
   };
 }

@@ -104,7 +104,7 @@ export function buildProgram(): Command {
         .argParser(collectSpec),
     )
     .addOption(new Option('--scenario <file|name>', 'scenario YAML file, or a bundled scenario name').default(defaults.scenario, 'scenarios/default.yaml').env('MOCKGATE_SCENARIO'))
-    .addOption(new Option('--state-file <path>', 'persist state to this JSON file (atomic writes) and reload it at start').env('MOCKGATE_STATE_FILE'))
+    .addOption(new Option('--state-file <path>', 'persist state to this JSON file (a snapshot, plus <path>.log of the changes since) and reload it at start').env('MOCKGATE_STATE_FILE'))
     .addOption(new Option('--seed <n>', 'seed for generated data: same seed, same answers').env('MOCKGATE_SEED').argParser(parseSeed))
     .addOption(new Option('--strict', 'answer 500 when a response would break its spec (default: log and record it) (env: MOCKGATE_STRICT=true|false)'))
     .addOption(new Option('--watch', 'reload the scenario file when it changes; an invalid edit keeps the last good one (env: MOCKGATE_WATCH=true|false)'))

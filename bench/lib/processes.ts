@@ -24,18 +24,18 @@ export interface Server {
  * to symlinked specs/, scenarios/, node_modules/ and package.json), so the benchmark runs exactly what
  * `npm start` runs without writing into the repository.
  */
-export async function buildMockgate(): Promise<{ root: string; cli: string; dispose(): void }> {
+export async function buildMockgate(source = repoRoot): Promise<{ root: string; cli: string; dispose(): void }> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'mockgate-bench-'));
-  const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+  const tsc = path.join(source, 'node_modules', 'typescript', 'bin', 'tsc');
   // tsc emits even when it reports type errors (work in progress elsewhere in the tree): warn, and go on if the
   // entry point was written.
-  await run(process.execPath, [tsc, '-p', path.join(repoRoot, 'tsconfig.build.json'), '--outDir', path.join(root, 'dist')]).catch((err) => {
+  await run(process.execPath, [tsc, '-p', path.join(source, 'tsconfig.build.json'), '--outDir', path.join(root, 'dist')]).catch((err) => {
     if (!existsSync(path.join(root, 'dist', 'cli.js'))) throw err;
     process.stderr.write(`bench: warning: ${(err as Error).message}; benchmarking what it emitted\n`);
   });
   // As `npm run build` does: the dashboard's browser code is read from beside the compiled page.
-  copyFileSync(path.join(repoRoot, 'src', 'admin', 'dashboard', 'client.js'), path.join(root, 'dist', 'admin', 'dashboard', 'client.js'));
-  for (const entry of ['specs', 'scenarios', 'node_modules', 'package.json']) symlinkSync(path.join(repoRoot, entry), path.join(root, entry));
+  copyFileSync(path.join(source, 'src', 'admin', 'dashboard', 'client.js'), path.join(root, 'dist', 'admin', 'dashboard', 'client.js'));
+  for (const entry of ['specs', 'scenarios', 'node_modules', 'package.json']) symlinkSync(path.join(source, entry), path.join(root, entry));
   return { root, cli: path.join(root, 'dist', 'cli.js'), dispose: () => rmSync(root, { recursive: true, force: true }) };
 }
 

@@ -16,7 +16,7 @@ import type { RuleEngine } from '../rules/rules.js';
 import type { RuleOutcome } from '../rules/types.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Sessions } from '../state/sessions.js';
-import { Transaction } from '../state/transaction.js';
+import { Transaction, type ChangeOp } from '../state/transaction.js';
 import type { Faker } from '@faker-js/faker';
 import type { Exchange } from './exchange.js';
 
@@ -156,7 +156,7 @@ export const openState: Stage = {
     const raw = ctx.sessions.apiState(ex.session, api.name);
     ex.mayWrite = !SAFE_METHODS.has(ex.request.method) || writesOnSafeMethods(api).has(ex.operation!.operationId);
     if (ex.mayWrite || ctx.strict) ex.tx = new Transaction();
-    ex.state = ex.tx ? ex.tx.view(raw) : raw;
+    ex.state = ex.tx ? ex.tx.view(raw, [ex.session, api.name]) : raw;
     ex.options = optionsFor(ctx.sessions.scenarioFor(ex.session), api);
   },
 };
@@ -334,15 +334,25 @@ export const commitChanges: Stage = {
       tx?.commit();
       ctx.sessions.grew(ex.session, ex.request.rawBody?.length ?? 0);
     };
-    // In memory nothing is written, so nothing is waited for.
-    if (!ctx.sessions.persists) return kept();
-    return saveState(ctx).then(kept);
+    // In memory nothing is written, so nothing is waited for (and no change set is computed).
+    if (!ctx.sessions.persistent) return kept();
+    return saveState(ctx, changeSet(ex, ctx)).then(kept);
   },
 };
 
-/** Writes the sessions to --state-file; a failure is the request's 500. */
-function saveState(ctx: StageContext): Promise<void> {
-  return ctx.sessions.persist().catch((err: unknown) => {
+/**
+ * What the request changed: its Transaction's change set, or its API's whole state when the handler changed state
+ * where the Transaction could not see it (HandlerContext.stateChanged without a Transaction).
+ */
+function changeSet(ex: Exchange, ctx: StageContext): ChangeOp[] {
+  const api = ex.mount.api.name;
+  if (ex.tx?.changed && !ex.trace.stateChanged) return ex.tx.changes();
+  return [...(ex.tx?.changes() ?? []), { p: [ex.session, api], v: ctx.sessions.apiState(ex.session, api) }];
+}
+
+/** Writes the request's changes to --state-file; a failure is the request's 500. */
+function saveState(ctx: StageContext, ops: ChangeOp[]): Promise<void> {
+  return ctx.sessions.persist(ops).catch((err: unknown) => {
     ctx.logger.error({ err }, 'state file write failed');
     throw internal(`the change could not be saved to the state file (${(err as Error)?.message ?? String(err)}); nothing was changed`);
   });

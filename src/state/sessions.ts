@@ -23,6 +23,7 @@ import type { Faker } from '@faker-js/faker';
 import type { ApiModule } from '../engine/types.js';
 import type { Scenario } from '../scenario/types.js';
 import type { SessionState, StateStore } from './store.js';
+import type { ChangeOp } from './transaction.js';
 
 export const DEFAULT_SESSION = 'default';
 export const SESSION_HEADER = 'x-mock-session';
@@ -201,6 +202,7 @@ export class Sessions {
       const module = this.deps.apis.find((a) => a.name === api);
       const scenario = this.scenarioFor(session);
       state[api] = module ? this.seedApi(module, scenario) : {};
+      this.deps.store.changed([session, api]);
       this.setSize(session, (this.sizes.get(session) ?? 0) + this.seedSize(scenario, api, state[api]));
     }
     return state[api];
@@ -264,13 +266,19 @@ export class Sessions {
     return this.deps.store.sessionNames();
   }
 
-  persist(): Promise<void> {
-    return this.deps.store.persist();
+  /** Whether commits are saved (--state-file): a commit's change set is worth computing only then. */
+  get persistent(): boolean {
+    return this.deps.store.persistent;
   }
 
-  /** Whether a change must be written somewhere (--state-file) before it is acknowledged. */
-  get persists(): boolean {
-    return this.deps.store.file !== undefined;
+  /** Saves a commit's changes, and whatever sessions changed wholesale since the last save, to --state-file. */
+  persist(ops?: ChangeOp[]): Promise<void> {
+    return this.deps.store.persist(ops);
+  }
+
+  /** Saves what is pending and leaves --state-file as one snapshot (shutdown). */
+  close(): Promise<void> {
+    return this.deps.store.close();
   }
 
   /** Marks the session as the most recently used. */

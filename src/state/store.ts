@@ -1,6 +1,15 @@
 /**
- * Where session state lives: a lowdb database, in memory by default, or a JSON file (--state-file) that
- * lowdb's steno adapter rewrites atomically (temp file + rename), so a crash never leaves half a file.
+ * Where session state lives: in memory, and with --state-file also on disk, through a Persistence: a snapshot
+ * plus an append-only change log (change-log.ts), so a write costs what it changed rather than the whole state.
+ * The store is the seam a Redis store would plug into: it hands each commit's changes to its Persistence as
+ * path-addressed operations (ChangeOp, whose first key is the session), and loads through a function that fills the
+ * sessions table (FileChangeLog.open). A Redis Persistence would append a commit as one MULTI/EXEC (or Lua script)
+ * that also checks and bumps the session's version — the place for the optimistic concurrency replicas need — and
+ * load a session from a snapshot key plus its change stream with the same applyChange.
+ *
+ * What changes a session wholesale — seeding it on first use, an admin restore, a reset, an eviction — is noted
+ * here as a pending path and written with the next commit (or the admin operation's own persist), as the value
+ * the path holds then.
  *
  * Session names come from clients (X-Mock-Session, ?__session=), so the table of sessions is a null-prototype
  * object: `__proto__`, `constructor` or `toString` are names like any other, never the object's prototype or
@@ -8,8 +17,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Low, Memory } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { FileChangeLog, readChangeLog, StateFileError, type Persistence, type SnapshotCheck } from './change-log.js';
+import type { ChangeOp } from './transaction.js';
+
+export { StateFileError };
 
 /** State of one session: API name → that API's state (plain JSON). */
 export type SessionState = Record<string, unknown>;
@@ -19,8 +30,6 @@ export interface StoreData {
   /** Null-prototype: keyed by client-chosen session names. */
   sessions: Record<string, SessionState>;
 }
-
-export class StateFileError extends Error {}
 
 /** A fresh null-prototype table, optionally filled from another object's own entries. */
 export function nullPrototypeTable<T>(entries: Iterable<[string, T]> = []): Record<string, T> {
@@ -32,54 +41,125 @@ export function nullPrototypeTable<T>(entries: Iterable<[string, T]> = []): Reco
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export class StateStore {
+  /** Paths changed wholesale since the last persist (only kept when there is a Persistence). */
+  private pending: string[][] = [];
+
   private constructor(
-    private readonly db: Low<StoreData>,
+    private readonly data: StoreData,
+    private readonly persistence: Persistence | undefined,
     readonly file: string | undefined,
   ) {}
 
-  static async open(file?: string): Promise<StateStore> {
-    const empty: StoreData = { version: 1, sessions: nullPrototypeTable() };
-    if (file) {
-      try {
-        await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-      } catch (err) {
-        throw new StateFileError(`${file}: cannot create its folder (${(err as NodeJS.ErrnoException).code}); pick a writable --state-file path`);
-      }
-    }
-    const db = new Low<StoreData>(file ? new JSONFile<StoreData>(file) : new Memory<StoreData>(), empty);
+  /** `compactFloorBytes`: the change log is compacted once larger than this and the snapshot (tests lower it). */
+  static async open(file?: string, options: { compactFloorBytes?: number } = {}): Promise<StateStore> {
+    if (!file) return new StateStore({ version: 1, sessions: nullPrototypeTable() }, undefined, undefined);
     try {
-      await db.read();
+      await mkdir(path.dirname(path.resolve(file)), { recursive: true });
     } catch (err) {
-      throw new StateFileError(`${file}: cannot read the state file (${(err as Error).message}); fix or delete it`);
+      throw new StateFileError(`${file}: cannot create its folder (${(err as NodeJS.ErrnoException).code}); pick a writable --state-file path`);
     }
-    db.data = { version: 1, sessions: nullPrototypeTable(Object.entries(checkedSessions(db.data, file))) };
-    return new StateStore(db, file);
+    const data: StoreData = { version: 1, sessions: nullPrototypeTable() };
+    const opened = await FileChangeLog.open(file, snapshotCheck(file), () => data, options.compactFloorBytes);
+    data.sessions = opened.sessions as Record<string, SessionState>;
+    return new StateStore(data, opened.persistence, file);
+  }
+
+  /** Whether changes are recorded anywhere (a --state-file): otherwise a commit has nothing to hand over. */
+  get persistent(): boolean {
+    return this.persistence !== undefined;
   }
 
   get(session: string): SessionState | undefined {
-    return this.db.data.sessions[session];
+    return Object.hasOwn(this.data.sessions, session) ? this.data.sessions[session] : undefined;
   }
 
   set(session: string, state: SessionState): void {
-    this.db.data.sessions[session] = state;
+    Object.defineProperty(this.data.sessions, session, { value: state, writable: true, enumerable: true, configurable: true });
+    this.changed([session]);
   }
 
   delete(session: string): void {
-    delete this.db.data.sessions[session];
+    if (!Object.hasOwn(this.data.sessions, session)) return;
+    delete this.data.sessions[session];
+    this.changed([session]);
   }
 
   clear(): void {
-    this.db.data.sessions = nullPrototypeTable();
+    for (const name of Object.keys(this.data.sessions)) delete this.data.sessions[name];
+    this.changed([]);
   }
 
   sessionNames(): string[] {
-    return Object.keys(this.db.data.sessions);
+    return Object.keys(this.data.sessions);
   }
 
-  /** Writes the whole store to the state file (no-op in memory). Resolves once the data is on disk. */
-  async persist(): Promise<void> {
-    if (this.file) await this.db.write();
+  /** Notes a change made outside a request's Transaction (a session seeded, an API added to it). */
+  changed(path: string[]): void {
+    if (this.persistence) this.pending.push(path);
   }
+
+  /**
+   * Records the pending wholesale changes and a commit's own (from its Transaction) with the state file; resolves
+   * once they are durable (at once in memory). On failure the pending changes stay pending, for the next commit.
+   */
+  async persist(ops: ChangeOp[] = []): Promise<void> {
+    if (!this.persistence) return;
+    const taken = this.pending;
+    if (taken.length === 0 && ops.length === 0) return;
+    this.pending = [];
+    try {
+      await this.persistence.append([...taken.map((p) => this.opAt(p)), ...ops]);
+    } catch (err) {
+      this.pending = [...taken, ...this.pending];
+      throw err;
+    }
+  }
+
+  /** Records what is pending, then leaves the state file as one snapshot (shutdown). */
+  async close(): Promise<void> {
+    if (!this.persistence) return;
+    await this.persist();
+    await this.persistence.close();
+  }
+
+  /** Records what is pending, then writes a new snapshot and empties the change log (no-op in memory). */
+  async compact(): Promise<void> {
+    if (!this.persistence) return;
+    await this.persist();
+    await this.persistence.compact();
+  }
+
+  /** The operation that makes `path` what it is now. */
+  private opAt(p: string[]): ChangeOp {
+    if (p.length === 0) return { p };
+    let node: unknown = this.data.sessions;
+    for (const key of p) {
+      if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return { p };
+      node = (node as Record<string, unknown>)[key];
+    }
+    return { p, v: node };
+  }
+}
+
+/**
+ * What a state file holds — its snapshot with its change log replayed — read without changing it (it may be a
+ * running server's): for tests and tools.
+ */
+export async function readStateFile(file: string): Promise<StoreData> {
+  const { sessions } = await readChangeLog(file, snapshotCheck(file));
+  return { version: 1, sessions: sessions as Record<string, SessionState> };
+}
+
+function snapshotCheck(file: string): SnapshotCheck {
+  return (read) => ({ sessions: nullPrototypeTable(Object.entries(checkedSessions(read, file))), seq: checkedSeq(read, file) });
+}
+
+/** The last change-log record a snapshot holds (0 for a file written before the change log). */
+function checkedSeq(data: unknown, file: string): number {
+  const seq = (data as { seq?: unknown }).seq;
+  if (seq === undefined) return 0;
+  if (!Number.isSafeInteger(seq) || (seq as number) < 0) throw new StateFileError(`${file}: /seq is ${JSON.stringify(seq)}, not a count of changes; fix or delete it`);
+  return seq as number;
 }
 
 /**
@@ -88,7 +168,7 @@ export class StateStore {
  * JSON has no text for named array entries) or a session that is not an object.
  */
 function checkedSessions(data: unknown, file: string | undefined): Record<string, SessionState> {
-  const shape = `expected {"version":1,"sessions":{"<session>":{…}}}; delete it to start fresh`;
+  const shape = `expected {"version":1,"sessions":{"<session>":{…}}}; delete it and ${file}.log to start fresh`;
   if (!isPlainObject(data) || !('sessions' in data)) throw new StateFileError(`${file}: not a mockgate state file (${shape})`);
   if (data.version !== 1) throw new StateFileError(`${file}: /version is ${JSON.stringify(data.version)}, not 1 (${shape})`);
   const sessions = data.sessions;

@@ -8,12 +8,13 @@
  * and every later answer (admin included) was a 500 until a restart, and where `constructor` kept its state on
  * Object.prototype.constructor: missed by reset, never saved, 500 on GET /__admin/state.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apis } from '../../src/apis/index.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { readStateFile } from '../../src/state/store.js';
 
 const HOSTILE = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', '__defineGetter__', 'isPrototypeOf'];
 
@@ -185,7 +186,7 @@ describe('after all of them', () => {
 
   it('--state-file holds each of them, and a restart serves them back', async () => {
     for (const name of HOSTILE) await t.http.post('/api/v1/auth/users').set(LAKEFS).set('X-Mock-Session', name).send({ id: `kept-${name}` }).expect(201);
-    const onDisk = JSON.parse(await readFile(stateFile, 'utf8'));
+    const onDisk = await readStateFile(stateFile);
     expect(Object.keys(onDisk.sessions)).toEqual(expect.arrayContaining(HOSTILE));
     await t.close();
     t = await createTestApp({ stateFile });

@@ -6,7 +6,7 @@
  * Guards the fault where TileDB's PATCH with an unknown key beside the provider key renamed the credential,
  * switched its provider and dropped its material, then answered 500.
  */
-import { mkdir, mkdtemp, readFile, rm, rmdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import type { ApiModule } from '../../src/engine/types.js';
 import { createTestApp } from '../support/test-app.js';
 import { ALICE, createWidgetsApp, WIDGETS } from '../support/widgets-app.js';
 import { widgetsApi } from '../support/widgets-api.js';
+import { readStateFile } from '../../src/state/store.js';
 
 /** Widgets whose create changes several things, then fails as the body asks: a bug, or a late 409. */
 const halfwayApi: ApiModule = {
@@ -104,10 +105,11 @@ describe('a --state-file write that fails', async () => {
 
   it('answers 500 saying nothing was changed, keeps memory and file as they were, and the next write works', async () => {
     await t.http.post(`${WIDGETS}/widgets`).set(ALICE).send({ name: 'saved', color: 'blue' }).expect(201);
-    const fileBefore = await readFile(stateFile, 'utf8');
-    // The writer renames a temporary file over the state file: a folder in its place makes every write fail.
-    const temp = path.join(dir, '.state.json.tmp');
-    await mkdir(temp);
+    const fileBefore = await readStateFile(stateFile);
+    // Each commit is appended to the state file's change log: a folder in its place makes every write fail.
+    const log = `${stateFile}.log`;
+    await rename(log, `${log}.aside`);
+    await mkdir(log);
 
     const res = await t.http.post(`${WIDGETS}/widgets`).set(ALICE).send({ name: 'unsaved', color: 'blue' });
     expect(res.status).toBe(500);
@@ -116,12 +118,53 @@ describe('a --state-file write that fails', async () => {
     const deleted = await t.http.delete(`${WIDGETS}/widgets/saved`).set(ALICE);
     expect(deleted.status).toBe(500);
     await t.http.get(`${WIDGETS}/widgets/saved`).set(ALICE).expect(200);
-    expect(await readFile(stateFile, 'utf8')).toBe(fileBefore);
+    await rmdir(log);
+    await rename(`${log}.aside`, log);
+    expect(await readStateFile(stateFile)).toEqual(fileBefore);
 
-    await rmdir(temp);
     await t.http.post(`${WIDGETS}/widgets`).set(ALICE).send({ name: 'later', color: 'blue' }).expect(201);
-    const onDisk = JSON.parse(await readFile(stateFile, 'utf8'));
-    expect(Object.keys(onDisk.sessions.default.widgets.widgets).sort()).toEqual(['later', 'saved', 'sprocket']);
+    const onDisk = await readStateFile(stateFile);
+    expect(Object.keys((onDisk.sessions.default as { widgets: { widgets: object } }).widgets.widgets).sort()).toEqual(['later', 'saved', 'sprocket']);
+  });
+});
+
+describe('a lakeFS write whose --state-file append fails', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mockgate-atomic-lakefs-'));
+  const stateFile = path.join(dir, 'state.json');
+  const t = await createTestApp({ stateFile, strict: false });
+  const LAKEFS = { Authorization: `Basic ${Buffer.from('AKIAIOSFOLQUICKSTART:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY').toString('base64')}` };
+  const ids = async (query = '') => ((await t.http.get(`/api/v1/auth/users${query}`).set(LAKEFS).expect(200)).body.results as Array<{ id: string }>).map((u) => u.id);
+  afterAll(async () => {
+    await t.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('leaves no trace in the ordered listing or the memberships: a rolled-back create, add and delete are all undone', async () => {
+    await t.http.post('/api/v1/auth/users').set(LAKEFS).send({ id: 'kept' }).expect(201);
+    await t.http.post('/api/v1/auth/groups').set(LAKEFS).send({ id: 'crew' }).expect(201);
+    await t.http.put('/api/v1/auth/groups/crew/members/kept').set(LAKEFS).expect(201);
+    const before = await ids();
+    // The listing's ordered index and the membership index are built now, before the failing writes.
+    expect(before).toContain('kept');
+    expect((await t.http.get('/api/v1/auth/users/kept/groups').set(LAKEFS).expect(200)).body.results.map((g: { id: string }) => g.id)).toEqual(['crew']);
+    const log = `${stateFile}.log`;
+    await rename(log, `${log}.aside`);
+    await mkdir(log);
+
+    expect((await t.http.post('/api/v1/auth/users').set(LAKEFS).send({ id: 'lost' })).status).toBe(500);
+    expect((await t.http.delete('/api/v1/auth/users/kept').set(LAKEFS)).status).toBe(500);
+    expect((await t.http.delete('/api/v1/auth/groups/crew/members/kept').set(LAKEFS)).status).toBe(500);
+
+    expect(await ids()).toEqual(before);
+    expect(await ids('?prefix=lost')).toEqual([]);
+    expect(await ids('?after=kept&amount=1')).toEqual(before.slice(before.indexOf('kept') + 1, before.indexOf('kept') + 2));
+    expect((await t.http.get('/api/v1/auth/users/kept/groups').set(LAKEFS).expect(200)).body.results.map((g: { id: string }) => g.id)).toEqual(['crew']);
+    expect((await t.http.get('/api/v1/auth/groups/crew/members').set(LAKEFS).expect(200)).body.results.map((u: { id: string }) => u.id)).toEqual(['kept']);
+
+    await rmdir(log);
+    await rename(`${log}.aside`, log);
+    await t.http.post('/api/v1/auth/users').set(LAKEFS).send({ id: 'later' }).expect(201);
+    expect(await ids()).toEqual([...before, 'later'].sort());
   });
 });
 

@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALICE, createWidgetsApp, fakeClock, WIDGETS } from '../support/widgets-app.js';
+import { readStateFile } from '../../src/state/store.js';
 
 const t = await createWidgetsApp();
 afterAll(() => t.close());
@@ -100,7 +101,7 @@ describe('--state-file', () => {
     const first = await createWidgetsApp({ stateFile });
     await first.http.post(`${WIDGETS}/widgets`).set(ALICE).set('X-Mock-Session', 'p').send({ name: 'persisted', color: 'blue' }).expect(201);
     // acknowledged writes are on disk before the answer is sent
-    expect(JSON.parse(await readFile(stateFile, 'utf8')).sessions.p.widgets.widgets.persisted).toEqual({ name: 'persisted', color: 'blue' });
+    expect(((await readStateFile(stateFile)).sessions.p as { widgets: { widgets: Record<string, unknown> } }).widgets.widgets.persisted).toEqual({ name: 'persisted', color: 'blue' });
     await first.close();
 
     const second = await createWidgetsApp({ stateFile });

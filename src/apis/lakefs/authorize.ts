@@ -9,7 +9,7 @@ import { BlockList, isIP } from 'node:net';
 import { arnMatch } from './arn.js';
 import { lakefsErrors } from './errors.js';
 import type { LakefsContext, LakefsState, PolicyRecord, PolicyStatement, UserRecord } from './state.js';
-import { lookup } from './table.js';
+import { holdersOf, lookup } from './table.js';
 import { wildcardMatch } from './wildcard.js';
 
 /** The authenticated user, or 401 `error authenticating request` for an anonymous caller. */
@@ -31,9 +31,7 @@ export function authorize(ctx: LakefsContext, action: string, resource: string):
 /** Distinct policies attached to the user or to any of its groups, user's first (listUserPolicies?effective=true). */
 export function effectivePolicies(state: LakefsState, userId: string): PolicyRecord[] {
   const ids = new Set(lookup(state.userPolicies, userId) ?? []);
-  for (const [groupId, members] of Object.entries(state.groupMembers)) {
-    if (members.includes(userId)) for (const id of lookup(state.groupPolicies, groupId) ?? []) ids.add(id);
-  }
+  for (const groupId of holdersOf(state.groupMembers, userId)) for (const id of lookup(state.groupPolicies, groupId) ?? []) ids.add(id);
   return [...ids].map((id) => lookup(state.policies, id)).filter((p): p is PolicyRecord => p !== undefined);
 }
 

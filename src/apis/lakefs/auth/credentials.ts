@@ -10,12 +10,12 @@ import { newAccessKeyId, newSecretAccessKey } from '../keys.js';
 import { paginate } from '../pagination.js';
 import { empty, json } from '../reply.js';
 import { unixSeconds, type CredentialRecord } from '../state.js';
-import { has, lookup, put, remove, rows } from '../table.js';
+import { has, idsWhere, lookup, put, remove } from '../table.js';
 import { isCommunity, pageQuery, rejectInCommunity, type AuthContext } from './common.js';
 import { existingUser } from './groups.js';
 import { credentialsBody } from './present.js';
 
-const keysOf = (ctx: AuthContext, userId: string) => rows(ctx.state.credentials).filter((c) => c.userId === userId);
+const keysOf = (ctx: AuthContext, userId: string) => [...idsWhere(ctx.state.credentials, 'userId', userId)].map((key) => lookup(ctx.state.credentials, key)!);
 
 export function listUserCredentials(ctx: AuthContext) {
   const userId: string = ctx.request.params.userId;

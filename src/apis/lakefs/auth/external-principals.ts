@@ -9,7 +9,7 @@ import { authorize } from '../authorize.js';
 import { lakefsErrors, messages } from '../errors.js';
 import { paginate } from '../pagination.js';
 import { empty, json } from '../reply.js';
-import { has, lookup, put, remove, rows } from '../table.js';
+import { has, idsWhere, lookup, put, remove } from '../table.js';
 import { pageQuery, requireExternalPrincipals, type AuthContext } from './common.js';
 import { existingUser } from './groups.js';
 import { principalBody } from './present.js';
@@ -54,7 +54,7 @@ export function listUserExternalPrincipals(ctx: AuthContext) {
   const userId: string = ctx.request.params.userId;
   authorize(ctx, 'auth:ReadUser', arn.user(userId));
   existingUser(ctx, userId);
-  const principals = rows(ctx.state.externalPrincipals).filter((p) => p.userId === userId);
+  const principals = [...idsWhere(ctx.state.externalPrincipals, 'userId', userId)].map((id) => lookup(ctx.state.externalPrincipals, id)!);
   const page = paginate(principals, (p) => p.id, pageQuery(ctx));
   return json(ctx, 200, { pagination: page.pagination, results: page.results.map(principalBody) });
 }

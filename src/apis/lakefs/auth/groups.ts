@@ -7,17 +7,17 @@
 import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
 import { lakefsErrors, messages } from '../errors.js';
-import { paginate } from '../pagination.js';
+import { paginate, paginateTable } from '../pagination.js';
 import { empty, json } from '../reply.js';
 import { unixSeconds, type GroupRecord, type PolicyRecord, type UserRecord } from '../state.js';
-import { addTo, has, lookup, put, remove, removeFrom, rows } from '../table.js';
+import { addTo, has, holdersOf, lookup, put, remove, removeFrom } from '../table.js';
 import { pageQuery, refusePercent, rejectInCommunity, validateEntityId, type AuthContext } from './common.js';
 import { groupBody, groupListItem, policyBody, userBody, userGroupItem } from './present.js';
 
 export function listGroups(ctx: AuthContext) {
   authorize(ctx, 'auth:ListGroups', arn.all);
   rejectInCommunity(ctx);
-  const page = paginate(rows(ctx.state.groups), (g) => g.id, pageQuery(ctx));
+  const page = paginateTable(ctx.state.groups, pageQuery(ctx));
   return json(ctx, 200, { pagination: page.pagination, results: page.results.map(groupListItem) });
 }
 
@@ -127,9 +127,8 @@ export function listUserGroups(ctx: AuthContext) {
   authorize(ctx, 'auth:ReadUser', arn.user(userId));
   rejectInCommunity(ctx);
   existingUser(ctx, userId);
-  const groups = Object.entries(ctx.state.groupMembers)
-    .filter(([, members]) => members.includes(userId))
-    .map(([groupId]) => lookup(ctx.state.groups, groupId))
+  const groups = [...holdersOf(ctx.state.groupMembers, userId)]
+    .map((groupId) => lookup(ctx.state.groups, groupId))
     .filter((g): g is GroupRecord => g !== undefined);
   const page = paginate(groups, (g) => g.id, pageQuery(ctx));
   return json(ctx, 200, { pagination: page.pagination, results: page.results.map(userGroupItem) });

@@ -6,10 +6,10 @@
 import { arn } from '../arn.js';
 import { authorize, effectivePolicies } from '../authorize.js';
 import { lakefsErrors, messages } from '../errors.js';
-import { paginate } from '../pagination.js';
+import { paginate, paginateTable } from '../pagination.js';
 import { empty, json } from '../reply.js';
 import { unixSeconds, type PolicyRecord, type PolicyStatement } from '../state.js';
-import { addTo, has, lookup, put, remove, removeFrom, rows } from '../table.js';
+import { addTo, has, holdersOf, lookup, put, remove, removeFrom } from '../table.js';
 import { pageQuery, refusePercent, rejectInCommunity, validateEntityId, type AuthContext } from './common.js';
 import { attachedPolicies, existingPolicy, existingUser } from './groups.js';
 import { policyBody } from './present.js';
@@ -32,7 +32,7 @@ function statementsOf(body: PolicyInput): PolicyStatement[] {
 export function listPolicies(ctx: AuthContext) {
   authorize(ctx, 'auth:ListPolicies', arn.all);
   rejectInCommunity(ctx);
-  const page = paginate(rows(ctx.state.policies), (p) => p.id, pageQuery(ctx));
+  const page = paginateTable(ctx.state.policies, pageQuery(ctx));
   return json(ctx, 200, { pagination: page.pagination, results: page.results.map((p) => policyBody(p)) });
 }
 
@@ -76,8 +76,9 @@ export function deletePolicy(ctx: AuthContext) {
   rejectInCommunity(ctx);
   if (!has(ctx.state.policies, policyId)) throw lakefsErrors.notFound(messages.policyNotFound);
   remove(ctx.state.policies, policyId);
-  for (const userId of Object.keys(ctx.state.userPolicies)) removeFrom(ctx.state.userPolicies, userId, policyId);
-  for (const groupId of Object.keys(ctx.state.groupPolicies)) removeFrom(ctx.state.groupPolicies, groupId, policyId);
+  // Copies: removing updates the very index sets being read.
+  for (const userId of [...holdersOf(ctx.state.userPolicies, policyId)]) removeFrom(ctx.state.userPolicies, userId, policyId);
+  for (const groupId of [...holdersOf(ctx.state.groupPolicies, policyId)]) removeFrom(ctx.state.groupPolicies, groupId, policyId);
   return empty(ctx, 204);
 }
 

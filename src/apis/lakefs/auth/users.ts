@@ -6,10 +6,10 @@
 import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
 import { lakefsErrors, messages, notImplementedIn } from '../errors.js';
-import { paginate } from '../pagination.js';
+import { paginateTable } from '../pagination.js';
 import { empty, json } from '../reply.js';
 import { unixSeconds, type LakefsState } from '../state.js';
-import { has, lookup, put, remove, removeFrom, rows } from '../table.js';
+import { has, holdersOf, idsWhere, lookup, put, remove, removeFrom, rows, size } from '../table.js';
 import { isCommunity, pageQuery, parseEmailAddress, refusePercent, validateEntityId, type AuthContext } from './common.js';
 import { userBody } from './present.js';
 
@@ -29,12 +29,12 @@ export function getCurrentUser(ctx: AuthContext) {
 
 export function listUsers(ctx: AuthContext) {
   authorize(ctx, 'auth:ListUsers', arn.all);
-  const users = rows(ctx.state.users);
   if (isCommunity(ctx)) {
+    const users = rows(ctx.state.users);
     // The single-user service ignores paging and answers its one user (upstream BasicAuthService.ListUsers).
     return json(ctx, 200, { pagination: { has_more: false, next_offset: '', results: users.length, max_per_page: 0 }, results: users.map(userBody) });
   }
-  const page = paginate(users, (u) => u.id, pageQuery(ctx));
+  const page = paginateTable(ctx.state.users, pageQuery(ctx));
   return json(ctx, 200, { pagination: page.pagination, results: page.results.map(userBody) });
 }
 
@@ -62,7 +62,7 @@ export function createUser(ctx: AuthContext) {
   }
   validateEntityId(ctx, username);
   // Community mode holds exactly one user: any second one already "exists".
-  if (has(ctx.state.users, username) || (isCommunity(ctx) && rows(ctx.state.users).length > 0)) throw lakefsErrors.alreadyExists();
+  if (has(ctx.state.users, username) || (isCommunity(ctx) && size(ctx.state.users) > 0)) throw lakefsErrors.alreadyExists();
   const user = { id: username, creationDate: unixSeconds(ctx.now) };
   put(ctx.state.users, username, user);
   return json(ctx, 201, { id: user.id, creation_date: user.creationDate });
@@ -87,7 +87,8 @@ export function deleteUser(ctx: AuthContext) {
 function removeUserEverywhere(state: LakefsState, userId: string): void {
   remove(state.users, userId);
   remove(state.userPolicies, userId);
-  for (const groupId of Object.keys(state.groupMembers)) removeFrom(state.groupMembers, groupId, userId);
-  for (const c of rows(state.credentials)) if (c.userId === userId) remove(state.credentials, c.accessKeyId);
-  for (const p of rows(state.externalPrincipals)) if (p.userId === userId) remove(state.externalPrincipals, p.id);
+  // Copies: removing updates the very index sets being read.
+  for (const groupId of [...holdersOf(state.groupMembers, userId)]) removeFrom(state.groupMembers, groupId, userId);
+  for (const key of [...idsWhere(state.credentials, 'userId', userId)]) remove(state.credentials, key);
+  for (const id of [...idsWhere(state.externalPrincipals, 'userId', userId)]) remove(state.externalPrincipals, id);
 }

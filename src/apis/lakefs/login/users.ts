@@ -6,12 +6,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { lakefsErrors } from '../errors.js';
 import type { LakefsContext, LakefsState, UserRecord } from '../state.js';
-import { addTo, has, lookup, put, rows } from '../table.js';
+import { addTo, has, idsWhere, lookup, put } from '../table.js';
 import { nowSeconds } from './options.js';
 import { flowsOf } from './state.js';
 
 export function userByExternalId(state: LakefsState, externalId: string): UserRecord | undefined {
-  return rows(state.users).find((user) => user.externalId === externalId);
+  const [first] = idsWhere(state.users, 'externalId', externalId);
+  return first === undefined ? undefined : lookup(state.users, first);
 }
 
 /**

@@ -8,8 +8,8 @@ import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
 import { lakefsErrors, messages } from '../errors.js';
 import { empty, json } from '../reply.js';
-import { has, put, remove, rows } from '../table.js';
-import { page, pageQuery } from './paging.js';
+import { has, put, remove } from '../table.js';
+import { pageQuery, pageTable } from './paging.js';
 import { checkBranchName, checkRef, requireBranch, requireRepository, resolveRef } from './refs.js';
 import type { RepoHandler } from './state.js';
 
@@ -25,8 +25,7 @@ export const listBranches: RepoHandler = (ctx) => {
   authorize(ctx, 'fs:ListBranches', arn.repository(name));
   const repo = requireRepository(ctx.state.repos, name);
   const showHidden = ctx.request.query.show_hidden === true;
-  const branches = rows(repo.branches).filter((b) => showHidden || !b.hidden);
-  const { results, pagination } = page(branches, (b) => b.id, pageQuery(ctx.request.query));
+  const { results, pagination } = pageTable(repo.branches, pageQuery(ctx.request.query), showHidden ? undefined : (b) => !b.hidden);
   return json(ctx, 200, { pagination, results: results.map((b) => ({ id: b.id, commit_id: b.commitId })) });
 };
 

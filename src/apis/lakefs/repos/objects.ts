@@ -7,10 +7,12 @@ import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
 import { lakefsErrors } from '../errors.js';
 import { json } from '../reply.js';
-import { page, pageQuery } from './paging.js';
+import { compareBytewise } from '../pagination.js';
+import { scan } from '../table.js';
+import { pageOrdered, pageQuery } from './paging.js';
 import { toCommonPrefix, toObjectStats } from './present.js';
-import { checkRef, requireRepository, resolveRef, visibleObject, visibleObjects, type Resolved } from './refs.js';
-import type { RepoHandler, RepositoryRecord } from './state.js';
+import { checkRef, requireRepository, resolveRef, visibleObject, type Resolved } from './refs.js';
+import type { ObjectRecord, RepoHandler, RepositoryRecord } from './state.js';
 
 function resolveOrFail(repo: RepositoryRecord, ref: string): Resolved {
   checkRef(ref);
@@ -43,17 +45,48 @@ export const listObjects: RepoHandler = (ctx) => {
   const delimiter = typeof ctx.request.query.delimiter === 'string' ? ctx.request.query.delimiter : '';
   const withMetadata = ctx.request.query.user_metadata !== false;
 
-  const entries = new Map<string, Entry>();
-  for (const object of visibleObjects(resolved)) {
-    if (!object.path.startsWith(prefix)) continue;
-    const at = delimiter === '' ? -1 : object.path.indexOf(delimiter, prefix.length);
-    if (at >= 0) {
-      const common = object.path.slice(0, at + delimiter.length);
-      entries.set(common, { key: common, stats: toCommonPrefix(common) });
-    } else {
-      entries.set(object.path, { key: object.path, stats: toObjectStats(repo, object, withMetadata, 'list') });
+  const after = query.after ?? '';
+  // Objects in path order from the first one past `after` (one before it can only give an entry up to its own
+  // path), folded by the delimiter: a common prefix is a prefix of its objects' paths, so entries come in order,
+  // each common prefix once, and the page reads only what it answers (plus the objects folded into its prefixes).
+  function* entries(): Generator<[string, Entry]> {
+    let last: string | undefined;
+    for (const object of visibleInOrder(resolved, prefix, after)) {
+      const at = delimiter === '' ? -1 : object.path.indexOf(delimiter, prefix.length);
+      const key = at >= 0 ? object.path.slice(0, at + delimiter.length) : object.path;
+      if (key === last || (after !== '' && compareBytewise(key, after) <= 0)) continue;
+      last = key;
+      yield [key, { key, stats: at >= 0 ? toCommonPrefix(key) : toObjectStats(repo, object, withMetadata, 'list') }];
     }
   }
-  const { results, pagination } = page(entries.values(), (e) => e.key, query);
+  const { results, pagination } = pageOrdered(entries(), query);
   return json(ctx, 200, { pagination, results: results.map((e) => e.stats) });
 };
+
+/**
+ * The objects visible at a reference, in path order within a range: the commit's tree and, at a branch, its staged
+ * objects merged over it (a staged object replaces the committed one; a staged deletion hides it), from the two
+ * tables' ordered indexes.
+ */
+function* visibleInOrder(resolved: Resolved, prefix: string, after: string): Generator<ObjectRecord> {
+  const range = { prefix, after };
+  const committed = scan(resolved.commit.objects, range);
+  if (!resolved.branch) {
+    for (const [, object] of committed) yield object;
+    return;
+  }
+  const staged = scan(resolved.branch.staged, range);
+  let c = committed.next();
+  let s = staged.next();
+  while (!c.done || !s.done) {
+    const order = c.done ? 1 : s.done ? -1 : compareBytewise(c.value[0], s.value[0]);
+    if (order < 0) {
+      yield c.value![1];
+      c = committed.next();
+      continue;
+    }
+    if (!s.value![1].tombstone) yield s.value![1];
+    if (order === 0) c = committed.next();
+    s = staged.next();
+  }
+}

@@ -15,7 +15,7 @@ import { lakefsErrors, messages } from '../errors.js';
 import { empty, json } from '../reply.js';
 import { unixSeconds } from '../state.js';
 import { has, put, remove, rows } from '../table.js';
-import { page, pageQuery } from './paging.js';
+import { pageQuery, pageTable } from './paging.js';
 import { toRepository } from './present.js';
 import { checkBranchName, commitId, requireRepository } from './refs.js';
 import { trimTrailingSlashes } from '../../../engine/text.js';
@@ -117,8 +117,7 @@ export const getRepository: RepoHandler = (ctx) => {
 export const listRepositories: RepoHandler = (ctx) => {
   authorize(ctx, 'fs:ListRepositories', arn.all);
   const search = typeof ctx.request.query.search === 'string' ? ctx.request.query.search : '';
-  const matching = rows(ctx.state.repos.repositories).filter((r) => r.id.includes(search));
-  const { results, pagination } = page(matching, (r) => r.id, pageQuery(ctx.request.query));
+  const { results, pagination } = pageTable(ctx.state.repos.repositories, pageQuery(ctx.request.query), search === '' ? undefined : (r) => r.id.includes(search));
   return json(ctx, 200, { pagination, results: results.map(toRepository) });
 };
 

@@ -9,7 +9,7 @@ import { authorize } from '../authorize.js';
 import { lakefsErrors, messages } from '../errors.js';
 import { empty, json } from '../reply.js';
 import { has, lookup, put, remove } from '../table.js';
-import { page, pageQuery } from './paging.js';
+import { pageQuery, pageTable } from './paging.js';
 import { checkRef, requireRepository, resolveRef } from './refs.js';
 import type { RepoHandler } from './state.js';
 
@@ -31,9 +31,8 @@ export const listTags: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   authorize(ctx, 'fs:ListTags', arn.repository(repoName));
   const repo = requireRepository(ctx.state.repos, repoName);
-  const tags = Object.entries(repo.tags).map(([id, commitId]) => ({ id, commit_id: commitId }));
-  const { results, pagination } = page(tags, (t) => t.id, pageQuery(ctx.request.query));
-  return json(ctx, 200, { pagination, results });
+  const { results, keys, pagination } = pageTable(repo.tags, pageQuery(ctx.request.query));
+  return json(ctx, 200, { pagination, results: results.map((commitId, i) => ({ id: keys[i], commit_id: commitId })) });
 };
 
 export const createTag: RepoHandler = (ctx) => {

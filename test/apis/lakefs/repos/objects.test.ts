@@ -1,5 +1,7 @@
 /** Object metadata at a reference: stat and list, staged objects over the committed tree at a branch. */
 import { describe, expect, it } from 'vitest';
+import { paginate } from '../../../../src/apis/lakefs/pagination.js';
+import { put } from '../../../../src/apis/lakefs/table.js';
 import { expectLakefsError } from '../support.js';
 import { C1, client, useReposApp } from './support.js';
 
@@ -90,6 +92,55 @@ describe('listObjects', () => {
     const rest = await c.get(ls('dirty', '?amount=2&after=drafts/notes.txt'));
     expect(paths(rest)).toEqual(['raw/2024/01/events.parquet', 'raw/2024/02/events.parquet']);
     expect(rest.body.pagination.has_more).toBe(true);
+  });
+
+  it('pages a branch of many committed, staged and deleted objects as sorting every visible object would', async () => {
+    const c = client(t);
+    await c.get(ls('dirty')).expect(200);
+    const repo = c.state().repositories['example-repo']!;
+    const branch = repo.branches.dirty!;
+    const commit = repo.commits[branch.commitId]!;
+    // Paths over a small alphabet (so prefixes, delimiters and overlaps meet), some in the tree, some staged over
+    // it, some of the tree deleted on the branch; `~` and an astral character sort where UTF-8 puts them.
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const alphabet = ['a', 'b', '/', '-', '~', '\u{1F600}'];
+    const randomPath = () => Array.from({ length: 1 + rand(7) }, () => alphabet[rand(alphabet.length)]).join('');
+    const object = (path: string, tombstone = false) => ({
+      path, physicalAddress: `data/${path}`, checksum: 'c', sizeBytes: 1, mtime: 1, contentType: 'text/plain', metadata: {}, ...(tombstone && { tombstone }),
+    });
+    for (let i = 0; i < 150; i++) put(commit.objects, randomPath(), object(''));
+    for (const path of Object.keys(commit.objects)) commit.objects[path]!.path = path;
+    const committed = Object.keys(commit.objects);
+    for (let i = 0; i < 60; i++) {
+      const path = rand(3) === 0 ? committed[rand(committed.length)]! : randomPath();
+      put(branch.staged, path, object(path, rand(2) === 0 && Object.hasOwn(commit.objects, path)));
+    }
+    const visible = new Map(Object.values(commit.objects).map((o) => [o.path, o]));
+    for (const o of Object.values(branch.staged)) (o.tombstone ? visible.delete(o.path) : visible.set(o.path, o));
+    const expected = (prefix: string, delimiter: string, after: string, amount: number) => {
+      const keys = new Set<string>();
+      for (const path of visible.keys()) {
+        if (!path.startsWith(prefix)) continue;
+        const at = delimiter === '' ? -1 : path.indexOf(delimiter, prefix.length);
+        keys.add(at >= 0 ? path.slice(0, at + delimiter.length) : path);
+      }
+      const page = paginate([...keys], (k) => k, { prefix, after, amount }, { hasMore: 'exact', maxPerPage: 1000 });
+      return { keys: page.results, pagination: page.pagination };
+    };
+    // The server lists what was written into its state (the state is live, not a copy).
+    expect((await c.get(ls('dirty', '?amount=1000'))).body.results.length).toBe(visible.size);
+    expect(visible.size).toBeGreaterThan(100);
+    for (let i = 0; i < 120; i++) {
+      const prefix = rand(3) === 0 ? '' : randomPath().slice(0, 1 + rand(2));
+      const delimiter = ['', '/', '-'][rand(3)]!;
+      const after = rand(2) === 0 ? '' : randomPath();
+      const amount = 1 + rand(30);
+      const query = `?amount=${amount}&prefix=${encodeURIComponent(prefix)}&delimiter=${encodeURIComponent(delimiter)}&after=${encodeURIComponent(after)}`;
+      const res = await c.get(ls('dirty', query));
+      expect(res.status).toBe(200);
+      expect({ keys: paths(res), pagination: res.body.pagination }, query).toEqual(expected(prefix, delimiter, after, amount));
+    }
   });
 
   it('answers an empty page for an empty repository', async () => {
