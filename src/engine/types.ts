@@ -3,7 +3,8 @@
  * express; API folders import only this file, errors.ts and their own modules.
  */
 import type { Faker } from '@faker-js/faker';
-import type { MockError } from './errors.js';
+import type { MockError, ValidationIssue } from './errors.js';
+import type { LoadedSpec, Operation } from './spec.js';
 
 export type HeaderMap = Record<string, string | string[] | undefined>;
 
@@ -195,6 +196,13 @@ export interface ApiModule<S = any, O = any> {
   /** Reproduces the real framework's input coercion before validation (see PrepareRequest). */
   prepareRequest?: PrepareRequest;
   /**
+   * The real framework's own request validator, where it words or orders its refusals differently from the schema
+   * validation (kin-openapi names the body's schema and dumps the failing one; it refuses an empty query value).
+   * Runs after schema validation, on the same request, with the issues it found (maybe none); returns the error
+   * to answer instead of theirs, or undefined to keep the engine's verdict.
+   */
+  checkRequest?: CheckRequest;
+  /**
    * The options handlers and verifiers see, from the scenario's `apis.<name>.options` (undefined when it has
    * none): defaults filled in, once per scenario — not on every call. Absent: the options as the scenario wrote them.
    */
@@ -232,3 +240,22 @@ export interface PreparableRequest {
   body: any;
 }
 export type PrepareRequest = (request: PreparableRequest) => void;
+
+/** What an API's checkRequest hook sees: the operation and its document, the request as read, and the issues found. */
+export interface CheckableRequest {
+  operation: Operation;
+  spec: LoadedSpec;
+  /** Path parameters, decoded. */
+  params: Record<string, unknown>;
+  /** The query as received (after prepareRequest): strings, or arrays of strings for a repeated name. */
+  query: Record<string, unknown>;
+  /** Lower-case header names. */
+  headers: Record<string, unknown>;
+  cookies: Record<string, unknown>;
+  body: unknown;
+  /** Whether a body was sent that the schema validation checked (a JSON one). */
+  hasBody: boolean;
+  /** What the schema validation found; empty when the request passed it. */
+  issues: ValidationIssue[];
+}
+export type CheckRequest = (request: CheckableRequest) => MockError | undefined;

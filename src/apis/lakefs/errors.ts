@@ -66,6 +66,8 @@ const KIN_OPENAPI_WORDING: KinOpenapiWording = { locateRootBodyErrors: true, tru
 function messageOf(error: MockError): string {
   switch (error.code) {
     case ErrorCode.ValidationFailed:
+      // kin-openapi's full text (validation.ts), when it could be reproduced.
+      if (error.detail.lakefsText === true) return error.message;
       // kin-openapi stops at the first problem it finds.
       return error.issues.length ? requestErrorText(error.issues[0]!, KIN_OPENAPI_WORDING) : error.message;
     case ErrorCode.MalformedBody:

@@ -9,6 +9,7 @@ import { authHandlers, authSpecs } from './auth/index.js';
 import { renderError } from './errors.js';
 import { loginHandlers, loginSpecs } from './login/index.js';
 import { prepareRequest } from './query-booleans.js';
+import { checkRequest } from './validation.js';
 import { repoHandlers, repoSpecs } from './repos/index.js';
 import { anonymous, verifiers } from './security.js';
 import { createState } from './seed.js';
@@ -26,6 +27,7 @@ export const lakefs: ApiModule<LakefsState, LakefsOptions> = {
   renderError,
   order: 'validate-first',
   prepareRequest,
+  checkRequest,
   resolveOptions,
   // The browser sign-in flows run on GETs: the OIDC callback opens a session, the token mailbox is opened,
   // filled and emptied by links a browser follows.

@@ -125,7 +125,8 @@ describe('createPresignMultipartUpload', () => {
   it.each([
     ['parts below 0', pmpu('dev', '', 'path=a.bin&parts=-1'), 400, 'parts can be between 0 and 10000'],
     ['parts above 10000', pmpu('dev', '', 'path=a.bin&parts=10001'), 400, 'parts can be between 0 and 10000'],
-    ['an empty path', pmpu('dev', '', 'path='), 400, 'path is required'],
+    // kin-openapi refuses an empty query value before lakeFS sees it (recorded from the real 1.80.0).
+    ['an empty path', pmpu('dev', '', 'path='), 400, 'parameter "path" in query has an error: empty value is not allowed'],
     ['an unknown branch', pmpu('nope', 'a.bin'), 404, "branch 'nope' not found"],
     ['an unknown repository', '/repositories/no-such-repo/branches/main/staging/pmpu?path=a.bin', 404, 'repository not found'],
   ])('answers %s', async (_, path, status, message) => {
