@@ -1,6 +1,7 @@
 /**
  * Branches: create from any reference (the answer is the commit id as text, as lakeFS writes it), read, list
- * (hidden branches only on request), delete (never the default branch, never a protected one).
+ * (hidden branches only on request), delete (never the default branch; a protected one is deleted: branch protection
+ * blocks staging writes and commits only, and the real lakeFS 1.80.0 answers 204, recorded in test/fidelity).
  */
 import { conflict } from '../../../engine/errors.js';
 import type { Reply } from '../../../engine/types.js';
@@ -64,7 +65,6 @@ export const deleteBranch: RepoHandler = (ctx) => {
   const branch = requireBranch(repo, branchName);
   if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (branch.id === repo.defaultBranch) throw lakefsErrors.forbidden('cannot delete repository default branch');
-  if (branch.protected) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
   // Uploads started on the branch stay open, as they would in the object store; completing one finds no branch.
   remove(repo.branches, branch.id);
   return empty(ctx, 204);

@@ -11,6 +11,7 @@ import { lookup, put, remove, rows, type Table } from '../table.js';
 import { toCommit } from './present.js';
 import { checkRef, commitId, isDirty, metaRangeOf, requireBranch, requireRepository, resolveRef } from './refs.js';
 import type { CommitRecord, ObjectRecord, RepoHandler } from './state.js';
+import { isProtected } from './settings.js';
 
 interface CommitCreation {
   message: string;
@@ -41,7 +42,7 @@ export const commit: RepoHandler = (ctx) => {
   const user = authorize(ctx, 'fs:CreateCommit', arn.branch(repoName, branchName));
   const repo = requireRepository(ctx.state.repos, repoName);
   const branch = requireBranch(repo, branchName);
-  if (branch.protected) throw lakefsErrors.forbidden('cannot commit to protected branch');
+  if (isProtected(repo, branch)) throw lakefsErrors.forbidden('cannot commit to protected branch');
   if (repo.readOnly && body.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   const parent = lookup(repo.commits, branch.commitId);
   if (!parent) throw lakefsErrors.notFound('commit not found');

@@ -21,6 +21,7 @@ import { listObjects, statObject } from './objects.js';
 import { createRepository, deleteRepository, getRepository, listRepositories } from './repositories.js';
 import { resetBranch } from './reset.js';
 import { getLakeFSVersion, healthCheck } from './server-info.js';
+import { deleteGCRules, getBranchProtectionRules, getGCRules, getRepositoryMetadata, setBranchProtectionRules, setGCRules } from './settings.js';
 import { getAuthCapabilities, getSetupState, setup } from './setup.js';
 import { createTag, deleteTag, getTag, listTags } from './tags.js';
 
@@ -70,4 +71,10 @@ export const repoHandlers: Record<string, Handler<LakefsState, LakefsOptions>> =
   abortPresignMultipartUpload,
   hardResetBranch,
   putPresignedPart,
+  getRepositoryMetadata,
+  getGCRules,
+  setGCRules,
+  deleteGCRules,
+  getBranchProtectionRules,
+  setBranchProtectionRules,
 };

@@ -31,6 +31,7 @@ import {
   type RepositoryRecord,
   type UploadRecord,
 } from './state.js';
+import { isProtected } from './settings.js';
 
 /** S3's words for an upload id it does not know (never started, completed or aborted). */
 export const NO_SUCH_UPLOAD = 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.';
@@ -171,7 +172,7 @@ export const completePresignMultipartUpload: RepoHandler = (ctx) => {
 
   const branch = lookup(repo.branches, branchName);
   if (!branch) throw lakefsErrors.notFound(messages.branchNotFound);
-  if (branch.protected) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
+  if (isProtected(repo, branch)) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
   if (repo.readOnly) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (upload.branch === branch.id && upload.path === path && fingerprint(currentAt(repo, branch, path)) !== upload.baseline) {
     throw conflict('conflict found');

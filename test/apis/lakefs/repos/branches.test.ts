@@ -125,10 +125,15 @@ describe('deleteBranch', () => {
 
   it.each([
     ['the default branch', 'empty-repo', 'trunk', 'cannot delete repository default branch'],
-    ['a protected branch', 'example-repo', 'release', 'cannot write to protected branch'],
     ['a branch of a read-only repository', 'frozen-repo', 'scratch', 'read-only repository'],
   ])('answers 403 for %s', async (_, repo, branch, message) => {
     expectLakefsError(await client(t).delete(`/repositories/${repo}/branches/${branch}`), 403, message);
+  });
+
+  it('deletes a protected branch: protection blocks staging writes and commits, not deletion (the real lakeFS 1.80.0)', async () => {
+    const c = client(t);
+    expectNoBody(await c.delete('/repositories/example-repo/branches/release'), 204);
+    expectLakefsError(await c.get('/repositories/example-repo/branches/release'), 404, 'branch not found');
   });
 
   it('deletes a branch of a read-only repository with force=True', async () => {
