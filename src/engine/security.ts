@@ -22,7 +22,7 @@ export function readCredential(name: string, scheme: SecurityScheme, source: Cre
     const colon = decoded.indexOf(':');
     const username = colon < 0 ? decoded : decoded.slice(0, colon);
     const password = colon < 0 ? '' : decoded.slice(colon + 1);
-    return { scheme: name, type: 'basic', username, password, key: username };
+    return { scheme: name, type: 'basic', username, password, key: username, value: token };
   }
   if ((scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') || scheme.type === 'oauth2' || scheme.type === 'openIdConnect') {
     const token = authorizationToken(source.headers, 'bearer');
@@ -94,12 +94,20 @@ export async function authenticate(
     const credentials = names.map((name) => presented.get(name));
     if (credentials.some((c) => c === undefined)) continue;
     let principal: Principal | undefined;
+    let unread = false;
     for (const credential of credentials as PresentedCredential[]) {
       const verify = api.verifiers[credential.scheme] ?? api.verifiers[credential.type satisfies CredentialType];
       // A scheme with no verifier cannot be trusted: openapi-backend treats it as unauthorized too.
       if (!verify) throw unauthorized('invalid', `no verifier for security scheme ${credential.scheme}`);
-      principal = { ...(await verify(credential, ctx)), scheme: credential.scheme };
+      const verified = await verify(credential, ctx);
+      // Not a credential to this server: the alternative is as good as absent.
+      if (!verified) {
+        unread = true;
+        break;
+      }
+      principal = { ...verified, scheme: credential.scheme };
     }
+    if (unread) continue;
     return principal;
   }
   if (anonymousAllowed || api.missingCredentials === 'anonymous') return api.anonymous ? await api.anonymous(ctx) : undefined;

@@ -78,7 +78,7 @@ export interface PresentedCredential {
   /** Basic auth only. */
   username?: string;
   password?: string;
-  /** Bearer token or API key value. */
+  /** Bearer token or API key value; for basic auth, the encoded part of the header as sent. */
   value?: string;
   /** Identity of the credential for rule matching and rate limits: basic username, token or key value. */
   key: string;
@@ -98,8 +98,13 @@ export interface SecurityContext<S = any, O = any> {
 /**
  * Checks one presented credential against the session's state: returns (or resolves to) the principal, or throws
  * (rejects with) unauthorized(). May be async: token libraries such as jose verify signatures asynchronously.
+ * Returning undefined says the server would not read this as a credential at all (lakeFS skips a `Bearer` with no
+ * token, a Basic header that is not base64): the request goes on as if it had not been sent.
  */
-export type Verifier<S = any, O = any> = (credential: PresentedCredential, ctx: SecurityContext<S, O>) => Principal | Promise<Principal>;
+export type Verifier<S = any, O = any> = (
+  credential: PresentedCredential,
+  ctx: SecurityContext<S, O>,
+) => Principal | undefined | Promise<Principal | undefined>;
 
 /** The request after validation: path params decoded, query/header params coerced to their schema types. */
 export interface ValidatedRequest {

@@ -31,11 +31,28 @@ describe('credentials', () => {
     ['an expired token', { Authorization: `Bearer ${expiredToken}` }],
     ['a token signed with another secret', { Authorization: `Bearer ${foreignToken}` }],
     ['a token of an unknown user', { Authorization: `Bearer ${ghostToken}` }],
-    ['a bad internal_auth_session cookie', { Cookie: 'internal_auth_session=garbage' }],
+    ['an internal_auth_session cookie holding a token that fails', { Cookie: `internal_auth_session=${expiredToken}` }],
     ['a bad bare token in the Cookie header', { Cookie: 'aaa.bbb.ccc' }],
   ])('refuses %s with 401, even on GET /user', async (_label, headers) => {
     expectLakefsError(await client(t, headers).get('/user'), 401, 'error authenticating request');
     expectLakefsError(await client(t, headers).get('/auth/users'), 401, 'error authenticating request');
+  });
+
+  // lakeFS skips what it cannot read as a credential (checkSecurityRequirements), as the real 1.80.0 answers.
+  it.each([
+    ['an Authorization of `Bearer` and no token', { Authorization: 'Bearer' }],
+    ['a Bearer header of two words', { Authorization: `Bearer ${developerToken} extra` }],
+    ['a Basic header that is not base64', { Authorization: 'Basic !!!not-base64!!!' }],
+    ['a Basic header of base64 without a colon', { Authorization: `Basic ${Buffer.from('AKIAJDEVELOPER').toString('base64')}` }],
+    ['an internal_auth_session cookie that does not decode', { Cookie: 'internal_auth_session=garbage' }],
+  ])('ignores %s: the caller is anonymous', async (_label, headers) => {
+    expect((await client(t, headers).get('/user')).body).toEqual({ user: { creation_date: 0, id: '' } });
+    expectLakefsError(await client(t, headers).get('/auth/users'), 401, 'error authenticating request');
+  });
+
+  it('reads the next scheme when one header cannot be read: a cookie beside a Basic header that is not base64', async () => {
+    const c = client(t, { Authorization: 'Basic !!!', Cookie: `internal_auth_session=${developerToken}` });
+    expect((await c.get('/user')).body.user.id).toBe('developer');
   });
 
   // Basic and Bearer share the Authorization header; the session cookie is the good credential beside it.
