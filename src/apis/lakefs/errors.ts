@@ -134,7 +134,7 @@ export function notImplementedIn(options: { lakefsVersion: string }): MockError 
 }
 
 /** Whether a lakeFS version ("1.80.0", "v1.84.1-rc1") is older than major.minor.patch; an unreadable one is not. */
-function versionBefore(version: string, [major, minor, patch]: [number, number, number]): boolean {
+export function versionBefore(version: string, [major, minor, patch]: [number, number, number]): boolean {
   // Three numeric fields compared in order: semver's precedence for released versions, without its range syntax.
   const [a = NaN, b = 0, c = 0] = version.replace(/^v/, '').split(/[.-]/, 3).map(Number);
   if (!Number.isInteger(a)) return false;

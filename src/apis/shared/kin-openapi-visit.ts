@@ -21,9 +21,11 @@
  * allowed`, then the schema), and JSON bodies: type, nullable, enum, not / allOf / anyOf / oneOf, number bounds
  * and multipleOf, string lengths and patterns, array bounds, uniqueness and items, object property counts,
  * properties, additionalProperties and required, with the defaults kin-openapi writes into the body first.
+ * Whether a string matches its pattern is the schema validation's finding (its issues), so no regex is built here.
  * What it does not: formats, readOnly properties, array and object parameters, content parameters. For those it
  * answers `undefined`, and the caller keeps its own text.
  */
+import type { ValidationIssue } from '../../engine/errors.js';
 import type { LoadedSpec, Operation, Parameter } from '../../engine/spec.js';
 import { goFloat } from './kin-openapi.js';
 
@@ -63,6 +65,20 @@ export interface KinRequestInput {
    * API whose bundled spec leaves the keyword out, where its server's document has it).
    */
   allowsEmpty?: (parameter: Parameter) => boolean;
+  /** What the schema validation found: which values failed a pattern (this module compiles no regex of its own). */
+  issues: ValidationIssue[];
+}
+
+/** A lookup of the pattern failures the schema validation found in one location, by pointer below `base`. */
+function patternIssues(issues: ValidationIssue[], location: string, base: string[]): (at: string[]) => boolean {
+  const failed = new Set(
+    issues
+      .filter((issue) => issue.keyword === 'pattern' && issue.in === location)
+      .map((issue) => issue.path.map(String))
+      .filter((path) => base.every((key, i) => path[i] === key))
+      .map((path) => JSON.stringify(path.slice(base.length))),
+  );
+  return (at) => failed.has(JSON.stringify(at));
 }
 
 /** Not covered here: the caller's own text stands. */
@@ -83,7 +99,7 @@ export function kinRequestError(input: KinRequestInput): KinRequestError | undef
   if (!input.hasBody) return undefined;
   const media = jsonMediaType(input.operation.requestBody?.content);
   if (!media?.schema || typeof media.schema !== 'object') return undefined;
-  const visitor = new Visitor(componentNames(input.spec.definition));
+  const visitor = new Visitor(componentNames(input.spec.definition), patternIssues(input.issues, 'body', []));
   const error = visitor.visit(media.schema, structuredClone(input.body));
   if (error === UNKNOWN || !error) return undefined;
   const name = visitor.names.get(media.schema) ?? (typeof media.schema.title === 'string' ? media.schema.title.trim() : '');
@@ -124,7 +140,7 @@ function parameterError(parameter: Parameter & { allowEmptyValue?: boolean }, in
     if (found && !parameter.allowEmptyValue && !input.allowsEmpty?.(parameter)) return { ...at, keyword: 'allowEmptyValue', text: `${prefix}: empty value is not allowed` };
     return undefined;
   }
-  const visitor = new Visitor(componentNames(input.spec.definition));
+  const visitor = new Visitor(componentNames(input.spec.definition), patternIssues(input.issues, parameter.in, [parameter.name]));
   const error = visitor.visit(schema, value);
   if (error === UNKNOWN) return UNKNOWN;
   if (!error) return undefined;
@@ -228,21 +244,25 @@ function componentNames(definition: any): Map<object, string> {
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 class Visitor {
-  constructor(readonly names: Map<object, string>) {}
+  constructor(
+    readonly names: Map<object, string>,
+    /** Whether the value at this pointer (inside the body, or the parameter's) failed its schema's pattern. */
+    private readonly patternFails: (at: string[]) => boolean,
+  ) {}
 
   /** Schema.visitJSON in request mode: the first error, none, or UNKNOWN for what is not covered. */
-  visit(schema: any, value: unknown): Outcome<KinSchemaError> {
+  visit(schema: any, value: unknown, at: string[] = []): Outcome<KinSchemaError> {
     if (!schema || typeof schema !== 'object') return undefined;
     if (value === null && permitsNull(schema)) return undefined;
     if (typeof value === 'number' && !Number.isFinite(value)) return UNKNOWN;
     if (isEmptySchema(schema)) return value === null ? this.nullError(schema) : undefined;
 
     if (schema.not && typeof schema.not === 'object') {
-      const inner = this.visit(schema.not, value);
+      const inner = this.visit(schema.not, value, at);
       if (inner === UNKNOWN) return UNKNOWN;
       if (!inner) return { path: [], reason: 'Doesn\'t match schema "not"', schema, value };
     }
-    const xof = this.visitXOf(schema, value);
+    const xof = this.visitXOf(schema, value, at);
     if (xof === UNKNOWN || xof.error) return xof === UNKNOWN ? UNKNOWN : xof.error;
     if (!xof.run) return undefined;
     if (Array.isArray(schema.enum) && schema.enum.length > 0 && !schema.enum.some((allowed: unknown) => deepEqual(allowed, value))) {
@@ -255,9 +275,9 @@ class Visitor {
       case 'number':
         return this.visitNumber(schema, value);
       case 'string':
-        return this.visitString(schema, value);
+        return this.visitString(schema, value, at);
       case 'object':
-        return Array.isArray(value) ? this.visitArray(schema, value) : this.visitObject(schema, value as Record<string, unknown>);
+        return Array.isArray(value) ? this.visitArray(schema, value, at) : this.visitObject(schema, value as Record<string, unknown>, at);
       default:
         return UNKNOWN;
     }
@@ -267,13 +287,13 @@ class Visitor {
     return { path: [], reason: 'Value is not nullable', schema, value: null };
   }
 
-  private visitXOf(schema: any, value: unknown): typeof UNKNOWN | { error?: KinSchemaError; run: boolean } {
+  private visitXOf(schema: any, value: unknown, at: string[]): typeof UNKNOWN | { error?: KinSchemaError; run: boolean } {
     let visited = false;
     if (Array.isArray(schema.oneOf) && schema.oneOf.length > 0) {
       if (schema.discriminator) return UNKNOWN;
       let matches = 0;
       for (const branch of schema.oneOf) {
-        const error = this.visit(branch, structuredClone(value));
+        const error = this.visit(branch, structuredClone(value), at);
         if (error === UNKNOWN) return UNKNOWN;
         if (!error) matches++;
       }
@@ -284,7 +304,7 @@ class Visitor {
     if (Array.isArray(schema.anyOf) && schema.anyOf.length > 0) {
       let matched = false;
       for (const branch of schema.anyOf) {
-        const error = this.visit(branch, structuredClone(value));
+        const error = this.visit(branch, structuredClone(value), at);
         if (error === UNKNOWN) return UNKNOWN;
         if (!error) {
           matched = true;
@@ -295,7 +315,7 @@ class Visitor {
       visited = true;
     }
     for (const branch of Array.isArray(schema.allOf) ? schema.allOf : []) {
-      const error = this.visit(branch, value);
+      const error = this.visit(branch, value, at);
       if (error === UNKNOWN) return UNKNOWN;
       if (error) return { error: { path: [], reason: 'doesn\'t match all schemas from "allOf"', schema, value, origin: error }, run: false };
       visited = true;
@@ -324,7 +344,7 @@ class Visitor {
     return undefined;
   }
 
-  private visitString(schema: any, value: string): Outcome<KinSchemaError> {
+  private visitString(schema: any, value: string, at: string[]): Outcome<KinSchemaError> {
     if (!permits(schema, 'string')) return expectedType(schema, value);
     const error = (reason: string): KinSchemaError => ({ path: [], reason, schema, value });
     if (schema.minLength || schema.maxLength !== undefined) {
@@ -333,20 +353,15 @@ class Visitor {
       if (schema.minLength && length < schema.minLength) return error(`minimum string length is ${schema.minLength}`);
       if (typeof schema.maxLength === 'number' && length > schema.maxLength) return error(`maximum string length is ${schema.maxLength}`);
     }
-    if (typeof schema.pattern === 'string' && schema.pattern !== '') {
-      let pattern: RegExp;
-      try {
-        pattern = new RegExp(schema.pattern);
-      } catch {
-        return UNKNOWN;
-      }
-      if (!pattern.test(value)) return error(`string doesn't match the regular expression "${schema.pattern}"`);
+    // Whether the pattern matches is the schema validation's finding (it compiled the document's patterns once).
+    if (typeof schema.pattern === 'string' && schema.pattern !== '' && this.patternFails(at)) {
+      return error(`string doesn't match the regular expression "${schema.pattern}"`);
     }
     if (schema.format) return UNKNOWN;
     return undefined;
   }
 
-  private visitArray(schema: any, value: unknown[]): Outcome<KinSchemaError> {
+  private visitArray(schema: any, value: unknown[], at: string[]): Outcome<KinSchemaError> {
     if (!permits(schema, 'array')) return expectedType(schema, value);
     const error = (reason: string): KinSchemaError => ({ path: [], reason, schema, value });
     if (schema.minItems && value.length < schema.minItems) return error(`minimum number of items is ${schema.minItems}`);
@@ -354,7 +369,7 @@ class Visitor {
     if (schema.uniqueItems === true && new Set(value.map((item) => goJson(item))).size !== value.length) return error('duplicate items found');
     if (schema.items && typeof schema.items === 'object') {
       for (const [i, item] of value.entries()) {
-        const inner = this.visit(schema.items, item);
+        const inner = this.visit(schema.items, item, [...at, String(i)]);
         if (inner === UNKNOWN) return UNKNOWN;
         if (inner) return prefixed(inner, String(i));
       }
@@ -362,7 +377,7 @@ class Visitor {
     return undefined;
   }
 
-  private visitObject(schema: any, value: Record<string, unknown>): Outcome<KinSchemaError> {
+  private visitObject(schema: any, value: Record<string, unknown>, at: string[]): Outcome<KinSchemaError> {
     if (!permits(schema, 'object')) return expectedType(schema, value);
     const properties: Record<string, any> = schema.properties && typeof schema.properties === 'object' ? schema.properties : {};
     // In a request, a property's default is written into the body before anything is checked.
@@ -380,14 +395,14 @@ class Visitor {
     const additional = schema.additionalProperties;
     for (const name of Object.keys(value).sort()) {
       if (Object.hasOwn(properties, name)) {
-        const inner = this.visit(properties[name], value[name]);
+        const inner = this.visit(properties[name], value[name], [...at, name]);
         if (inner === UNKNOWN) return UNKNOWN;
         if (inner) return prefixed(inner, name);
         continue;
       }
       if (additional === false) return error(`property ${goQuote(name)} is unsupported`);
       if (additional && typeof additional === 'object') {
-        const inner = this.visit(additional, value[name]);
+        const inner = this.visit(additional, value[name], [...at, name]);
         if (inner === UNKNOWN) return UNKNOWN;
         if (inner) return prefixed(inner, name);
       }

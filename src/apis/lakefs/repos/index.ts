@@ -24,6 +24,7 @@ import { getLakeFSVersion, healthCheck } from './server-info.js';
 import { deleteGCRules, getBranchProtectionRules, getGCRules, getRepositoryMetadata, setBranchProtectionRules, setGCRules } from './settings.js';
 import { getAuthCapabilities, getSetupState, setup } from './setup.js';
 import { createTag, deleteTag, getTag, listTags } from './tags.js';
+import { getGarbageCollectionConfig, getLicense, getUsageReportSummary, postStatsEvents, setupCommPrefs } from './usage.js';
 
 export { repoOptionProperties, repoSeedProperties } from './seed-schema.js';
 export { createRepoState } from './seed.js';
@@ -77,4 +78,9 @@ export const repoHandlers: Record<string, Handler<LakefsState, LakefsOptions>> =
   deleteGCRules,
   getBranchProtectionRules,
   setBranchProtectionRules,
+  getGarbageCollectionConfig,
+  getLicense,
+  getUsageReportSummary,
+  postStatsEvents,
+  setupCommPrefs,
 };
