@@ -11,7 +11,7 @@ import { lakefsErrors, messages } from '../errors.js';
 import { empty, json } from '../reply.js';
 import { has, put, remove, rows } from '../table.js';
 import { page, pageQuery } from './paging.js';
-import { checkBranchName, checkRef, requireBranch, requireRepository, resolveRef } from './refs.js';
+import { checkNewBranchName, checkRef, checkRepositoryName, requireBranch, requireRepository, resolveRef } from './refs.js';
 import type { RepoHandler } from './state.js';
 
 interface BranchCreation {
@@ -35,9 +35,11 @@ export const createBranch: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   const body = ctx.request.body as BranchCreation;
   authorize(ctx, 'fs:CreateBranch', arn.branch(repoName, body.name));
-  const repo = requireRepository(ctx.state.repos, repoName);
-  checkBranchName(body.name);
+  // catalog.CreateBranch checks the names before it looks the repository up.
+  checkRepositoryName(repoName);
+  checkNewBranchName(body.name);
   checkRef(body.source);
+  const repo = requireRepository(ctx.state.repos, repoName);
   if (repo.readOnly && body.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (has(repo.branches, body.name)) throw conflict('branch already exists: not unique');
   const source = resolveRef(repo, body.source);

@@ -37,11 +37,15 @@ describe('createBranch', () => {
     expectLakefsError(await client(t).post('/repositories/no-such-repo/branches', { name: 'feature', source: 'main' }), 404, 'repository not found');
   });
 
+  it('answers 500 for an empty name, as the real lakeFS 1.80.0 does (an error it does not map)', async () => {
+    expectLakefsError(await client(t).post('/repositories/example-repo/branches', { name: '', source: 'main' }), 500, 'argument branch: required value: validation error');
+  });
+
   it('answers 400 for an invalid name and for a missing source', async () => {
     expectLakefsError(
       await client(t).post('/repositories/example-repo/branches', { name: 'a/b', source: 'main' }),
       400,
-      'argument branch: branch id: invalid value: validation error',
+      'argument branch: branch id: invalid value: validation error: branch id must consist of letters, digits, underscores and dashes, and cannot start with a dash',
     );
     expectLakefsError(await client(t).post('/repositories/example-repo/branches', { name: 'x' }), 400, /^request body has an error/);
   });
