@@ -198,6 +198,11 @@ export interface ApiModule<S = any, O = any> {
    * reported first, as both FastAPI and Go servers fail while reading the body.
    */
   order: 'validate-first' | 'authenticate-first';
+  /**
+   * Whether a HEAD the spec does not declare is answered by the path's GET operation (default true, as most HTTP
+   * servers do). false: it is a method the path does not serve (lakeFS's router answers 404).
+   */
+  headFromGet?: boolean;
   /** Reproduces the real framework's input coercion before validation (see PrepareRequest). */
   prepareRequest?: PrepareRequest;
   /**

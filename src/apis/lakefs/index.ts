@@ -26,6 +26,8 @@ export const lakefs: ApiModule<LakefsState, LakefsOptions> = {
   missingCredentials: 'anonymous',
   renderError,
   order: 'validate-first',
+  // chi routes HEAD only where the document declares it (headObject): elsewhere the 404 catch-all answers.
+  headFromGet: false,
   prepareRequest,
   checkRequest,
   resolveOptions,

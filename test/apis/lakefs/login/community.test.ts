@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authSpecs } from '../../../../src/apis/lakefs/auth/index.js';
 import type { TestApp } from '../../../support/test-app.js';
-import { bearerAuth, claimsOf, client, cookiePair, expectLakefsError, expectNoBody, expectPage, identityToken, loginApp, QUICKSTART, whoAmI } from './support.js';
+import { bearerAuth, claimsOf, client, cookiePair, expectLakefsError, expectNoBody, expectPage, identityToken, loginApp, QUICKSTART, quickstartBasic, whoAmI } from './support.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -28,9 +28,16 @@ describe('open-source lakeFS (mode: community)', () => {
     ['stsLogin', () => client(t).post('/api/v1/sts/login', { code: 'sts-admin', state: 's', redirect_uri: 'http://app/cb' })],
     ['getTokenRedirect', () => client(t).get('/api/v1/auth/get-token/start')],
     ['getTokenFromMailbox', () => client(t).get(`/api/v1/auth/get-token/mailboxes/${'B'.repeat(43)}`)],
-    ['releaseTokenToMailbox', () => client(t).get(`/api/v1/auth/get-token/release-token/${'A'.repeat(32)}`)],
-  ])('answers 501 "Not Implemented" to %s (an anonymous release too)', async (_, call) => {
+    ['releaseTokenToMailbox', () => client(t).get(`/api/v1/auth/get-token/release-token/${'A'.repeat(32)}`).set(quickstartBasic())],
+  ])('answers 501 "Not Implemented" to %s', async (_, call) => {
     expectLakefsError(await call(), 501, 'Not Implemented');
+  });
+
+  it('sends an anonymous release to the UI\'s sign-in page before its 501 (as the real lakeFS 1.80.0 does)', async () => {
+    const path = `/api/v1/auth/get-token/release-token/${'A'.repeat(32)}`;
+    const res = await client(t).get(path);
+    expect(res.status).toBe(307);
+    expect(res.headers.location).toBe(`/auth/login?next=${encodeURIComponent(path)}&redirected=true`);
   });
 
   it('authenticates before answering 501 to releaseTokenToMailbox: bad credentials are 401', async () => {

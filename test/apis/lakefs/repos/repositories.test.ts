@@ -1,7 +1,7 @@
 /** Repositories: create, read, list, delete — with lakeFS's texts, fs: permissions and exact paging. */
 import { describe, expect, it } from 'vitest';
 import { expectLakefsError, expectNoBody } from '../support.js';
-import { client, NOW_SECONDS, useReposApp } from './support.js';
+import { client, NOW_SECONDS, useReposApp, users } from './support.js';
 
 const creation = { name: 'new-repo', storage_namespace: 's3://bucket/new-repo' };
 
@@ -189,5 +189,15 @@ describe('storage namespaces on a local blockstore', () => {
   it('takes local:// and refuses s3:// as the real 1.80.0 does', async () => {
     expect((await client(t).post('/repositories', { name: 'local-repo', storage_namespace: 'local://data/local-repo' })).status).toBe(201);
     expectLakefsError(await client(t).post('/repositories', { name: 'x-s3', storage_namespace: 's3://bucket/x-s3' }), 400, 'failed to match required regex ^local://: invalid namespace');
+  });
+});
+
+describe('HEAD where lakeFS declares none', () => {
+  const t = useReposApp();
+
+  it('is lakeFS\'s 404 catch-all, not the GET (the real 1.80.0 answers HEAD /repositories with 404)', async () => {
+    const res = await t.http.head('/api/v1/repositories').set(users.admin);
+    expect(res.status).toBe(404);
+    expect(res.text ?? '').toBe('');
   });
 });

@@ -3,7 +3,8 @@
  *
  *   GET /auth/get-token/start                           → 303, Location: the sign-in page, X-LakeFS-Mailbox: secret
  *   (the browser signs in on /mockgate/lakefs/login, which calls:)
- *   GET /auth/get-token/release-token/{loginRequestToken}   authenticated → 204, a token for the caller in the mailbox
+ *   GET /auth/get-token/release-token/{loginRequestToken}   authenticated → 204, a token for the caller in the mailbox;
+ *                                                       anonymous → 307 to the lakeFS UI's /auth/login, back here after
  *   GET /auth/get-token/mailboxes/{mailbox}             → 404 until released, then 200 once, then 404
  *
  * Login request tokens and mailboxes are random base64url ids (lakeFS's request token is a JWT; nothing
@@ -47,6 +48,9 @@ export const getTokenRedirect: LoginHandler = (ctx) => {
 
 export const releaseTokenToMailbox: LoginHandler = async (ctx) => {
   const { options } = ctx;
+  // A browser not signed in is sent to the UI's sign-in page, which comes back here; before the 501 of open
+  // source (recorded from the real 1.80.0). Bad credentials never get here (401).
+  if (!ctx.principal) return empty(ctx, 307, { Location: `/auth/login?next=${goQueryEscape(requestUri(ctx.request))}&redirected=true` });
   if (isCommunity(options)) throw notImplementedIn(options);
   const user = currentUser(ctx);
   // Signed (asynchronously) before the checks, so that checking and releasing happen in one step: a second
@@ -88,4 +92,17 @@ export function openLoginRequest(flows: LoginFlows, token: string, now: Date): L
 function pruneExpired(flows: LoginFlows, now: number): void {
   for (const [token, request] of Object.entries(flows.loginRequests)) if (request.expiresAt < now) remove(flows.loginRequests, token);
   for (const [id, mailbox] of Object.entries(flows.mailboxes)) if (mailbox.expiresAt < now) remove(flows.mailboxes, id);
+}
+
+/** The request's path and query as received (Go's r.URL.String() on a server request). */
+function requestUri(request: { path: string; rawQuery: Record<string, string | string[]> }): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(request.rawQuery)) for (const v of Array.isArray(value) ? value : [value]) query.append(name, v);
+  const text = query.toString();
+  return text ? `${request.path}?${text}` : request.path;
+}
+
+/** Go's url.QueryEscape: space as `+`, every byte but letters, digits and `-_.~` percent-encoded. */
+function goQueryEscape(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
 }
