@@ -24,8 +24,8 @@ import { parseTranscript } from '../../src/diff/transcript.js';
  * metadata as the real server sends them, version_context, and getCredentials served in Community; 385 (83.6%) with
  * hard reset keeping uncommitted changes and its not-found text; 388 (84.3%) with getCommit's `commit not found` and
  * a namespace the blockstore cannot write refused; 390 (84.7%) with presigned multipart looking the repository up
- * before its 501, and a bare creation's answer without read_only; 429 (93.2%) with kin-openapi's validation texts in
- * full (schema named, schema and value dumped) and its `empty value is not allowed`; 440 (95.6%) with branch
+ * before its 501, and a bare creation's answer without read_only; 429 (93.3%) with kin-openapi's validation texts in
+ * full (schema named, schema and value dumped) and its `empty value is not allowed`; 440 (95.7%) with branch
  * protection rules, gc rules and repository metadata; 443 (96.3%) with unreadable credentials ignored; 450 (97.8%)
  * with the installation endpoints (gc config, license, usage report, statistics, comm prefs, group ACL); 455 (98.9%)
  * with storage ids, default branch names, createBranch's name checks and the pre-commit hook text; 457 (99.3%) with
