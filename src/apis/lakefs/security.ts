@@ -15,6 +15,7 @@ import type { PresentedCredential, Principal, Verifier } from '../../engine/type
 import { lakefsErrors } from './errors.js';
 import { verifyLoginToken } from './jwt.js';
 import { ssoSessionUser } from './login/state.js';
+import { tokenOfSessionCookie } from './login/web.js';
 import type { LakefsOptions, LakefsSecurityContext, LakefsState } from './state.js';
 import { has, lookup } from './table.js';
 
@@ -44,14 +45,13 @@ const basicAuth: LakefsVerifier = (credential, ctx) => {
 };
 
 /**
- * The `internal_auth_session` cookie set by login holds the login token. lakeFS's cookie is a signed session
- * (securecookie); one that does not decode is no session, and the caller goes on without it. Here the cookie is
- * the token itself, so a value that is not a JWT at all is what does not decode; a JWT that fails (expired,
- * forged, of a deleted user) is a session whose token is refused: 401.
+ * The `internal_auth_session` cookie set by login: a session this server signed, holding the login token
+ * (login/web.ts). One that does not decode — garbage, a bare token, another server's — is no session, and the
+ * caller goes on without it, as lakeFS does; a session whose token fails (expired, of a deleted user) is 401.
  */
 const cookieAuth: LakefsVerifier = (credential, ctx) => {
-  const token = credential.value ?? '';
-  if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) return undefined;
+  const token = tokenOfSessionCookie(credential.value ?? '', ctx.options.jwtSecret);
+  if (token === undefined) return undefined;
   return tokenPrincipal(token, 'cookie_auth', ctx);
 };
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { issueLoginToken } from '../../../../src/apis/lakefs/jwt.js';
-import { loginCookie } from '../../../../src/apis/lakefs/login/web.js';
+import { loginCookie, sessionCookieValue, tokenOfSessionCookie } from '../../../../src/apis/lakefs/login/web.js';
 import { remove } from '../../../../src/apis/lakefs/table.js';
 import type { TestApp } from '../../../support/test-app.js';
 import {
@@ -48,7 +48,7 @@ describe('login', () => {
     expect(res.body.token_expiration).toBe(START_SECONDS + 168 * 3600);
     const expires = new Date(START.getTime() + 2592000 * 1000).toUTCString();
     expect(setCookies(res)).toEqual([
-      `internal_auth_session=${res.body.token}; Path=/; Expires=${expires}; Max-Age=2592000; HttpOnly; SameSite=Lax`,
+      `internal_auth_session=${sessionCookieValue(res.body.token, SECRET, START)}; Path=/; Expires=${expires}; Max-Age=2592000; HttpOnly; SameSite=Lax`,
     ]);
   });
 
@@ -60,9 +60,18 @@ describe('login', () => {
     expect(await whoAmI(c, { Cookie: res.body.token })).toEqual({ status: 200, user: 'quickstart' });
   });
 
+  it('keeps the token in a session the server signed: the token itself, or a session signed with another secret, is no session', async () => {
+    const c = client(t);
+    const res = await c.post(LOGIN, QUICKSTART);
+    expect(tokenOfSessionCookie(cookiePair(res, 'internal_auth_session').split('=')[1]!, SECRET)).toBe(res.body.token);
+    for (const value of [res.body.token, sessionCookieValue(res.body.token, 'another-secret', START), 'garbage']) {
+      expect(await whoAmI(c, { Cookie: `internal_auth_session=${value}` })).toEqual({ status: 200 });
+    }
+  });
+
   it('marks the cookie Secure only when the client came over TLS', () => {
-    expect(loginCookie('t', START, 'https://lakefs.example.com')).toContain('; HttpOnly; Secure; SameSite=Lax');
-    expect(loginCookie('t', START, 'http://127.0.0.1:4010')).not.toContain('Secure');
+    expect(loginCookie('t', SECRET, START, 'https://lakefs.example.com')).toContain('; HttpOnly; Secure; SameSite=Lax');
+    expect(loginCookie('t', SECRET, START, 'http://127.0.0.1:4010')).not.toContain('Secure');
   });
 
   it.each([
