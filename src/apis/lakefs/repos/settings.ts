@@ -8,7 +8,8 @@
  * move or remove a branch refuse it too. The rules carry an ETag, a checksum of what is stored: `""` when nothing
  * was ever stored, or when the stored rules are empty (lakeFS checksums the serialised rules, and empty ones
  * serialise to nothing). A PUT with If-Match updates only if it still holds (412 `Precondition failed` otherwise);
- * `If-Match: ""` only if the rules were never stored. Patterns are lakeFS's globs (gobwas/glob): `*` and `?` are
+ * an empty If-Match is no condition (the real 1.80.0 takes it twice in a row: its router reads an empty header as
+ * none). Patterns are lakeFS's globs (gobwas/glob): `*` and `?` are
  * matched here; character classes and braces are taken literally.
  *
  * The real server caches settings for a second or two, so a write right after the rules change may still see the
@@ -58,9 +59,10 @@ export const setBranchProtectionRules: RepoHandler = (ctx) => {
   authorize(ctx, 'branches:SetBranchProtectionRules', arn.repository(name));
   const repo = requireRepository(ctx.state.repos, name);
   const ifMatch = ctx.request.headers['if-match'];
-  if (typeof ifMatch === 'string') {
-    const holds = ifMatch === '' ? repo.protectionRules === undefined : repo.protectionRules !== undefined && rulesETag(repo.protectionRules) === ifMatch;
-    if (!holds) throw lakefsErrors.preconditionFailed('Precondition failed');
+  if (typeof ifMatch === 'string' && ifMatch !== '') {
+    // A stored checksum to match: nothing stored (or nothing in what is stored, whose checksum is "") never does.
+    const etag = rulesETag(repo.protectionRules);
+    if (etag === '' || etag !== ifMatch) throw lakefsErrors.preconditionFailed('Precondition failed');
   }
   const patterns = (ctx.request.body as Array<{ pattern: string }>).map((rule) => rule.pattern);
   repo.protectionRules = [...new Set(patterns)].sort();
@@ -80,11 +82,11 @@ export const setGCRules: RepoHandler = (ctx) => {
   authorize(ctx, 'retention:SetGarbageCollectionRules', arn.repository(name));
   const repo = requireRepository(ctx.state.repos, name);
   const body = ctx.request.body as { default_retention_days: number; branches: Array<{ branch_id: string; retention_days: number }> };
-  // lakeFS keeps the branches as a map: one rule per branch, the last given.
+  // lakeFS keeps the branches as a map: one rule per branch, the last given (listed here in the order given).
   const branches = new Map(body.branches.map((rule) => [rule.branch_id, rule.retention_days]));
   repo.gcRules = {
     default_retention_days: body.default_retention_days,
-    branches: [...branches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([branch_id, retention_days]) => ({ branch_id, retention_days })),
+    branches: [...branches].map(([branch_id, retention_days]) => ({ branch_id, retention_days })),
   };
   return empty(ctx, 204);
 };

@@ -59,6 +59,10 @@ describe('installation endpoints (lakeFS 1.84, the default version)', () => {
 describe('installation endpoints of lakeFS 1.80', () => {
   const t = useReposApp('v1.80.yaml');
 
+  it('reports async_ops in the capabilities (1.81 dropped it)', async () => {
+    expect((await client(t).get('/config')).body.capabilities_config).toEqual({ async_ops: false });
+  });
+
   it('answers the license with 501 `Not implemented` (1.80\'s text)', async () => {
     expectLakefsError(await client(t).get('/license'), 501, 'Not implemented');
     expectLakefsError(await client(t, 'anonymous').get('/license'), 401, 'error authenticating request');
