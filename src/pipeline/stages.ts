@@ -218,7 +218,8 @@ export const validateRequest: Stage = {
       issues,
     });
     if (refused) {
-      if (refused.issues.length) ex.trace.requestIssues = refused.issues;
+      // The journal keeps the schema validation's issues (located, typed); the API's own only when there were none.
+      if (issues.length === 0 && refused.issues.length) ex.trace.requestIssues = refused.issues;
       throw refused;
     }
     if (issues.length) throw validationFailed(issues);
