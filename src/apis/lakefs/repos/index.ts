@@ -14,7 +14,7 @@ import { getConfig, getStorageConfig } from './config.js';
 import { diffBranch, diffRefs } from './diff.js';
 import { hardResetBranch } from './hard-reset.js';
 import { logCommits } from './log.js';
-import { abortPresignMultipartUpload, completePresignMultipartUpload, createPresignMultipartUpload } from './multipart.js';
+import { abortPresignMultipartUpload, completePresignMultipartUpload, createPresignMultipartUpload, uploadPart } from './multipart.js';
 import { getObject, headObject, uploadObject } from './object-data.js';
 import { deleteObject, deleteObjects, updateObjectUserMetadata } from './object-writes.js';
 import { listObjects, statObject } from './objects.js';
@@ -70,6 +70,7 @@ export const repoHandlers: Record<string, Handler<LakefsState, LakefsOptions>> =
   createPresignMultipartUpload,
   completePresignMultipartUpload,
   abortPresignMultipartUpload,
+  uploadPart,
   hardResetBranch,
   putPresignedPart,
   getRepositoryMetadata,

@@ -214,3 +214,25 @@ export const abortPresignMultipartUpload: RepoHandler = (ctx) => {
   remove(ctx.state.repos.uploads, upload.id);
   return empty(ctx, 204);
 };
+
+/**
+ * uploadPart: a presigned URL for one part, on demand (controller.go UploadPart). After authorization and the
+ * repository, the address must be relative to the namespace and signed by lakeFS (400 `address is not signed: link
+ * address invalid` otherwise, as the real 1.80.0 answers), then the blockstore presigns the part: one that cannot
+ * answers 400 `operation not supported`. Like S3's presigner, nothing checks that the upload exists: its part URL
+ * does (404 when the part is PUT).
+ */
+export const uploadPart: RepoHandler = (ctx) => {
+  const repoName = String(ctx.request.params.repository);
+  const path = String(ctx.request.query.path ?? '');
+  authorize(ctx, 'fs:WriteObject', arn.object(repoName, path));
+  const repo = requireRepository(ctx.state.repos, repoName);
+  const relative = relativeAddress(repo.storageNamespace, String((ctx.request.body as { physical_address: string }).physical_address));
+  if (relative === undefined) throw lakefsErrors.badRequest('physical address must be relative to the storage namespace');
+  verifyAddress(ctx.options.jwtSecret, repo.id, relative);
+  if (!ctx.options.presignMultipart) throw lakefsErrors.badRequest('operation not supported');
+  const expires = unixSeconds(ctx.now) + ctx.options.presignExpirySeconds;
+  const uploadId = String(ctx.request.params.uploadId);
+  const partNumber = Number(ctx.request.params.partNumber);
+  return json(ctx, 200, { presigned_url: partUrl(ctx.request.origin, ctx.options.jwtSecret, { uploadId, partNumber, expires, session: ctx.session }) });
+};
