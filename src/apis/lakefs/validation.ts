@@ -9,7 +9,7 @@
 import { validationFailed } from '../../engine/errors.js';
 import type { Parameter } from '../../engine/spec.js';
 import type { CheckRequest } from '../../engine/types.js';
-import { kinRequestError } from '../shared/kin-openapi-visit.js';
+import { kinEmptyValueError, kinRequestError } from '../shared/kin-openapi-visit.js';
 
 /**
  * The parameters lakeFS's swagger.yml marks `allowEmptyValue` (pagination's prefix / after, delimiter and search of
@@ -25,11 +25,11 @@ const allowsEmpty = (parameter: Parameter) =>
   ALLOWED_EMPTY[parameter.in]?.has(parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name) ?? false;
 
 export const checkRequest: CheckRequest = (request) => {
-  const found = kinRequestError({ ...request, allowsEmpty });
+  // Whether the request is valid is the schema validation's verdict (ajv, thoroughly tested), kin-openapi's own
+  // decoding rule aside; which problem is reported, and in what words, is kin-openapi's.
+  const input = { ...request, allowsEmpty };
+  const found = request.issues.length === 0 ? kinEmptyValueError(input) : kinRequestError(input);
   if (!found) return undefined;
-  // Whether the request is valid is the schema validation's verdict (ajv, thoroughly tested); kin-openapi's own
-  // decoding rule is the exception.
-  if (request.issues.length === 0 && found.keyword !== 'allowEmptyValue') return undefined;
   const error = validationFailed([{ in: found.in, path: found.path, keyword: found.keyword, message: found.text }], found.text);
   error.detail.lakefsText = true;
   return error;

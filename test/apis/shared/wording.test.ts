@@ -9,7 +9,7 @@ import type { ValidationIssue } from '../../../src/engine/errors.js';
 import { decodeAwsIdentityToken } from '../../../src/apis/shared/aws-identity-token.js';
 import { goJsonSyntaxError } from '../../../src/apis/shared/go-json.js';
 import { requestErrorText } from '../../../src/apis/shared/kin-openapi.js';
-import { kinRequestError, parseGoInt } from '../../../src/apis/shared/kin-openapi-visit.js';
+import { kinEmptyValueError, kinRequestError, parseGoInt } from '../../../src/apis/shared/kin-openapi-visit.js';
 import { identityToken } from '../../support/aws-identity.js';
 
 describe('goJsonSyntaxError: what json.Unmarshal says', () => {
@@ -166,5 +166,10 @@ describe('kinRequestError: kin-openapi\'s first problem and its dump', () => {
     expect(check({ path: 'a', amount: '' })).toBeUndefined();
     expect(check({ path: '' }, () => true)).toBeUndefined();
     expect(check({})).toBe('parameter "path" in query has an error: value is required but missing');
+    // The check run on requests the schemas accept looks at empty values only.
+    const empty = (query: Record<string, string>) =>
+      kinEmptyValueError({ spec: { definition }, operation: op(undefined, params), params: {}, query, headers: {}, body: undefined, hasBody: false, issues: [] })?.text;
+    expect(empty({ path: '' })).toBe('parameter "path" in query has an error: empty value is not allowed');
+    expect([empty({ path: 'a', amount: '' }), empty({})]).toEqual([undefined, undefined]);
   });
 });
