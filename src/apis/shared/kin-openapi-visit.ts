@@ -125,8 +125,8 @@ export function kinEmptyValueError(input: KinRequestInput): KinRequestError | un
     const first = Array.isArray(raw) ? raw[0] : raw;
     if (first !== '' || !parameter.schema || typeof parameter.schema !== 'object') continue;
     if (parameter.schema.default !== undefined || parameter.allowEmptyValue || input.allowsEmpty?.(parameter)) continue;
-    // A schema with neither type nor pattern is not decoded at all: no value is empty to it.
-    if (parameter.schema.type === undefined) continue;
+    // A schema with a pattern and no type takes the raw text, empty or not.
+    if (parameter.schema.type === undefined && parameter.schema.pattern) continue;
     return {
       in: parameter.in,
       path: [parameter.name],
@@ -178,9 +178,11 @@ function parameterError(parameter: Parameter & { allowEmptyValue?: boolean }, in
  * empty value is no value. Arrays and objects are not covered.
  */
 function parsePrimitive(raw: string, schema: Record<string, any>): typeof UNKNOWN | { value: unknown } | { error: string } {
-  if (raw === '') return { value: undefined };
   const types: unknown[] = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
-  if (types.length === 0) return schema.pattern ? { value: raw } : UNKNOWN;
+  // A schema with a pattern and no type takes the raw text (DecodePrimitive), before anything else.
+  if (types.length === 0 && schema.pattern) return { value: raw };
+  if (raw === '') return { value: undefined };
+  if (types.length === 0) return UNKNOWN;
   let last: { error: string } | undefined;
   for (const type of types) {
     switch (type) {
