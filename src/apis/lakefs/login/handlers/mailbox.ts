@@ -1,5 +1,6 @@
 /**
- * The token mailbox behind `lakectl login` (lakeFS v1.73–v1.80; Enterprise only, 501 in open source):
+ * The token mailbox behind `lakectl login` (lakeFS v1.73–v1.80; Enterprise only, 501 in open source, and from 1.81 not
+ * served at all in open source):
  *
  *   GET /auth/get-token/start                           → 303, Location: the sign-in page, X-LakeFS-Mailbox: secret
  *   (the browser signs in on /mockgate/lakefs/login, which calls:)
@@ -12,7 +13,8 @@
  */
 import type { Handler } from '../../../../engine/types.js';
 import { currentUser } from '../../authorize.js';
-import { lakefsErrors, notImplementedIn } from '../../errors.js';
+import { routeNotFound } from '../../../../engine/errors.js';
+import { lakefsErrors, notImplementedIn, versionBefore } from '../../errors.js';
 import { issueLoginToken } from '../../jwt.js';
 import { empty, json } from '../../reply.js';
 import type { LakefsOptions, LakefsState } from '../../state.js';
@@ -30,6 +32,7 @@ const MAILBOX = /^[A-Za-z0-9_-]{43}$/;
 
 export const getTokenRedirect: LoginHandler = (ctx) => {
   const { options } = ctx;
+  servedIn(ctx);
   if (isCommunity(options)) throw notImplementedIn(options);
   const flows = flowsOf(ctx.state);
   const now = nowSeconds(ctx.now);
@@ -48,6 +51,7 @@ export const getTokenRedirect: LoginHandler = (ctx) => {
 
 export const releaseTokenToMailbox: LoginHandler = async (ctx) => {
   const { options } = ctx;
+  servedIn(ctx);
   // A browser not signed in is sent to the UI's sign-in page, which comes back here; before the 501 of open
   // source (recorded from the real 1.80.0). Bad credentials never get here (401).
   if (!ctx.principal) return empty(ctx, 307, { Location: `/auth/login?next=${goQueryEscape(requestUri(ctx.request))}&redirected=true` });
@@ -69,6 +73,7 @@ export const releaseTokenToMailbox: LoginHandler = async (ctx) => {
 
 export const getTokenFromMailbox: LoginHandler = (ctx) => {
   const { options } = ctx;
+  servedIn(ctx);
   if (isCommunity(options)) throw notImplementedIn(options);
   const id = String(ctx.request.params.mailbox);
   if (!MAILBOX.test(id)) throw lakefsErrors.badRequest('invalid mailbox');
@@ -105,4 +110,13 @@ function requestUri(request: { path: string; rawQuery: Record<string, string | s
 /** Go's url.QueryEscape: space as `+`, every byte but letters, digits and `-_.~` percent-encoded. */
 function goQueryEscape(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
+}
+
+/**
+ * Open-source lakeFS dropped the mailbox routes in 1.81.0: from then on they are its 404 catch-all (recorded from the
+ * real 1.84.0, test/fidelity). RBAC mode (lakeFS Enterprise) keeps serving them at every version: the seeds
+ * describe them, and nothing recorded says Enterprise dropped them.
+ */
+function servedIn(ctx: Parameters<LoginHandler>[0]): void {
+  if (isCommunity(ctx.options) && !versionBefore(ctx.options.lakefsVersion, [1, 81, 0])) throw routeNotFound(ctx.request.method, ctx.request.path);
 }
