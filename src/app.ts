@@ -146,7 +146,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   mounts = [...apiMounts, adminMount];
 
   const router = new Router<Mount>(
-    mounts.map((m) => ({ mount: m, prefix: m.prefix, source: m.spec.file, operations: m.spec.operations })),
+    mounts.map((m) => ({ mount: m, prefix: m.prefix, source: m.spec.file, operations: m.spec.operations, headFromGet: m.api.headFromGet })),
   );
   const pipeline = new Pipeline({ router, sessions, rules, strict: config.strict, seed: config.seed, now, faker: fakerFor('responses'), logger }, mounts);
   // What a finished exchange of a mocked API is recorded in (the admin API's are not).

@@ -27,6 +27,8 @@ export interface MountedRoutes<M> {
   /** Shown in collision errors. */
   source: string;
   operations: Operation[];
+  /** Whether a HEAD the spec does not declare is answered by the GET operation (default true, as HTTP servers do). */
+  headFromGet?: boolean;
 }
 
 /**
@@ -39,6 +41,8 @@ interface PathEntry<M> {
   template: string;
   source: string;
   methods: Map<string, RouteTarget<M>>;
+  /** The mounts whose undeclared HEAD is not answered by their GET. */
+  noHeadFromGet?: Set<M>;
   /** Undefined for a template without parameters (a static path). */
   segments?: Segment[];
   /** Number of literal characters: more literal text means more specific. */
@@ -72,6 +76,7 @@ export class Router<M> {
           );
         }
         entry.methods.set(method, { mount: m.mount, operation: op });
+        if (m.headFromGet === false) (entry.noHeadFromGet ??= new Set()).add(m.mount);
       }
     }
     for (const entry of byShape.values()) {
@@ -137,9 +142,11 @@ function firstSegment(path: string): string {
   return path.split('/')[1] ?? '';
 }
 
-/** HEAD is answered by the GET operation when the spec declares no HEAD, as HTTP servers do. */
+/** HEAD is answered by the GET operation when the spec declares no HEAD, as HTTP servers do (unless its API says not). */
 function headFallback<M>(entry: PathEntry<M>, method: string): RouteTarget<M> | undefined {
-  return method === 'HEAD' ? entry.methods.get('GET') : undefined;
+  if (method !== 'HEAD') return undefined;
+  const get = entry.methods.get('GET');
+  return get && !entry.noHeadFromGet?.has(get.mount) ? get : undefined;
 }
 
 function compileEntry<M>(template: string, source: string): PathEntry<M> {

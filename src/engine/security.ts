@@ -22,7 +22,7 @@ export function readCredential(name: string, scheme: SecurityScheme, source: Cre
     const colon = decoded.indexOf(':');
     const username = colon < 0 ? decoded : decoded.slice(0, colon);
     const password = colon < 0 ? '' : decoded.slice(colon + 1);
-    return { scheme: name, type: 'basic', username, password, key: username };
+    return { scheme: name, type: 'basic', username, password, key: username, value: token };
   }
   if ((scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') || scheme.type === 'oauth2' || scheme.type === 'openIdConnect') {
     const token = authorizationToken(source.headers, 'bearer');
@@ -79,8 +79,10 @@ export function credentialKey(presented: PresentedCredentials, headers: HeaderMa
 
 /**
  * Runs the operation's security requirements: the first alternative whose credentials are all present
- * decides (a bad one is not rescued by a later alternative, as lakeFS tries its JWT first). No credentials:
- * anonymous when an empty requirement or the API's `missingCredentials: 'anonymous'` allows it, else 401 'missing'.
+ * decides (a bad one is not rescued by a later alternative, as lakeFS tries its JWT first). A credential its
+ * verifier cannot read as one (it answers undefined: lakeFS skips such headers) makes its alternative as good as
+ * absent. No credentials: anonymous when an empty requirement or the API's `missingCredentials: 'anonymous'`
+ * allows it, else 401 'missing'.
  * Answers synchronously when the verifiers do (most check a table): a promise only when one is asynchronous
  * (a JWT signature check), so the common request spends no microtask here.
  */
@@ -91,24 +93,37 @@ export function authenticate(
   ctx: SecurityContext,
 ): Principal | undefined | Promise<Principal | undefined> {
   if (requirements.length === 0) return undefined;
-  let anonymousAllowed = false;
-  for (const names of requirementNames(requirements)) {
-    if (names.length === 0) {
-      anonymousAllowed = true;
-      continue;
-    }
-    if (!names.every((name) => presented.has(name))) continue;
-    return verifyAll(
+  return tryRequirements(requirementNames(requirements), 0, presented, api, ctx);
+}
+
+/** The requirements from the `from`th on (see authenticate). */
+function tryRequirements(
+  requirements: string[][],
+  from: number,
+  presented: PresentedCredentials,
+  api: ApiModule,
+  ctx: SecurityContext,
+): Principal | undefined | Promise<Principal | undefined> {
+  for (let r = from; r < requirements.length; r++) {
+    const names = requirements[r]!;
+    if (names.length === 0 || !names.every((name) => presented.has(name))) continue;
+    const outcome = verifyAll(
       names.map((name) => presented.get(name)!),
       0,
       undefined,
       api,
       ctx,
     );
+    if (isPromise(outcome)) return outcome.then((principal) => (principal === UNREAD ? tryRequirements(requirements, r + 1, presented, api, ctx) : principal));
+    if (outcome !== UNREAD) return outcome;
   }
-  if (anonymousAllowed || api.missingCredentials === 'anonymous') return api.anonymous ? api.anonymous(ctx) : undefined;
+  // An empty requirement anywhere lets a caller without (readable) credentials through.
+  if (requirements.some((names) => names.length === 0) || api.missingCredentials === 'anonymous') return api.anonymous ? api.anonymous(ctx) : undefined;
   throw unauthorized('missing');
 }
+
+/** A verifier did not read its credential as one: the alternative is skipped. */
+const UNREAD = Symbol('unread');
 
 /** Each requirement's scheme names, listed once per operation. */
 const namesOfRequirements = new WeakMap<SecurityRequirements, string[][]>();
@@ -119,14 +134,17 @@ function requirementNames(requirements: SecurityRequirements): string[][] {
   return names;
 }
 
-/** Verifies credentials[from…] in order; the last one's principal is the caller. Async only from the first async verifier on. */
+/**
+ * Verifies credentials[from…] in order; the last one's principal is the caller, UNREAD when a verifier read one
+ * as no credential. Async only from the first async verifier on.
+ */
 function verifyAll(
   credentials: PresentedCredential[],
   from: number,
   principal: Principal | undefined,
   api: ApiModule,
   ctx: SecurityContext,
-): Principal | undefined | Promise<Principal | undefined> {
+): Principal | undefined | typeof UNREAD | Promise<Principal | undefined | typeof UNREAD> {
   for (let i = from; i < credentials.length; i++) {
     const credential = credentials[i]!;
     const verify = api.verifiers[credential.scheme] ?? api.verifiers[credential.type satisfies CredentialType];
@@ -134,8 +152,9 @@ function verifyAll(
     if (!verify) throw unauthorized('invalid', `no verifier for security scheme ${credential.scheme}`);
     const verified = verify(credential, ctx);
     if (isPromise(verified)) {
-      return verified.then((found) => verifyAll(credentials, i + 1, { ...found, scheme: credential.scheme }, api, ctx));
+      return verified.then((found) => (found ? verifyAll(credentials, i + 1, { ...found, scheme: credential.scheme }, api, ctx) : UNREAD));
     }
+    if (!verified) return UNREAD;
     principal = { ...verified, scheme: credential.scheme };
   }
   return principal;

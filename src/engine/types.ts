@@ -3,7 +3,8 @@
  * express; API folders import only this file, errors.ts and their own modules.
  */
 import type { Faker } from '@faker-js/faker';
-import type { MockError } from './errors.js';
+import type { MockError, ValidationIssue } from './errors.js';
+import type { LoadedSpec, Operation } from './spec.js';
 
 export type HeaderMap = Record<string, string | string[] | undefined>;
 
@@ -77,7 +78,7 @@ export interface PresentedCredential {
   /** Basic auth only. */
   username?: string;
   password?: string;
-  /** Bearer token or API key value. */
+  /** Bearer token or API key value; for basic auth, the encoded part of the header as sent. */
   value?: string;
   /** Identity of the credential for rule matching and rate limits: basic username, token or key value. */
   key: string;
@@ -97,8 +98,13 @@ export interface SecurityContext<S = any, O = any> {
 /**
  * Checks one presented credential against the session's state: returns (or resolves to) the principal, or throws
  * (rejects with) unauthorized(). May be async: token libraries such as jose verify signatures asynchronously.
+ * Returning undefined says the server would not read this as a credential at all (lakeFS skips a `Bearer` with no
+ * token, a Basic header that is not base64): the request goes on as if it had not been sent.
  */
-export type Verifier<S = any, O = any> = (credential: PresentedCredential, ctx: SecurityContext<S, O>) => Principal | Promise<Principal>;
+export type Verifier<S = any, O = any> = (
+  credential: PresentedCredential,
+  ctx: SecurityContext<S, O>,
+) => Principal | undefined | Promise<Principal | undefined>;
 
 /** The request after validation: path params decoded, query/header params coerced to their schema types. */
 export interface ValidatedRequest {
@@ -197,8 +203,20 @@ export interface ApiModule<S = any, O = any> {
    * reported first, as both FastAPI and Go servers fail while reading the body.
    */
   order: 'validate-first' | 'authenticate-first';
+  /**
+   * Whether a HEAD the spec does not declare is answered by the path's GET operation (default true, as most HTTP
+   * servers do). false: it is a method the path does not serve (lakeFS's router answers 404).
+   */
+  headFromGet?: boolean;
   /** Reproduces the real framework's input coercion before validation (see PrepareRequest). */
   prepareRequest?: PrepareRequest;
+  /**
+   * The real framework's own request validator, where it words or orders its refusals differently from the schema
+   * validation (kin-openapi names the body's schema and dumps the failing one; it refuses an empty query value).
+   * Runs after schema validation, on the same request, with the issues it found (maybe none); returns the error
+   * to answer instead of theirs, or undefined to keep the engine's verdict.
+   */
+  checkRequest?: CheckRequest;
   /**
    * The options handlers and verifiers see, from the scenario's `apis.<name>.options` (undefined when it has
    * none): defaults filled in, once per scenario — not on every call. Absent: the options as the scenario wrote them.
@@ -261,3 +279,22 @@ export interface PreparableRequest {
   body: any;
 }
 export type PrepareRequest = (request: PreparableRequest) => void;
+
+/** What an API's checkRequest hook sees: the operation and its document, the request as read, and the issues found. */
+export interface CheckableRequest {
+  operation: Operation;
+  spec: LoadedSpec;
+  /** Path parameters, decoded. */
+  params: Record<string, unknown>;
+  /** The query as received (after prepareRequest): strings, or arrays of strings for a repeated name. */
+  query: Record<string, unknown>;
+  /** Lower-case header names. */
+  headers: Record<string, unknown>;
+  cookies: Record<string, unknown>;
+  body: unknown;
+  /** Whether a body was sent that the schema validation checked (a JSON one). */
+  hasBody: boolean;
+  /** What the schema validation found; empty when the request passed it. */
+  issues: ValidationIssue[];
+}
+export type CheckRequest = (request: CheckableRequest) => MockError | undefined;

@@ -80,3 +80,16 @@ describe('Router', () => {
     expect(params('GET', `/v1/files/report/bytes=${'x'.repeat(90_000)}`)).toBe('not-found');
   });
 });
+
+describe('HEAD without a declared HEAD operation', () => {
+  const routes = (headFromGet?: boolean) =>
+    new Router([{ mount: 'api', prefix: '', source: 'api.yaml', operations: [op('list', 'get', '/things')], ...(headFromGet === undefined ? {} : { headFromGet }) }]);
+
+  it('is answered by the GET operation by default', () => {
+    expect(routes().match('HEAD', '/things')).toMatchObject({ kind: 'operation', operation: { operationId: 'list' } });
+  });
+
+  it('is a method the path does not serve when the API says so (lakeFS)', () => {
+    expect(routes(false).match('HEAD', '/things')).toEqual({ kind: 'method-not-allowed', mount: 'api', allowed: ['GET'] });
+  });
+});

@@ -14,6 +14,7 @@ describe('security dispatch', () => {
     ['an unknown OAuth2 bearer token', { Authorization: 'Bearer abc' }, 401, 'unknown token'],
     ['a known OAuth2 bearer token', { Authorization: 'Bearer token-carol' }, 200, undefined],
     ['an empty bearer token (present, so invalid, not missing)', { Authorization: 'Bearer' }, 401, 'unknown token'],
+    ['a bearer token the verifier does not read as a credential (as if absent)', { Authorization: 'Bearer not-a-token' }, 401, 'authentication required'],
     ['a Digest authorization no scheme reads', { Authorization: 'Digest abc' }, 401, 'authentication required'],
     ['a known key in the cookie scheme', { Cookie: 'other=1; widget_session=key-alice' }, 200, undefined],
     ['an unknown key in the cookie scheme', { Cookie: 'widget_session=nope' }, 401, 'unknown key'],

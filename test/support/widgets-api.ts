@@ -46,6 +46,8 @@ export const widgetsApi: ApiModule<WidgetState> = {
       return { id: credential.value! };
     },
     oauth: (credential) => {
+      // A value this server would not read as a credential: as if no Authorization had been sent.
+      if (credential.value === 'not-a-token') return undefined;
       if (credential.value !== 'token-carol') throw unauthorized('invalid', 'unknown token');
       return { id: 'carol' };
     },

@@ -66,6 +66,8 @@ const KIN_OPENAPI_WORDING: KinOpenapiWording = { locateRootBodyErrors: true, tru
 function messageOf(error: MockError): string {
   switch (error.code) {
     case ErrorCode.ValidationFailed:
+      // kin-openapi's full text (validation.ts), when it could be reproduced.
+      if (error.detail.lakefsText === true) return error.message;
       // kin-openapi stops at the first problem it finds.
       return error.issues.length ? requestErrorText(error.issues[0]!, KIN_OPENAPI_WORDING) : error.message;
     case ErrorCode.MalformedBody:
@@ -132,7 +134,7 @@ export function notImplementedIn(options: { lakefsVersion: string }): MockError 
 }
 
 /** Whether a lakeFS version ("1.80.0", "v1.84.1-rc1") is older than major.minor.patch; an unreadable one is not. */
-function versionBefore(version: string, [major, minor, patch]: [number, number, number]): boolean {
+export function versionBefore(version: string, [major, minor, patch]: [number, number, number]): boolean {
   // Three numeric fields compared in order: semver's precedence for released versions, without its range syntax.
   const [a = NaN, b = 0, c = 0] = version.replace(/^v/, '').split(/[.-]/, 3).map(Number);
   if (!Number.isInteger(a)) return false;

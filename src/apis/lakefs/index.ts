@@ -9,6 +9,7 @@ import { authHandlers, authSpecs } from './auth/index.js';
 import { renderError } from './errors.js';
 import { loginHandlers, loginSpecs } from './login/index.js';
 import { prepareRequest } from './query-booleans.js';
+import { checkRequest } from './validation.js';
 import { repoHandlers, repoSpecs } from './repos/index.js';
 import { anonymous, verifiers } from './security.js';
 import { createState } from './seed.js';
@@ -25,7 +26,10 @@ export const lakefs: ApiModule<LakefsState, LakefsOptions> = {
   missingCredentials: 'anonymous',
   renderError,
   order: 'validate-first',
+  // chi routes HEAD only where the document declares it (headObject): elsewhere the 404 catch-all answers.
+  headFromGet: false,
   prepareRequest,
+  checkRequest,
   resolveOptions,
   // The browser sign-in flows run on GETs: the OIDC callback opens a session, the token mailbox is opened,
   // filled and emptied by links a browser follows.

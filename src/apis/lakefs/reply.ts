@@ -14,6 +14,6 @@ export function json(ctx: { requestId: string }, status: number, body: unknown, 
   };
 }
 
-export function empty(ctx: { requestId: string }, status: 201 | 204 | 302 | 303 | 307, headers: Record<string, string | string[]> = {}): Reply {
+export function empty(ctx: { requestId: string }, status: 200 | 201 | 204 | 302 | 303 | 307, headers: Record<string, string | string[]> = {}): Reply {
   return { status, headers: { 'X-Request-ID': ctx.requestId, ...headers } };
 }

@@ -4,12 +4,18 @@
  * credential is present decides: a bad Bearer token is 401 even next to good basic credentials, as upstream
  * tries the JWT first and aborts on any error. No credential at all is not an error here: the request goes on
  * unauthenticated and each handler's authorize() answers 401 (GET /user answers the empty user instead).
+ *
+ * Nor is a header lakeFS cannot read as a credential (checkSecurityRequirements skips it and tries the next
+ * scheme): an Authorization that is not exactly `Bearer <token>`, a Basic header that is not base64 of
+ * `key:secret`, an internal_auth_session cookie that does not decode. Those verifiers answer undefined (recorded
+ * from the real 1.80.0 in test/fidelity: `GET /user` then answers the empty user).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { PresentedCredential, Principal, Verifier } from '../../engine/types.js';
 import { lakefsErrors } from './errors.js';
 import { verifyLoginToken } from './jwt.js';
 import { ssoSessionUser } from './login/state.js';
+import { tokenOfSessionCookie } from './login/web.js';
 import type { LakefsOptions, LakefsSecurityContext, LakefsState } from './state.js';
 import { has, lookup } from './table.js';
 
@@ -22,18 +28,32 @@ async function tokenPrincipal(token: string, scheme: string, ctx: LakefsSecurity
   return { id: userId, scheme };
 }
 
-const jwtToken: LakefsVerifier = (credential, ctx) => tokenPrincipal(credential.value ?? '', 'jwt_token', ctx);
+/** strings.Fields of the header must be exactly `Bearer` and one token. */
+const jwtToken: LakefsVerifier = (credential, ctx) => {
+  const token = credential.value ?? '';
+  if (token === '' || /\s/.test(token)) return undefined;
+  return tokenPrincipal(token, 'jwt_token', ctx);
+};
 
 /** The access key pair of the credential store (BuiltinAuthenticator): unknown key or wrong secret → 401. */
 const basicAuth: LakefsVerifier = (credential, ctx) => {
+  if (!readableBasic(credential.value ?? '')) return undefined;
   const stored = lookup(ctx.state.credentials, credential.username ?? '');
   if (!stored || !sameSecret(stored.secretAccessKey, credential.password ?? '')) throw lakefsErrors.authenticating('invalid');
   if (!has(ctx.state.users, stored.userId)) throw lakefsErrors.authenticating('revoked');
   return { id: stored.userId, scheme: 'basic_auth' };
 };
 
-/** The `internal_auth_session` cookie set by login holds the login token. */
-const cookieAuth: LakefsVerifier = (credential, ctx) => tokenPrincipal(credential.value ?? '', 'cookie_auth', ctx);
+/**
+ * The `internal_auth_session` cookie set by login: a session this server signed, holding the login token
+ * (login/web.ts). One that does not decode — garbage, a bare token, another server's — is no session, and the
+ * caller goes on without it, as lakeFS does; a session whose token fails (expired, of a deleted user) is 401.
+ */
+const cookieAuth: LakefsVerifier = (credential, ctx) => {
+  const token = tokenOfSessionCookie(credential.value ?? '', ctx.options.jwtSecret);
+  if (token === undefined) return undefined;
+  return tokenPrincipal(token, 'cookie_auth', ctx);
+};
 
 const ssoCookie =
   (kind: 'oidc' | 'saml', scheme: string): LakefsVerifier =>
@@ -61,6 +81,12 @@ export async function anonymous(ctx: LakefsSecurityContext): Promise<Principal |
   const cookie = (Array.isArray(raw) ? raw[0] : raw)?.trim();
   if (!cookie || cookie.includes('=') || cookie.split('.').length !== 3) return undefined;
   return tokenPrincipal(cookie, 'cookie_auth', ctx);
+}
+
+/** Go's Request.BasicAuth: standard base64 (padded), and a colon in what it decodes to. */
+function readableBasic(encoded: string): boolean {
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(encoded)) return false;
+  return Buffer.from(encoded, 'base64').toString('latin1').includes(':');
 }
 
 function sameSecret(stored: string, given: string): boolean {

@@ -137,7 +137,7 @@ const goQuote = (text: string) => JSON.stringify(text);
  * Go's %g of a float64 bound (strconv.FormatFloat(n, 'g', -1, 64)): the shortest digits, in exponent form
  * (two exponent digits at least) when the exponent is below -4 or at least 6 — `1e+06`, not `1000000`.
  */
-function goFloat(n: number): string {
+export function goFloat(n: number): string {
   if (n === 0) return Object.is(n, -0) ? '-0' : '0';
   const [digits, exponentText] = n.toExponential().split('e') as [string, string];
   const exponent = Number(exponentText);

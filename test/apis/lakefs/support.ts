@@ -24,6 +24,14 @@ export const basicAuth = (accessKeyId: string, secret: string) => ({
 });
 export const bearerAuth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
+/**
+ * kin-openapi's text for a schema failure: the headline (`request body has an error: doesn't match schema
+ * #/components/schemas/X: Error at "/id": …`), then the failing schema and value dumped. The dumps of mockgate's own
+ * specs are in its own words; test/apis/lakefs/kin-openapi-texts.test.ts pins them to the byte against lakeFS's.
+ */
+export const kinText = (headline: string) =>
+  new RegExp(`^${headline.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\nSchema:\n  [\\s\\S]*\n\nValue:\n  [\\s\\S]*\n$`);
+
 /** lakeFS errors: `{"message"}` plus a newline, JSON, nosniff, a request id. */
 export function expectLakefsError(res: Response, status: number, message?: string | RegExp): void {
   expect(res.status, res.text).toBe(status);

@@ -9,6 +9,7 @@ import type { ValidationIssue } from '../../../src/engine/errors.js';
 import { decodeAwsIdentityToken } from '../../../src/apis/shared/aws-identity-token.js';
 import { goJsonSyntaxError } from '../../../src/apis/shared/go-json.js';
 import { requestErrorText } from '../../../src/apis/shared/kin-openapi.js';
+import { kinEmptyValueError, kinRequestError, parseGoInt } from '../../../src/apis/shared/kin-openapi-visit.js';
 import { identityToken } from '../../support/aws-identity.js';
 
 describe('goJsonSyntaxError: what json.Unmarshal says', () => {
@@ -115,5 +116,60 @@ describe('decodeAwsIdentityToken', () => {
     ['base64 of a JSON list', Buffer.from('[1]').toString('base64')],
   ])('reads nothing from %s', (_, token) => {
     expect(decodeAwsIdentityToken(token)).toBeUndefined();
+  });
+});
+
+describe('kinRequestError: kin-openapi\'s first problem and its dump', () => {
+  const Rule = { type: 'object', required: ['name'], properties: { name: { type: 'string' }, size: { type: 'integer', default: 3 } } };
+  const definition = { components: { schemas: { Rule } } };
+  const op = (schema: unknown, parameters: unknown[] = []) =>
+    ({ operationId: 'op', method: 'post', pathTemplate: '/x', parameters, requestBody: { content: { 'application/json': { schema } } }, responses: {}, security: [] }) as never;
+  const body = (schema: unknown, value: unknown, issues: ValidationIssue[] = []) =>
+    kinRequestError({ spec: { definition }, operation: op(schema), params: {}, query: {}, headers: {}, body: value, hasBody: true, issues })?.text;
+
+  it('names a component body schema, locates a missing property at its own pointer, and dumps the defaults it wrote', () => {
+    expect(body(Rule, { note: '<b>' })).toBe(
+      'request body has an error: doesn\'t match schema #/components/schemas/Rule: Error at "/name": property "name" is missing\n' +
+        'Schema:\n  {\n    "properties": {\n      "name": {\n        "type": "string"\n      },\n      "size": {\n        "default": 3,\n        "type": "integer"\n      }\n    },\n    "required": [\n      "name"\n    ],\n    "type": "object"\n  }\n\n' +
+        'Value:\n  {\n    "note": "\\u003cb\\u003e",\n    "size": 3\n  }\n',
+    );
+  });
+
+  it('checks present properties (by sorted name) before required ones, and prints nested components as $refs', () => {
+    const list = { type: 'array', items: Rule };
+    expect(body(list, [{ name: 5 }])).toMatch(/^request body has an error: doesn't match schema: Error at "\/0\/name": value must be a string\nSchema:\n {2}\{\n {4}"type": "string"\n {2}\}\n\nValue:\n {2}5\n$/);
+    expect(body(list, {})).toContain('value must be an array\nSchema:\n  {\n    "items": {\n      "$ref": "#/components/schemas/Rule"\n    },');
+    expect(body({ type: 'object', required: ['a'], properties: { a: { type: 'string' }, b: { type: 'string' } } }, { b: null })).toContain('Error at "/b": Value is not nullable');
+  });
+
+  it('takes pattern failures from the schema validation\'s issues', () => {
+    const schema = { type: 'object', properties: { id: { type: 'string', pattern: '^[a-z]+$' } } };
+    const issue: ValidationIssue = { in: 'body', path: ['id'], keyword: 'pattern', message: '' };
+    expect(body(schema, { id: 'A' }, [issue])).toContain('Error at "/id": string doesn\'t match the regular expression "^[a-z]+$"');
+    expect(body(schema, { id: 'a' })).toBeUndefined();
+  });
+
+  it('parses a query integer as strconv.ParseInt(s, 0, 64) does', () => {
+    expect([parseGoInt('010', 64), parseGoInt('0x1f', 64), parseGoInt('0b101', 64), parseGoInt('0o17', 64), parseGoInt('0x_1f', 64)]).toEqual([8, 31, 5, 15, 31]);
+    expect([parseGoInt('1_000', 64), parseGoInt('1.5', 64), parseGoInt('', 64), parseGoInt('0x', 64)]).toEqual(['invalid syntax', 'invalid syntax', 'invalid syntax', 'invalid syntax']);
+    expect([parseGoInt('9223372036854775808', 64), parseGoInt('-9223372036854775808', 64), parseGoInt('2147483648', 32)]).toEqual(['value out of range', -9223372036854775808, 'value out of range']);
+  });
+
+  it('refuses an empty query value unless the parameter has a default or allows it', () => {
+    const params = [
+      { name: 'path', in: 'query', required: true, schema: { type: 'string' } },
+      { name: 'amount', in: 'query', schema: { type: 'integer', default: 100 } },
+    ];
+    const check = (query: Record<string, string>, allowsEmpty?: () => boolean) =>
+      kinRequestError({ spec: { definition }, operation: op(undefined, params), params: {}, query, headers: {}, body: undefined, hasBody: false, issues: [], allowsEmpty })?.text;
+    expect(check({ path: '' })).toBe('parameter "path" in query has an error: empty value is not allowed');
+    expect(check({ path: 'a', amount: '' })).toBeUndefined();
+    expect(check({ path: '' }, () => true)).toBeUndefined();
+    expect(check({})).toBe('parameter "path" in query has an error: value is required but missing');
+    // The check run on requests the schemas accept looks at empty values only.
+    const empty = (query: Record<string, string>) =>
+      kinEmptyValueError({ spec: { definition }, operation: op(undefined, params), params: {}, query, headers: {}, body: undefined, hasBody: false, issues: [] })?.text;
+    expect(empty({ path: '' })).toBe('parameter "path" in query has an error: empty value is not allowed');
+    expect([empty({ path: 'a', amount: '' }), empty({})]).toEqual([undefined, undefined]);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { arn } from '../arn.js';
 import { authorize } from '../authorize.js';
-import { lakefsErrors, messages } from '../errors.js';
+import { lakefsErrors, messages, notImplementedIn } from '../errors.js';
 import { paginate, paginateTable } from '../pagination.js';
 import { empty, json } from '../reply.js';
 import { unixSeconds, type GroupRecord, type PolicyRecord, type UserRecord } from '../state.js';
@@ -155,4 +155,18 @@ export function existingPolicy(ctx: AuthContext, policyId: string): PolicyRecord
 
 export function attachedPolicies(ctx: AuthContext, ids: string[] | undefined): PolicyRecord[] {
   return (ids ?? []).map((id) => lookup(ctx.state.policies, id)).filter((p): p is PolicyRecord => p !== undefined);
+}
+
+/**
+ * Group ACLs belong to lakeFS's simplified ("acl") authorization, which mockgate does not emulate: Community mode
+ * answers 501 once the caller is authorized (recorded from the real 1.80.0), and so does RBAC mode here.
+ */
+export function getGroupACL(ctx: AuthContext): never {
+  authorize(ctx, 'auth:ReadGroup', arn.group(String(ctx.request.params.groupId)));
+  throw notImplementedIn(ctx.options);
+}
+
+export function setGroupACL(ctx: AuthContext): never {
+  authorize(ctx, 'auth:AttachPolicy', arn.group(String(ctx.request.params.groupId)));
+  throw notImplementedIn(ctx.options);
 }

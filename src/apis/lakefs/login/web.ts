@@ -3,7 +3,7 @@
  * attribute order), random secrets, and the mock's small HTML pages. Every value echoed into a page is
  * escaped; every value put into a script is JSON with `<` escaped.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Reply } from '../../../engine/types.js';
 
 /** lakeFS keeps its session cookies for 30 days (`sessionMaxAge` in pkg/api/serve.go). */
@@ -14,10 +14,39 @@ export const COOKIE_NAMES = { internal: 'internal_auth_session', oidc: 'oidc_aut
 /** `Secure` only over TLS, as lakeFS does. */
 const secureFlag = (origin: string) => (origin.startsWith('https:') ? '; Secure' : '');
 
-export function loginCookie(token: string, now: Date, origin: string): string {
+export function loginCookie(token: string, secret: string, now: Date, origin: string): string {
   const expires = new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000).toUTCString();
-  return `${COOKIE_NAMES.internal}=${token}; Path=/; Expires=${expires}; Max-Age=${SESSION_MAX_AGE_SECONDS}; HttpOnly${secureFlag(origin)}; SameSite=Lax`;
+  const value = sessionCookieValue(token, secret, now);
+  return `${COOKIE_NAMES.internal}=${value}; Path=/; Expires=${expires}; Max-Age=${SESSION_MAX_AGE_SECONDS}; HttpOnly${secureFlag(origin)}; SameSite=Lax`;
 }
+
+/**
+ * The internal_auth_session cookie's value. lakeFS's is a gorilla securecookie: the session holding the login token,
+ * timestamped and signed with the server's secret, so that only a session it issued decodes (a bare token sent as the
+ * cookie is no session: the caller goes on without one). Here: base64url of `<unix seconds>|<token>|<signature>`,
+ * the signature an HMAC-SHA256 of the rest under the scenario's JWT secret.
+ */
+export function sessionCookieValue(token: string, secret: string, now: Date): string {
+  const signed = `${Math.floor(now.getTime() / 1000)}|${token}`;
+  return Buffer.from(`${signed}|${sessionSignature(secret, signed)}`).toString('base64url');
+}
+
+/** The login token of a session cookie this server issued; undefined for anything else. */
+export function tokenOfSessionCookie(value: string, secret: string): string | undefined {
+  if (!/^[\w-]+$/.test(value)) return undefined;
+  const decoded = Buffer.from(value, 'base64url').toString('utf8');
+  const last = decoded.lastIndexOf('|');
+  const first = decoded.indexOf('|');
+  if (first < 0 || last <= first) return undefined;
+  const signed = decoded.slice(0, last);
+  const expected = Buffer.from(sessionSignature(secret, signed));
+  const given = Buffer.from(decoded.slice(last + 1));
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  return decoded.slice(first + 1, last);
+}
+
+const sessionSignature = (secret: string, signed: string) =>
+  createHmac('sha256', secret).update(`${COOKIE_NAMES.internal}|${signed}`).digest('base64url');
 
 export function ssoCookie(name: string, value: string, origin: string): string {
   return `${name}=${value}; Path=/; HttpOnly${secureFlag(origin)}; SameSite=Lax`;

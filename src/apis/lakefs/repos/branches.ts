@@ -1,6 +1,7 @@
 /**
  * Branches: create from any reference (the answer is the commit id as text, as lakeFS writes it), read, list
- * (hidden branches only on request), delete (never the default branch, never a protected one).
+ * (hidden branches only on request), delete (never the default branch; a protected one is deleted: branch protection
+ * blocks staging writes and commits only, and the real lakeFS 1.80.0 answers 204, recorded in test/fidelity).
  */
 import { conflict } from '../../../engine/errors.js';
 import type { Reply } from '../../../engine/types.js';
@@ -10,7 +11,7 @@ import { lakefsErrors, messages } from '../errors.js';
 import { empty, json } from '../reply.js';
 import { has, put, remove } from '../table.js';
 import { pageQuery, pageTable } from './paging.js';
-import { checkBranchName, checkRef, requireBranch, requireRepository, resolveRef } from './refs.js';
+import { checkNewBranchName, checkRef, checkRepositoryName, requireBranch, requireRepository, resolveRef } from './refs.js';
 import type { RepoHandler } from './state.js';
 
 interface BranchCreation {
@@ -33,9 +34,11 @@ export const createBranch: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   const body = ctx.request.body as BranchCreation;
   authorize(ctx, 'fs:CreateBranch', arn.branch(repoName, body.name));
-  const repo = requireRepository(ctx.state.repos, repoName);
-  checkBranchName(body.name);
+  // catalog.CreateBranch checks the names before it looks the repository up.
+  checkRepositoryName(repoName);
+  checkNewBranchName(body.name);
   checkRef(body.source);
+  const repo = requireRepository(ctx.state.repos, repoName);
   if (repo.readOnly && body.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (has(repo.branches, body.name)) throw conflict('branch already exists: not unique');
   const source = resolveRef(repo, body.source);
@@ -63,7 +66,6 @@ export const deleteBranch: RepoHandler = (ctx) => {
   const branch = requireBranch(repo, branchName);
   if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (branch.id === repo.defaultBranch) throw lakefsErrors.forbidden('cannot delete repository default branch');
-  if (branch.protected) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
   // Uploads started on the branch stay open, as they would in the object store; completing one finds no branch.
   remove(repo.branches, branch.id);
   return empty(ctx, 204);

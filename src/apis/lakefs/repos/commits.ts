@@ -11,6 +11,8 @@ import { lookup, put, remove, rows, type Table } from '../table.js';
 import { toCommit } from './present.js';
 import { checkRef, commitId, isDirty, metaRangeOf, requireBranch, requireRepository, resolveRef } from './refs.js';
 import type { CommitRecord, ObjectRecord, RepoHandler } from './state.js';
+import { isProtected } from './settings.js';
+import { newRunId } from './signing.js';
 
 interface CommitCreation {
   message: string;
@@ -40,8 +42,12 @@ export const commit: RepoHandler = (ctx) => {
   const body = ctx.request.body as CommitCreation;
   const user = authorize(ctx, 'fs:CreateCommit', arn.branch(repoName, branchName));
   const repo = requireRepository(ctx.state.repos, repoName);
+  // The pre-commit hooks run first, and reading their actions at an unknown branch fails (the real 1.80.0's text).
+  if (!lookup(repo.branches, branchName)) {
+    throw lakefsErrors.notFound(`prepare-commit hook aborted, run id '${newRunId(ctx.faker)}': list actions from commit: listing actions: not found`);
+  }
   const branch = requireBranch(repo, branchName);
-  if (branch.protected) throw lakefsErrors.forbidden('cannot commit to protected branch');
+  if (isProtected(repo, branch)) throw lakefsErrors.forbidden('cannot commit to protected branch');
   if (repo.readOnly && body.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   const parent = lookup(repo.commits, branch.commitId);
   if (!parent) throw lakefsErrors.notFound('commit not found');

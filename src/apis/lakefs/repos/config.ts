@@ -6,6 +6,7 @@
  */
 import { currentUser, authorize } from '../authorize.js';
 import { arn } from '../arn.js';
+import { versionBefore } from '../errors.js';
 import { json } from '../reply.js';
 import type { LakefsContext } from '../state.js';
 import { presigns } from './object-data.js';
@@ -43,7 +44,8 @@ export function storageConfig(ctx: LakefsContext): Record<string, unknown> {
 export const getConfig: RepoHandler = (ctx) => {
   currentUser(ctx);
   return json(ctx, 200, {
-    capabilities_config: { async_ops: false },
+    // lakeFS 1.80 reports whether async operations are on (off in open source); 1.81 dropped the field.
+    capabilities_config: versionBefore(ctx.options.lakefsVersion, [1, 81, 0]) ? { async_ops: false } : {},
     storage_config: storageConfig(ctx),
     storage_config_list: [],
     ui_config: {},

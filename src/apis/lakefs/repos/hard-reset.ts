@@ -10,6 +10,7 @@ import { lakefsErrors, messages } from '../errors.js';
 import { empty } from '../reply.js';
 import { checkRef, requireBranch, requireRepository, resolveRef } from './refs.js';
 import type { RepoHandler } from './state.js';
+import { isProtected } from './settings.js';
 
 export const hardResetBranch: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
@@ -22,7 +23,7 @@ export const hardResetBranch: RepoHandler = (ctx) => {
   checkRef(ref);
   const target = resolveRef(repo, ref);
   if (!target) throw lakefsErrors.notFound(`hard-reset ${branchName} to ${ref}: not found`);
-  if (branch.protected) throw lakefsErrors.forbidden('protected branch');
+  if (isProtected(repo, branch)) throw lakefsErrors.forbidden('protected branch');
   if (repo.readOnly && !force) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   branch.commitId = target.commit.id;
   return empty(ctx, 204);

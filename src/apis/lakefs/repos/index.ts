@@ -14,15 +14,17 @@ import { getConfig, getStorageConfig } from './config.js';
 import { diffBranch, diffRefs } from './diff.js';
 import { hardResetBranch } from './hard-reset.js';
 import { logCommits } from './log.js';
-import { abortPresignMultipartUpload, completePresignMultipartUpload, createPresignMultipartUpload } from './multipart.js';
+import { abortPresignMultipartUpload, completePresignMultipartUpload, createPresignMultipartUpload, uploadPart } from './multipart.js';
 import { getObject, headObject, uploadObject } from './object-data.js';
 import { deleteObject, deleteObjects, updateObjectUserMetadata } from './object-writes.js';
 import { listObjects, statObject } from './objects.js';
 import { createRepository, deleteRepository, getRepository, listRepositories } from './repositories.js';
 import { resetBranch } from './reset.js';
 import { getLakeFSVersion, healthCheck } from './server-info.js';
+import { deleteGCRules, getBranchProtectionRules, getGCRules, getRepositoryMetadata, setBranchProtectionRules, setGCRules } from './settings.js';
 import { getAuthCapabilities, getSetupState, setup } from './setup.js';
 import { createTag, deleteTag, getTag, listTags } from './tags.js';
+import { getGarbageCollectionConfig, getLicense, getUsageReportSummary, postStatsEvents, setupCommPrefs } from './usage.js';
 
 export { repoOptionProperties, repoSeedProperties } from './seed-schema.js';
 export { createRepoState } from './seed.js';
@@ -68,6 +70,18 @@ export const repoHandlers: Record<string, Handler<LakefsState, LakefsOptions>> =
   createPresignMultipartUpload,
   completePresignMultipartUpload,
   abortPresignMultipartUpload,
+  uploadPart,
   hardResetBranch,
   putPresignedPart,
+  getRepositoryMetadata,
+  getGCRules,
+  setGCRules,
+  deleteGCRules,
+  getBranchProtectionRules,
+  setBranchProtectionRules,
+  getGarbageCollectionConfig,
+  getLicense,
+  getUsageReportSummary,
+  postStatsEvents,
+  setupCommPrefs,
 };

@@ -31,6 +31,7 @@ import {
   type RepositoryRecord,
   type UploadRecord,
 } from './state.js';
+import { isProtected } from './settings.js';
 
 /** S3's words for an upload id it does not know (never started, completed or aborted). */
 export const NO_SUCH_UPLOAD = 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.';
@@ -171,7 +172,7 @@ export const completePresignMultipartUpload: RepoHandler = (ctx) => {
 
   const branch = lookup(repo.branches, branchName);
   if (!branch) throw lakefsErrors.notFound(messages.branchNotFound);
-  if (branch.protected) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
+  if (isProtected(repo, branch)) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
   if (repo.readOnly) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (upload.branch === branch.id && upload.path === path && fingerprint(currentAt(repo, branch, path)) !== upload.baseline) {
     throw conflict('conflict found');
@@ -212,4 +213,26 @@ export const abortPresignMultipartUpload: RepoHandler = (ctx) => {
   const upload = findUpload(ctx, repo, uploadId, body.physical_address);
   remove(ctx.state.repos.uploads, upload.id);
   return empty(ctx, 204);
+};
+
+/**
+ * uploadPart: a presigned URL for one part, on demand (controller.go UploadPart). After authorization and the
+ * repository, the address must be relative to the namespace and signed by lakeFS (400 `address is not signed: link
+ * address invalid` otherwise, as the real 1.80.0 answers), then the blockstore presigns the part: one that cannot
+ * answers 400 `operation not supported`. Like S3's presigner, nothing checks that the upload exists: its part URL
+ * does (404 when the part is PUT).
+ */
+export const uploadPart: RepoHandler = (ctx) => {
+  const repoName = String(ctx.request.params.repository);
+  const path = String(ctx.request.query.path ?? '');
+  authorize(ctx, 'fs:WriteObject', arn.object(repoName, path));
+  const repo = requireRepository(ctx.state.repos, repoName);
+  const relative = relativeAddress(repo.storageNamespace, String((ctx.request.body as { physical_address: string }).physical_address));
+  if (relative === undefined) throw lakefsErrors.badRequest('physical address must be relative to the storage namespace');
+  verifyAddress(ctx.options.jwtSecret, repo.id, relative);
+  if (!ctx.options.presignMultipart) throw lakefsErrors.badRequest('operation not supported');
+  const expires = unixSeconds(ctx.now) + ctx.options.presignExpirySeconds;
+  const uploadId = String(ctx.request.params.uploadId);
+  const partNumber = Number(ctx.request.params.partNumber);
+  return json(ctx, 200, { presigned_url: partUrl(ctx.request.origin, ctx.options.jwtSecret, { uploadId, partNumber, expires, session: ctx.session }) });
 };

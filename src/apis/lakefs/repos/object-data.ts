@@ -21,6 +21,7 @@ import { toObjectStats } from './present.js';
 import { checkRef, requireRepository, resolveRef, visibleObject } from './refs.js';
 import { newAddress } from './signing.js';
 import type { ObjectRecord, RepoHandler, RepositoryRecord } from './state.js';
+import { isProtected } from './settings.js';
 
 /** User metadata travels as `X-Lakefs-Meta-<key>` headers (lakeFS lower-cases the keys). */
 const META_PREFIX = 'x-lakefs-meta-';
@@ -74,7 +75,7 @@ export const uploadObject: RepoHandler = (ctx) => {
     throw lakefsErrors.preconditionFailed('path already exists');
   }
   const { bytes, contentType } = uploadedContent(ctx);
-  if (branch.protected) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
+  if (isProtected(repo, branch)) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
   if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
 
   const object: ObjectRecord = {

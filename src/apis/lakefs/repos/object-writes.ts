@@ -13,13 +13,14 @@ import type { LakefsContext } from '../state.js';
 import { has, lookup, put, remove } from '../table.js';
 import { requireBranch, requireRepository, resolveRef, visibleObject } from './refs.js';
 import type { BranchRecord, RepoHandler, RepositoryRecord } from './state.js';
+import { isProtected } from './settings.js';
 
 /** lakeFS's DefaultMaxDeleteObjects. */
 export const MAX_DELETE_OBJECTS = 1000;
 
 /** graveler refuses staging writes on a protected branch, and on a read-only repository unless forced. */
 function checkWritable(ctx: LakefsContext, repo: RepositoryRecord, branch: BranchRecord): void {
-  if (branch.protected) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
+  if (isProtected(repo, branch)) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
   if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
 }
 

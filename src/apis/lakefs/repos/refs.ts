@@ -30,6 +30,19 @@ export function checkBranchName(name: string, argument = 'branch'): void {
   if (!BRANCH_NAME.test(name)) throw invalid(argument, 'branch id');
 }
 
+/**
+ * createBranch's own check (catalog.CreateBranch): an empty name fails with 500, the status lakeFS gives an error
+ * it did not map, and an impossible one says what a name may hold (both recorded from the real 1.80.0).
+ */
+export function checkNewBranchName(name: string): void {
+  if (name === '') throw lakefsErrors.failedRequest('argument branch: required value: validation error');
+  if (!BRANCH_NAME.test(name)) {
+    throw lakefsErrors.badRequest(
+      'argument branch: branch id: invalid value: validation error: branch id must consist of letters, digits, underscores and dashes, and cannot start with a dash',
+    );
+  }
+}
+
 export function checkRef(ref: string, argument = 'ref'): void {
   if (ref === '') throw required(argument);
   if (/\s/.test(ref)) throw invalid(argument, 'ref');

@@ -17,7 +17,7 @@ import { unixSeconds } from '../state.js';
 import { has, put, remove, rows } from '../table.js';
 import { pageQuery, pageTable } from './paging.js';
 import { toRepository } from './present.js';
-import { checkBranchName, commitId, requireRepository } from './refs.js';
+import { commitId, requireRepository } from './refs.js';
 import { trimTrailingSlashes } from '../../../engine/text.js';
 import { dropRepositoryData } from './data.js';
 import type { BlockstoreType, CommitRecord, RepoHandler, RepositoryRecord, RepoState } from './state.js';
@@ -44,10 +44,13 @@ export const createRepository: RepoHandler = (ctx) => {
   authorize(ctx, 'fs:CreateRepository', arn.repository(body.name));
   authorize(ctx, 'fs:AttachStorageNamespace', arn.namespace(body.storage_namespace));
   const bare = ctx.request.query.bare === true;
+  // lakeFS does not check the default branch's name (the real 1.80.0 creates `bad branch`, recorded in test/fidelity).
   const defaultBranch = body.default_branch || 'main';
-  checkBranchName(defaultBranch);
   const repos = ctx.state.repos;
   if (has(repos.repositories, body.name)) throw conflict('error creating repository: not unique');
+  // The configured blockstores' ids; mockgate's configuration has one blockstore (storage_config_list is empty),
+  // whose id is "".
+  if ((body.storage_id ?? '') !== '') throw lakefsErrors.badRequest('storage id: invalid value: validation error');
   const marksNamespace = !bare && body.read_only !== true;
   if (marksNamespace) {
     checkNamespaceScheme(ctx.options.blockstoreType, body.storage_namespace);

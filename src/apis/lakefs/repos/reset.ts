@@ -11,6 +11,7 @@ import { empty } from '../reply.js';
 import { remove } from '../table.js';
 import { requireBranch, requireRepository } from './refs.js';
 import type { RepoHandler } from './state.js';
+import { isProtected } from './settings.js';
 
 interface ResetCreation {
   type: 'object' | 'common_prefix' | 'reset';
@@ -25,7 +26,7 @@ export const resetBranch: RepoHandler = (ctx) => {
   authorize(ctx, 'fs:RevertBranch', arn.branch(repoName, branchName));
   const repo = requireRepository(ctx.state.repos, repoName);
   const branch = requireBranch(repo, branchName);
-  if (branch.protected) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
+  if (isProtected(repo, branch)) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
   if (repo.readOnly && body.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   const path = body.path ?? '';
   switch (body.type) {

@@ -57,7 +57,7 @@ const branch = {
     protected: {
       type: 'boolean',
       default: false,
-      description: 'Covered by a branch protection rule: staging, commits, hard resets and deletion answer 403.',
+      description: 'Covered by a branch protection rule (one with its name): staging writes, commits and hard resets answer 403.',
     },
     hidden: { type: 'boolean', default: false, description: 'Left out of branch listings unless show_hidden.' },
     staged: { type: 'array', items: object, description: 'Uncommitted objects (a branch with any is dirty).' },

@@ -98,6 +98,8 @@ export function createRepoState(seed: Record<string, any>, identity: Pick<Lakefs
       const staged: Table<ObjectRecord> = {};
       for (const o of b.staged ?? []) put(staged, o.path, seedObject(o, repo.id, now, state));
       put(repo.branches, b.name, { id: b.name, commitId: target, staged, protected: b.protected === true, hidden: b.hidden === true });
+      // A protected branch is one a rule covers: the rule is its name, as a user would set it.
+      if (b.protected === true) repo.protectionRules = [...(repo.protectionRules ?? []), b.name].sort();
     });
     if (!has(repo.branches, repo.defaultBranch)) {
       put(repo.branches, repo.defaultBranch, { id: repo.defaultBranch, commitId: last.id, staged: {}, protected: false, hidden: false });

@@ -19,6 +19,11 @@ export const LINK_ADDRESS_LIFETIME_SECONDS = 24 * 3600;
 
 const XID_ALPHABET = '0123456789abcdefghijklmnopqrstuv';
 
+/** A hook run id, as lakeFS's actions service makes them (an xid: 20 base32hex characters). */
+export function newRunId(faker: Faker): string {
+  return faker.string.fromCharacters(XID_ALPHABET, 20);
+}
+
 /** A fresh object address in the repository: unsigned part first, as lakeFS's PathProvider makes them. */
 export function newAddress(faker: Faker): string {
   return `data/${faker.string.fromCharacters(XID_ALPHABET, 20)}/${faker.string.fromCharacters(XID_ALPHABET, 20)}`;

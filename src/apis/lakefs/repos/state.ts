@@ -50,7 +50,10 @@ export interface BranchRecord {
   commitId: string;
   /** Uncommitted objects, by path. */
   staged: Table<ObjectRecord>;
-  /** A branch protection rule covers it: writes, commits, hard resets and deletion are refused (403). */
+  /**
+   * Seeded as protected (its repository then has a rule with its name). What decides is settings.ts isProtected:
+   * the repository's rules, this flag only in state saved before the rules existed.
+   */
   protected: boolean;
   /** Left out of listBranches unless show_hidden. */
   hidden: boolean;
@@ -63,6 +66,15 @@ export interface RepositoryRecord {
   creationDate: number;
   readOnly: boolean;
   storageId?: string;
+  /** User metadata of the repository (getRepositoryMetadata); none: `{}`. */
+  metadata?: Record<string, string>;
+  /**
+   * The branch protection patterns (settings.ts), sorted and distinct; undefined when none were ever stored (their
+   * ETag is then "", and state saved before rules existed keeps each branch's own flag).
+   */
+  protectionRules?: string[];
+  /** The garbage collection rules, when set. */
+  gcRules?: { default_retention_days: number; branches: Array<{ branch_id: string; retention_days: number }> };
   branches: Table<BranchRecord>;
   /** tag → commit id. */
   tags: Table<string>;

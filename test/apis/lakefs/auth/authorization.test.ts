@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { issueLoginToken } from '../../../../src/apis/lakefs/jwt.js';
+import { sessionCookieValue } from '../../../../src/apis/lakefs/login/web.js';
 import { expectLakefsError } from '../support.js';
 import { JWT_SECRET, NOW, as, client, tokenOf, useAuthApp } from './helpers.js';
 
@@ -14,12 +15,14 @@ const developerToken = await tokenOf('developer');
 const expiredToken = (await issueLoginToken('developer', JWT_SECRET, new Date(NOW.getTime() - 7200_000), 3600)).token;
 const foreignToken = (await issueLoginToken('developer', 'other', NOW, 3600)).token;
 const ghostToken = await tokenOf('ghost');
+/** The internal_auth_session cookie login sets: a session signed by the server, holding the token. */
+const session = (token: string) => `internal_auth_session=${sessionCookieValue(token, JWT_SECRET, NOW)}`;
 
 describe('credentials', () => {
   it.each([
     ['basic access key and secret', as('developer')],
     ['a Bearer login token', { Authorization: `Bearer ${developerToken}` }],
-    ['the internal_auth_session cookie', { Cookie: `internal_auth_session=${developerToken}` }],
+    ['the internal_auth_session cookie', { Cookie: session(developerToken) }],
     ['a bare login token as the Cookie header (the Python SDK with api_key cookie_auth)', { Cookie: developerToken }],
   ])('authenticates %s', async (_label, headers) => {
     const res = await client(t, headers).get('/user');
@@ -31,16 +34,34 @@ describe('credentials', () => {
     ['an expired token', { Authorization: `Bearer ${expiredToken}` }],
     ['a token signed with another secret', { Authorization: `Bearer ${foreignToken}` }],
     ['a token of an unknown user', { Authorization: `Bearer ${ghostToken}` }],
-    ['a bad internal_auth_session cookie', { Cookie: 'internal_auth_session=garbage' }],
+    ['an internal_auth_session cookie holding a token that fails', { Cookie: session(expiredToken) }],
     ['a bad bare token in the Cookie header', { Cookie: 'aaa.bbb.ccc' }],
   ])('refuses %s with 401, even on GET /user', async (_label, headers) => {
     expectLakefsError(await client(t, headers).get('/user'), 401, 'error authenticating request');
     expectLakefsError(await client(t, headers).get('/auth/users'), 401, 'error authenticating request');
   });
 
+  // lakeFS skips what it cannot read as a credential (checkSecurityRequirements), as the real 1.80.0 answers.
+  it.each([
+    ['an Authorization of `Bearer` and no token', { Authorization: 'Bearer' }],
+    ['a Bearer header of two words', { Authorization: `Bearer ${developerToken} extra` }],
+    ['a Basic header that is not base64', { Authorization: 'Basic !!!not-base64!!!' }],
+    ['a Basic header of base64 without a colon', { Authorization: `Basic ${Buffer.from('AKIAJDEVELOPER').toString('base64')}` }],
+    ['an internal_auth_session cookie that does not decode', { Cookie: 'internal_auth_session=garbage' }],
+    ['a login token as the internal_auth_session cookie (not a session the server signed)', { Cookie: `internal_auth_session=${developerToken}` }],
+  ])('ignores %s: the caller is anonymous', async (_label, headers) => {
+    expect((await client(t, headers).get('/user')).body).toEqual({ user: { creation_date: 0, id: '' } });
+    expectLakefsError(await client(t, headers).get('/auth/users'), 401, 'error authenticating request');
+  });
+
+  it('reads the next scheme when one header cannot be read: a cookie beside a Basic header that is not base64', async () => {
+    const c = client(t, { Authorization: 'Basic !!!', Cookie: session(developerToken) });
+    expect((await c.get('/user')).body.user.id).toBe('developer');
+  });
+
   // Basic and Bearer share the Authorization header; the session cookie is the good credential beside it.
   it('lets a bad Bearer token win over good credentials of a later scheme (the JWT is tried first)', async () => {
-    const c = client(t, { Authorization: 'Bearer nonsense', Cookie: `internal_auth_session=${await tokenOf('admin')}` });
+    const c = client(t, { Authorization: 'Bearer nonsense', Cookie: session(await tokenOf('admin')) });
     expectLakefsError(await c.get('/auth/users'), 401, 'error authenticating request');
     expectLakefsError(await c.get('/user'), 401, 'error authenticating request');
   });

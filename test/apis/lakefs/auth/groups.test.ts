@@ -155,3 +155,11 @@ describe('group policies', () => {
     expectLakefsError(await client(t)[method](path), 404, 'not found');
   });
 });
+
+describe('group ACLs (lakeFS\'s simplified authorization, which no mode mockgate emulates serves)', () => {
+  it('answers 501 once the caller is authorized', async () => {
+    expectLakefsError(await client(t).get('/auth/groups/Admins/acl'), 501, 'Not Implemented');
+    expectLakefsError(await client(t).post('/auth/groups/Admins/acl', { permission: 'Read' }), 501, 'Not Implemented');
+    expectLakefsError(await client(t, {}).get('/auth/groups/Admins/acl'), 401, 'error authenticating request');
+  });
+});

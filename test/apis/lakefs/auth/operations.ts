@@ -23,6 +23,8 @@ export interface Operation extends Call {
 const ADMIN_ROLE = encodeURIComponent('arn:aws:iam::123456789012:role/admin-role');
 const DEV_ROLE = encodeURIComponent('arn:aws:iam::123456789012:role/dev-role');
 const statement = [{ effect: 'allow', action: ['fs:ReadObject'], resource: '*' }];
+import { kinText } from '../support.js';
+
 const BAD = '%E0%A4%A'; // not valid percent-encoded UTF-8
 const badPath = (name: string) => new RegExp(`parameter "${name}" in path has an error`);
 const badAmount = { names: /parameter "amount" in query has an error: number must be at most 1000/ };
@@ -32,14 +34,14 @@ export const operations: Operation[] = [
   { operationId: 'listUsers', method: 'get', path: '/auth/users', ok: 200, action: 'auth:ListUsers', invalid: { method: 'get', path: '/auth/users?amount=1001', ...badAmount } },
   {
     operationId: 'createUser', method: 'post', path: '/auth/users', body: { id: 'new-user' }, ok: 201, action: 'auth:CreateUser',
-    invalid: { method: 'post', path: '/auth/users', body: { id: 7 }, names: /request body has an error: doesn't match schema: Error at "\/id": value must be a string/ },
+    invalid: { method: 'post', path: '/auth/users', body: { id: 7 }, names: kinText('request body has an error: doesn\'t match schema #/components/schemas/UserCreation: Error at "/id": value must be a string') },
   },
   { operationId: 'getUser', method: 'get', path: '/auth/users/developer', ok: 200, action: 'auth:ReadUser', invalid: { method: 'get', path: `/auth/users/${BAD}`, names: badPath('userId') } },
   { operationId: 'deleteUser', method: 'delete', path: '/auth/users/developer', ok: 204, action: 'auth:DeleteUser', invalid: { method: 'delete', path: `/auth/users/${BAD}`, names: badPath('userId') } },
   { operationId: 'listGroups', method: 'get', path: '/auth/groups', ok: 200, action: 'auth:ListGroups', community: 'after-authz', invalid: { method: 'get', path: '/auth/groups?amount=5000', ...badAmount } },
   {
     operationId: 'createGroup', method: 'post', path: '/auth/groups', body: { id: 'Reviewers', description: 'They review' }, ok: 201, action: 'auth:CreateGroup', community: 'after-authz',
-    invalid: { method: 'post', path: '/auth/groups', body: { description: 'no id' }, names: /request body has an error: doesn't match schema: Error at "\/": property "id" is missing/ },
+    invalid: { method: 'post', path: '/auth/groups', body: { description: 'no id' }, names: kinText('request body has an error: doesn\'t match schema #/components/schemas/GroupCreation: Error at "/id": property "id" is missing') },
   },
   { operationId: 'getGroup', method: 'get', path: '/auth/groups/Developers', ok: 200, action: 'auth:ReadGroup', community: 'after-authz', invalid: { method: 'get', path: `/auth/groups/${BAD}`, names: badPath('groupId') } },
   { operationId: 'deleteGroup', method: 'delete', path: '/auth/groups/Developers', ok: 204, action: 'auth:DeleteGroup', community: 'after-authz', invalid: { method: 'delete', path: `/auth/groups/${BAD}`, names: badPath('groupId') } },
@@ -65,14 +67,14 @@ export const operations: Operation[] = [
   { operationId: 'listPolicies', method: 'get', path: '/auth/policies', ok: 200, action: 'auth:ListPolicies', community: 'after-authz', invalid: { method: 'get', path: '/auth/policies?amount=2000', ...badAmount } },
   {
     operationId: 'createPolicy', method: 'post', path: '/auth/policies', body: { id: 'ReadObjects', statement }, ok: 201, action: 'auth:CreatePolicy', community: 'after-authz',
-    invalid: { method: 'post', path: '/auth/policies', body: { id: 'ReadObjects', statement: [] }, names: /request body has an error: doesn't match schema: Error at "\/statement": minimum number of items is 1/ },
+    invalid: { method: 'post', path: '/auth/policies', body: { id: 'ReadObjects', statement: [] }, names: kinText('request body has an error: doesn\'t match schema #/components/schemas/Policy: Error at "/statement": minimum number of items is 1') },
   },
   { operationId: 'getPolicy', method: 'get', path: '/auth/policies/AuthFullAccess', ok: 200, action: 'auth:ReadPolicy', community: 'after-authz', invalid: { method: 'get', path: `/auth/policies/${BAD}`, names: badPath('policyId') } },
   {
     operationId: 'updatePolicy', method: 'put', path: '/auth/policies/AuthFullAccess', body: { id: 'AuthFullAccess', statement }, ok: 200, action: 'auth:UpdatePolicy', community: 'after-authz',
     invalid: {
       method: 'put', path: '/auth/policies/AuthFullAccess', body: { id: 'AuthFullAccess', statement: [{ effect: 'permit', action: ['auth:*'], resource: '*' }] },
-      names: /request body has an error: doesn't match schema: Error at "\/statement\/0\/effect": value is not one of the allowed values \["allow","deny"\]/,
+      names: kinText('request body has an error: doesn\'t match schema #/components/schemas/Policy: Error at "/statement/0/effect": value is not one of the allowed values ["allow","deny"]'),
     },
   },
   { operationId: 'deletePolicy', method: 'delete', path: '/auth/policies/DenyUserDeletion', ok: 204, action: 'auth:DeletePolicy', community: 'after-authz', invalid: { method: 'delete', path: `/auth/policies/${BAD}`, names: badPath('policyId') } },

@@ -9,11 +9,15 @@ import {
   expectLakefsError,
   expectNoBody,
   identityToken,
+  kinText,
   loginApp,
   START_SECONDS,
   stateOf,
   whoAmI,
 } from './support.js';
+
+const EXTERNAL_LOGIN = 'request body has an error: doesn\'t match schema #/components/schemas/ExternalLoginInformation';
+const STS_REQUEST = 'request body has an error: doesn\'t match schema #/components/schemas/StsAuthRequest';
 
 let t: TestApp;
 let off: TestApp;
@@ -101,8 +105,8 @@ describe('externalPrincipalLogin', () => {
   it.each([
     ['no body', undefined, 'invalid request'],
     ['an empty identityRequest', { identityRequest: {} }, 'invalid request'],
-    ['no identityRequest', { token_expiration_duration: 60 }, 'request body has an error: doesn\'t match schema: Error at "/": property "identityRequest" is missing'],
-    ['an identityRequest that is not an object', { identityRequest: 'token' }, 'request body has an error: doesn\'t match schema: Error at "/identityRequest": value must be an object'],
+    ['no identityRequest', { token_expiration_duration: 60 }, kinText(`${EXTERNAL_LOGIN}: Error at "/identityRequest": property "identityRequest" is missing`)],
+    ['an identityRequest that is not an object', { identityRequest: 'token' }, kinText(`${EXTERNAL_LOGIN}: Error at "/identityRequest": value must be an object`)],
   ])('returns 400 for %s', async (_, body, message) => {
     expectLakefsError(await client(t).post(EXTERNAL, body), 400, message);
   });
@@ -180,8 +184,8 @@ describe('stsLogin', () => {
   });
 
   it.each([
-    [{ code: 'sts-bob', state: 's' }, 'request body has an error: doesn\'t match schema: Error at "/": property "redirect_uri" is missing'],
-    [{ ...code('sts-bob'), ttl_seconds: 'long' }, 'request body has an error: doesn\'t match schema: Error at "/ttl_seconds": value must be an integer'],
+    [{ code: 'sts-bob', state: 's' }, kinText(`${STS_REQUEST}: Error at "/redirect_uri": property "redirect_uri" is missing`)],
+    [{ ...code('sts-bob'), ttl_seconds: 'long' }, kinText(`${STS_REQUEST}: Error at "/ttl_seconds": value must be an integer`)],
   ])('returns 400 with kin-openapi\'s text for %j', async (body, message) => {
     expectLakefsError(await client(t).post(STS, body), 400, message);
   });

@@ -18,6 +18,7 @@ import {
   START_SECONDS,
   startMailbox,
   whoAmI,
+  kinText,
 } from './support.js';
 
 let t: TestApp;
@@ -104,7 +105,10 @@ describe('releaseTokenToMailbox and getTokenFromMailbox', () => {
   it('returns 401 to an anonymous caller and to bad credentials, and releases nothing', async () => {
     const c = client(t);
     const { request, mailbox } = await startMailbox(c);
-    expectLakefsError(await c.get(release(request)), 401, 'error authenticating request');
+    // Anonymous: sent to the UI's sign-in page, back here after (as the real lakeFS 1.80.0 answers).
+    const anonymous = await c.get(release(request));
+    expect(anonymous.status).toBe(307);
+    expect(anonymous.headers.location).toBe(`/auth/login?next=${encodeURIComponent(release(request))}&redirected=true`);
     expectLakefsError(await c.get(release(request)).set(basicAuth(QUICKSTART.access_key_id, 'wrong')), 401, 'error authenticating request');
     expectLakefsError(await c.get(release(request)).set(bearerAuth('not.a.token')), 401, 'error authenticating request');
     expectLakefsError(await c.get(mailboxPath(mailbox)), 404, 'not found');
@@ -138,7 +142,7 @@ describe('releaseTokenToMailbox and getTokenFromMailbox', () => {
     expectLakefsError(
       await client(t).get(release('x'.repeat(1025))).set(quickstartBasic()),
       400,
-      'parameter "loginRequestToken" in path has an error: maximum string length is 1024',
+      kinText('parameter "loginRequestToken" in path has an error: maximum string length is 1024'),
     );
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { issueLoginToken } from '../../../../src/apis/lakefs/jwt.js';
-import { loginCookie } from '../../../../src/apis/lakefs/login/web.js';
+import { loginCookie, sessionCookieValue, tokenOfSessionCookie } from '../../../../src/apis/lakefs/login/web.js';
 import { remove } from '../../../../src/apis/lakefs/table.js';
 import type { TestApp } from '../../../support/test-app.js';
 import {
@@ -19,7 +19,10 @@ import {
   START_SECONDS,
   stateOf,
   whoAmI,
+  kinText,
 } from './support.js';
+
+const LOGIN_INFORMATION = 'request body has an error: doesn\'t match schema #/components/schemas/LoginInformation';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -45,7 +48,7 @@ describe('login', () => {
     expect(res.body.token_expiration).toBe(START_SECONDS + 168 * 3600);
     const expires = new Date(START.getTime() + 2592000 * 1000).toUTCString();
     expect(setCookies(res)).toEqual([
-      `internal_auth_session=${res.body.token}; Path=/; Expires=${expires}; Max-Age=2592000; HttpOnly; SameSite=Lax`,
+      `internal_auth_session=${sessionCookieValue(res.body.token, SECRET, START)}; Path=/; Expires=${expires}; Max-Age=2592000; HttpOnly; SameSite=Lax`,
     ]);
   });
 
@@ -57,9 +60,18 @@ describe('login', () => {
     expect(await whoAmI(c, { Cookie: res.body.token })).toEqual({ status: 200, user: 'quickstart' });
   });
 
+  it('keeps the token in a session the server signed: the token itself, or a session signed with another secret, is no session', async () => {
+    const c = client(t);
+    const res = await c.post(LOGIN, QUICKSTART);
+    expect(tokenOfSessionCookie(cookiePair(res, 'internal_auth_session').split('=')[1]!, SECRET)).toBe(res.body.token);
+    for (const value of [res.body.token, sessionCookieValue(res.body.token, 'another-secret', START), 'garbage']) {
+      expect(await whoAmI(c, { Cookie: `internal_auth_session=${value}` })).toEqual({ status: 200 });
+    }
+  });
+
   it('marks the cookie Secure only when the client came over TLS', () => {
-    expect(loginCookie('t', START, 'https://lakefs.example.com')).toContain('; HttpOnly; Secure; SameSite=Lax');
-    expect(loginCookie('t', START, 'http://127.0.0.1:4010')).not.toContain('Secure');
+    expect(loginCookie('t', SECRET, START, 'https://lakefs.example.com')).toContain('; HttpOnly; Secure; SameSite=Lax');
+    expect(loginCookie('t', SECRET, START, 'http://127.0.0.1:4010')).not.toContain('Secure');
   });
 
   it.each([
@@ -83,9 +95,9 @@ describe('login', () => {
   });
 
   it.each([
-    [{ access_key_id: 'AKIAIOSFOLQUICKSTART' }, 'request body has an error: doesn\'t match schema: Error at "/": property "secret_access_key" is missing'],
-    [{}, 'request body has an error: doesn\'t match schema: Error at "/": property "access_key_id" is missing'],
-    [{ access_key_id: 7, secret_access_key: 'x' }, 'request body has an error: doesn\'t match schema: Error at "/access_key_id": value must be a string'],
+    [{ access_key_id: 'AKIAIOSFOLQUICKSTART' }, kinText(`${LOGIN_INFORMATION}: Error at "/secret_access_key": property "secret_access_key" is missing`)],
+    [{}, kinText(`${LOGIN_INFORMATION}: Error at "/access_key_id": property "access_key_id" is missing`)],
+    [{ access_key_id: 7, secret_access_key: 'x' }, kinText(`${LOGIN_INFORMATION}: Error at "/access_key_id": value must be a string`)],
   ])('returns 400 with kin-openapi\'s text when a body is sent without both fields: %j', async (body, message) => {
     expectLakefsError(await client(t).post(LOGIN, body), 400, message);
   });

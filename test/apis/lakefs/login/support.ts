@@ -13,7 +13,7 @@ import type { LakefsState } from '../../../../src/apis/lakefs/state.js';
 import { createTestApp, fixturePath, type TestApp } from '../../../support/test-app.js';
 import { basicAuth } from '../support.js';
 
-export { API, basicAuth, bearerAuth, expectLakefsError, expectNoBody } from '../support.js';
+export { API, basicAuth, bearerAuth, expectLakefsError, expectNoBody, kinText } from '../support.js';
 
 export const START = new Date('2024-05-01T10:00:00Z');
 export const START_SECONDS = START.getTime() / 1000;

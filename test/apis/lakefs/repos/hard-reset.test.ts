@@ -50,7 +50,7 @@ describe('hardResetBranch', () => {
     ['an unknown reference', reset('dev', 'ref=nowhere'), 404, 'hard-reset dev to nowhere: not found'],
     ['an unknown branch', reset('nope', `ref=${C1}`), 404, 'branch not found'],
     ['an unknown repository', reset('dev', `ref=${C1}`, 'no-such-repo'), 404, 'repository not found'],
-    ['an empty reference', reset('dev', 'ref='), 400, 'argument ref: required value: validation error'],
+    ['an empty reference', reset('dev', 'ref='), 400, 'parameter "ref" in query has an error: empty value is not allowed'],
     ['no reference', reset('dev', ''), 400, 'parameter "ref" in query has an error: value is required but missing'],
     ['a force that is no boolean', reset('dev', `ref=${C1}&force=maybe`), 400, /^parameter "force" in query has an error/],
   ])('answers %s', async (_, path, status, message) => {

@@ -56,7 +56,7 @@ describe('statObject', () => {
   it('answers 404 for an unknown reference or repository, 400 for an empty path, 401 without the permission', async () => {
     expectLakefsError(await client(t).get(stat('nowhere', 'README.md')), 404, 'not found');
     expectLakefsError(await client(t).get('/repositories/no-such-repo/refs/main/objects/stat?path=x'), 404, 'repository not found');
-    expectLakefsError(await client(t).get(stat('main', '')), 400, 'argument path: missing path: required value: validation error');
+    expectLakefsError(await client(t).get(stat('main', '')), 400, 'parameter "path" in query has an error: empty value is not allowed');
     expectLakefsError(await client(t).get('/repositories/example-repo/refs/main/objects/stat'), 400, 'parameter "path" in query has an error: value is required but missing');
     expectLakefsError(await client(t, 'nobody').get(stat('main', 'README.md')), 401, 'insufficient permissions: not allowed to fs:ReadObject');
   });

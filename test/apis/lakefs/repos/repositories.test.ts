@@ -1,7 +1,7 @@
 /** Repositories: create, read, list, delete — with lakeFS's texts, fs: permissions and exact paging. */
 import { describe, expect, it } from 'vitest';
 import { expectLakefsError, expectNoBody } from '../support.js';
-import { client, NOW_SECONDS, useReposApp } from './support.js';
+import { client, NOW_SECONDS, useReposApp, users } from './support.js';
 
 const creation = { name: 'new-repo', storage_namespace: 's3://bucket/new-repo' };
 
@@ -30,9 +30,9 @@ describe('createRepository', () => {
 
   it('uses the default branch name given, and read_only', async () => {
     const c = client(t);
-    const res = await c.post('/repositories', { ...creation, default_branch: 'trunk', read_only: true, storage_id: 'primary' });
+    const res = await c.post('/repositories', { ...creation, default_branch: 'trunk', read_only: true, storage_id: '' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ default_branch: 'trunk', read_only: true, storage_id: 'primary' });
+    expect(res.body).toMatchObject({ default_branch: 'trunk', read_only: true, storage_id: '' });
     expect((await c.get('/repositories/new-repo/branches/trunk')).status).toBe(200);
   });
 
@@ -62,12 +62,16 @@ describe('createRepository', () => {
     expectLakefsError(res, 400, /^request body has an error/);
   });
 
-  it('answers 400 for an invalid default branch name', async () => {
-    expectLakefsError(
-      await client(t).post('/repositories', { ...creation, default_branch: 'no/slashes' }),
-      400,
-      'argument branch: branch id: invalid value: validation error',
-    );
+  // Both as the real lakeFS 1.80.0 answers (test/fidelity): its one blockstore's id is "", and it does not check
+  // the default branch's name.
+  it('answers 400 for a storage id the configuration does not have', async () => {
+    expectLakefsError(await client(t).post('/repositories', { ...creation, storage_id: 'primary' }), 400, 'storage id: invalid value: validation error');
+  });
+
+  it('takes any default branch name', async () => {
+    const c = client(t);
+    expect((await c.post('/repositories', { ...creation, default_branch: 'bad branch' })).body).toMatchObject({ default_branch: 'bad branch' });
+    expect((await c.get('/repositories/new-repo/branches')).body.results.map((b: { id: string }) => b.id)).toEqual(['bad branch']);
   });
 
   it('answers 401 without credentials and 401 `insufficient permissions` to a developer', async () => {
@@ -185,5 +189,15 @@ describe('storage namespaces on a local blockstore', () => {
   it('takes local:// and refuses s3:// as the real 1.80.0 does', async () => {
     expect((await client(t).post('/repositories', { name: 'local-repo', storage_namespace: 'local://data/local-repo' })).status).toBe(201);
     expectLakefsError(await client(t).post('/repositories', { name: 'x-s3', storage_namespace: 's3://bucket/x-s3' }), 400, 'failed to match required regex ^local://: invalid namespace');
+  });
+});
+
+describe('HEAD where lakeFS declares none', () => {
+  const t = useReposApp();
+
+  it('is lakeFS\'s 404 catch-all, not the GET (the real 1.80.0 answers HEAD /repositories with 404)', async () => {
+    const res = await t.http.head('/api/v1/repositories').set(users.admin);
+    expect(res.status).toBe(404);
+    expect(res.text ?? '').toBe('');
   });
 });

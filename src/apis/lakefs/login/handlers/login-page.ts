@@ -18,7 +18,7 @@ import type { LakefsContext, LakefsOptions, LakefsState } from '../../state.js';
 import { has } from '../../table.js';
 import { flowsOf, ssoSessionUser } from '../state.js';
 import { userForKeyPair } from '../users.js';
-import { COOKIE_NAMES, escapeHtml, loginCookie, page, scriptValue } from '../web.js';
+import { COOKIE_NAMES, escapeHtml, loginCookie, page, scriptValue, tokenOfSessionCookie } from '../web.js';
 import { LOGIN_PAGE_PATH, openLoginRequest, RELEASE_PATH } from './mailbox.js';
 
 type LoginHandler = Handler<LakefsState, LakefsOptions>;
@@ -55,7 +55,7 @@ export const mockgateLogin: LoginHandler = async (ctx) => {
     }
     const { options } = ctx;
     const issued = await issueLoginToken(userId, options.jwtSecret, ctx.now, options.loginTokenLifetimeSeconds);
-    headers['Set-Cookie'] = loginCookie(issued.token, ctx.now, ctx.request.origin);
+    headers['Set-Cookie'] = loginCookie(issued.token, ctx.options.jwtSecret, ctx.now, ctx.request.origin);
   } else {
     userId = await sessionUser(ctx);
     if (!userId) return form(ctx, 401, request, undefined, 'Enter an access key pair: this browser has no lakeFS session.');
@@ -92,7 +92,7 @@ function unknownRequest(ctx: LakefsContext, request: string | undefined): Reply 
 /** The user of a valid session cookie of any of the three kinds, if the browser has one. */
 async function sessionUser(ctx: LakefsContext): Promise<string | undefined> {
   const cookies = ctx.request.cookies;
-  const token = cookies[COOKIE_NAMES.internal];
+  const token = tokenOfSessionCookie(cookies[COOKIE_NAMES.internal] ?? '', ctx.options.jwtSecret);
   if (token) {
     try {
       const userId = await verifyLoginToken(token, ctx.options.jwtSecret, ctx.now);

@@ -25,7 +25,7 @@ export const login: LoginHandler = async (ctx) => {
   const userId = userForKeyPair(ctx, body.access_key_id, body.secret_access_key);
   const { options } = ctx;
   const issued = await issueLoginToken(userId, options.jwtSecret, ctx.now, options.loginTokenLifetimeSeconds);
-  return json(ctx, 200, issued, { 'Set-Cookie': loginCookie(issued.token, ctx.now, ctx.request.origin) });
+  return json(ctx, 200, issued, { 'Set-Cookie': loginCookie(issued.token, ctx.options.jwtSecret, ctx.now, ctx.request.origin) });
 };
 
 /** Tokens already issued stay valid until they expire, as with lakeFS's stateless signed cookies. */

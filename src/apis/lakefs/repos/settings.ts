@@ -1,0 +1,107 @@
+/**
+ * A repository's settings (controller.go GetBranchProtectionRules, SetBranchProtectionRules, GetGCRules, SetGCRules,
+ * DeleteGCRules, GetRepositoryMetadata).
+ *
+ * Branch protection: the rules are a set of patterns (lakeFS keeps them as a map, so a pattern given twice is one
+ * rule, and the GET lists them in no particular order: here, sorted). A branch whose name matches one refuses
+ * staging writes and commits (403; graveler's blocked actions STAGING_WRITE and COMMIT), and the handlers that
+ * move or remove a branch refuse it too. The rules carry an ETag, a checksum of what is stored: `""` when nothing
+ * was ever stored, or when the stored rules are empty (lakeFS checksums the serialised rules, and empty ones
+ * serialise to nothing). A PUT with If-Match updates only if it still holds (412 `Precondition failed` otherwise);
+ * an empty If-Match is no condition (the real 1.80.0 takes it twice in a row: its router reads an empty header as
+ * none). Patterns are lakeFS's globs (gobwas/glob): `*` and `?` are
+ * matched here; character classes and braces are taken literally.
+ *
+ * The real server caches settings for a second or two, so a write right after the rules change may still see the
+ * old ones (test/fidelity/README.md); the mock applies them at once.
+ */
+import { createHash } from 'node:crypto';
+import { compileGlob, GlobError } from '../../../engine/glob.js';
+import { arn } from '../arn.js';
+import { authorize } from '../authorize.js';
+import { lakefsErrors } from '../errors.js';
+import { empty, json } from '../reply.js';
+import { requireRepository } from './refs.js';
+import type { BranchRecord, RepoHandler, RepositoryRecord } from './state.js';
+
+/** Whether a branch protection rule covers the branch (state saved before the rules existed: its own flag). */
+export function isProtected(repo: RepositoryRecord, branch: BranchRecord): boolean {
+  if (!repo.protectionRules) return branch.protected;
+  return repo.protectionRules.some((pattern) => globMatches(pattern, branch.id));
+}
+
+function globMatches(pattern: string, name: string): boolean {
+  try {
+    return compileGlob(pattern, { questionMark: true })(name);
+  } catch (err) {
+    // A pattern longer than any branch name could need matches nothing.
+    if (err instanceof GlobError) return false;
+    throw err;
+  }
+}
+
+/** The checksum of the stored rules: "" for none stored or none at all. */
+function rulesETag(rules: string[] | undefined): string {
+  if (!rules || rules.length === 0) return '';
+  return createHash('sha256').update(JSON.stringify(rules)).digest('hex');
+}
+
+export const getBranchProtectionRules: RepoHandler = (ctx) => {
+  const name = String(ctx.request.params.repository);
+  authorize(ctx, 'branches:GetBranchProtectionRules', arn.repository(name));
+  const repo = requireRepository(ctx.state.repos, name);
+  const rules = repo.protectionRules ?? [];
+  return json(ctx, 200, rules.map((pattern) => ({ pattern })), { ETag: rulesETag(repo.protectionRules) });
+};
+
+export const setBranchProtectionRules: RepoHandler = (ctx) => {
+  const name = String(ctx.request.params.repository);
+  authorize(ctx, 'branches:SetBranchProtectionRules', arn.repository(name));
+  const repo = requireRepository(ctx.state.repos, name);
+  const ifMatch = ctx.request.headers['if-match'];
+  if (typeof ifMatch === 'string' && ifMatch !== '') {
+    // A stored checksum to match: nothing stored (or nothing in what is stored, whose checksum is "") never does.
+    const etag = rulesETag(repo.protectionRules);
+    if (etag === '' || etag !== ifMatch) throw lakefsErrors.preconditionFailed('Precondition failed');
+  }
+  const patterns = (ctx.request.body as Array<{ pattern: string }>).map((rule) => rule.pattern);
+  repo.protectionRules = [...new Set(patterns)].sort();
+  return empty(ctx, 204);
+};
+
+export const getGCRules: RepoHandler = (ctx) => {
+  const name = String(ctx.request.params.repository);
+  authorize(ctx, 'retention:GetGarbageCollectionRules', arn.repository(name));
+  const repo = requireRepository(ctx.state.repos, name);
+  if (!repo.gcRules) throw lakefsErrors.notFound();
+  return json(ctx, 200, repo.gcRules);
+};
+
+export const setGCRules: RepoHandler = (ctx) => {
+  const name = String(ctx.request.params.repository);
+  authorize(ctx, 'retention:SetGarbageCollectionRules', arn.repository(name));
+  const repo = requireRepository(ctx.state.repos, name);
+  const body = ctx.request.body as { default_retention_days: number; branches: Array<{ branch_id: string; retention_days: number }> };
+  // lakeFS keeps the branches as a map: one rule per branch, the last given (listed here in the order given).
+  const branches = new Map(body.branches.map((rule) => [rule.branch_id, rule.retention_days]));
+  repo.gcRules = {
+    default_retention_days: body.default_retention_days,
+    branches: [...branches].map(([branch_id, retention_days]) => ({ branch_id, retention_days })),
+  };
+  return empty(ctx, 204);
+};
+
+export const deleteGCRules: RepoHandler = (ctx) => {
+  const name = String(ctx.request.params.repository);
+  authorize(ctx, 'retention:SetGarbageCollectionRules', arn.repository(name));
+  const repo = requireRepository(ctx.state.repos, name);
+  delete repo.gcRules;
+  return empty(ctx, 204);
+};
+
+export const getRepositoryMetadata: RepoHandler = (ctx) => {
+  const name = String(ctx.request.params.repository);
+  authorize(ctx, 'fs:ReadRepository', arn.repository(name));
+  const repo = requireRepository(ctx.state.repos, name);
+  return json(ctx, 200, repo.metadata ?? {});
+};
