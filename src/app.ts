@@ -26,7 +26,8 @@ import { createHttpHandler } from './server/http.js';
 import { listen } from './server/listen.js';
 import { createLogger } from './log.js';
 import { Sessions } from './state/sessions.js';
-import { StateStore } from './state/store.js';
+import { StoreError } from './state/store-errors.js';
+import { StateStore, type SessionStore } from './state/store.js';
 
 export const ADMIN_PREFIX = '/__admin';
 
@@ -82,6 +83,21 @@ function nameGenericApis(mounts: Mount[], registered: ApiModule[]): ApiModule[] 
   return made;
 }
 
+/** In memory (the default), --state-file, or --store redis:// (its client loaded only then). */
+async function openStore(config: AppConfig, logger: Logger): Promise<SessionStore> {
+  if (config.store === undefined) return StateStore.open(config.stateFile);
+  if (config.stateFile !== undefined) {
+    throw new StoreError(`--store and --state-file cannot be used together: Redis keeps the state with --store; drop one of them`);
+  }
+  const { RedisStateStore } = await import('./state/redis-store.js');
+  return RedisStateStore.connect(config.store, {
+    onConnection: (event, where) =>
+      event === 'lost'
+        ? logger.error({ store: where }, 'lost the connection to Redis (--store): requests fail with a 500 until it is back')
+        : logger.warn({ store: where }, 'reconnected to Redis (--store)'),
+  });
+}
+
 export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<MockgateApp> {
   // Loaded lazily so engine tests that bring their own API modules never load the real ones.
   const apis = deps.apis ?? (await import('./apis/index.js')).apis;
@@ -106,7 +122,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   const scenarios = new ScenarioLoader(allApis, bundledScenariosDir);
   scenarios.setKnownOperations(knownOperations);
   const scenario = await scenarios.load(config.scenario);
-  const store = await StateStore.open(config.stateFile);
+  const store = await openStore(config, logger);
   const maxStateBytes = config.maxStateMb !== undefined ? Math.floor(config.maxStateMb * 1024 * 1024) : undefined;
   const sessions = new Sessions({ store, apis: allApis, now, fakerFor, maxStateBytes, idleMs: config.sessionIdleMs }, scenario);
   const rules = new RuleEngine((session) => sessions.scenarioFor(session).rules, () => now().getTime(), { seed: config.seed, maxStallMs: config.maxStallMs });

@@ -29,6 +29,7 @@ import { trimTrailingSlashes } from './engine/text.js';
 import { parseDuration } from './rules/duration.js';
 import { ListenError } from './server/listen.js';
 import { StateFileError } from './state/store.js';
+import { StoreError } from './state/store-errors.js';
 import { runDiffCommand } from './diff-command.js';
 import { coverageRows, coverageToGateJUnit, formatMissing, missingPairs, parseRequirements, requiredPairCount, RequirementsError } from './coverage-gate.js';
 
@@ -105,6 +106,11 @@ export function buildProgram(): Command {
     )
     .addOption(new Option('--scenario <file|name>', 'scenario YAML file, or a bundled scenario name').default(defaults.scenario, 'scenarios/default.yaml').env('MOCKGATE_SCENARIO'))
     .addOption(new Option('--state-file <path>', 'persist state to this JSON file (a snapshot, plus <path>.log of the changes since) and reload it at start').env('MOCKGATE_STATE_FILE'))
+    .addOption(
+      new Option('--store <url>', 'keep session state in Redis (redis://host:port/db), shared by every mockgate process pointed at it: replicas behind a load balancer (not with --state-file)').env(
+        'MOCKGATE_STORE',
+      ),
+    )
     .addOption(new Option('--seed <n>', 'seed for generated data: same seed, same answers').env('MOCKGATE_SEED').argParser(parseSeed))
     .addOption(new Option('--strict', 'answer 500 when a response would break its spec (default: log and record it) (env: MOCKGATE_STRICT=true|false)'))
     .addOption(new Option('--watch', 'reload the scenario file when it changes; an invalid edit keeps the last good one (env: MOCKGATE_WATCH=true|false)'))
@@ -259,6 +265,7 @@ export function configFromOptions(opts: Record<string, any>, positional: string[
     specs: [...(opts.spec ?? []), ...positional.map(parseSpecMount)],
     scenario: opts.scenario,
     stateFile: opts.stateFile,
+    store: opts.store,
     seed: opts.seed,
     strict: opts.strict === true || envFlag('MOCKGATE_STRICT'),
     watch: opts.watch === true || envFlag('MOCKGATE_WATCH'),
@@ -275,7 +282,7 @@ export function configFromOptions(opts: Record<string, any>, positional: string[
   };
 }
 
-const CONFIG_ERRORS = [ScenarioError, SpecError, RouteCollisionError, ListenError, StateFileError];
+const CONFIG_ERRORS = [ScenarioError, SpecError, RouteCollisionError, ListenError, StateFileError, StoreError];
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`mockgate: error: ${message}\n`);

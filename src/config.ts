@@ -31,6 +31,11 @@ export interface AppConfig {
   scenario: string;
   /** Persist every state change to this JSON file and reload it at start. */
   stateFile?: string;
+  /**
+   * `redis://host:port/db`: keep session state in Redis, shared by every mockgate process pointed at it
+   * (replicas behind a load balancer). Excludes stateFile.
+   */
+  store?: string;
   /** Seed for generated data: the same seed gives the same answers. */
   seed?: number;
   /** Answer 500 (with the violation) when a response breaks its spec, instead of only recording it. */

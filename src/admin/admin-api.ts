@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import { bundledScenariosDir, packageRoot } from '../config.js';
 import type { Exposure } from '../engine/exposure.js';
-import { badRequest, ErrorCode, notFound, unauthorized, type MockError, type ValidationIssue } from '../engine/errors.js';
+import { badRequest, ErrorCode, internal, notFound, unauthorized, type MockError, type ValidationIssue } from '../engine/errors.js';
 import type { Mount } from '../engine/mount.js';
 import type { ApiModule, Handler } from '../engine/types.js';
 import { coverageToJUnit, type Coverage } from '../journal/coverage.js';
@@ -20,6 +20,7 @@ import { ACTION_KEYS } from '../rules/actions.js';
 import { compileRule } from '../rules/rules.js';
 import type { Rule } from '../rules/types.js';
 import { DEFAULT_SESSION, type Sessions } from '../state/sessions.js';
+import { StoreUnavailableError } from '../state/store-errors.js';
 import { listBundledScenarios } from './bundled-scenarios.js';
 import { dashboardPage } from './dashboard/page.js';
 
@@ -47,6 +48,16 @@ export interface AdminServices {
 }
 
 const sessionOf = (query: Record<string, any>): string => query.session ?? DEFAULT_SESSION;
+
+/** Brings a session shared through Redis up to date; a Redis that does not answer is the admin request's 500. */
+async function syncSession(sessions: Sessions, session: string): Promise<void> {
+  try {
+    await sessions.sync(session);
+  } catch (err) {
+    if (err instanceof StoreUnavailableError) throw internal(`${err.message}; retry once it is back`);
+    throw err;
+  }
+}
 
 /** Compares tokens in constant time (over their digests, so lengths do not leak either). */
 function sameToken(presented: string | undefined, expected: string): boolean {
@@ -107,8 +118,10 @@ export function createAdminApi(services: AdminServices): ApiModule {
       return { status: 200, body: summary(scenario, session ?? 'all') };
     },
 
-    getState: ({ request }) => {
+    getState: async ({ request }) => {
       const session = sessionOf(request.query);
+      // Shared with other processes (--store redis://): what Redis holds now, not this process's cache.
+      await syncSession(sessions, session);
       return { status: 200, body: { session, apis: sessions.snapshot(session) } };
     },
 

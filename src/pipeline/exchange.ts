@@ -67,6 +67,8 @@ export interface Exchange {
   paramIssues: ValidationIssue[];
   /** The API's state for the session: a recording view when the request may write (see `tx`). */
   state: unknown;
+  /** Which load of the session's state the request's view is of (a shared store checks it on commit). */
+  stateGeneration?: number;
   /** This request's undo log, when it may change state. */
   tx?: Transaction;
   /** Whether the operation may change state (not a safe method, or listed by its API). */

@@ -16,6 +16,7 @@ import { ErrorCode, internal, isMockError, methodNotAllowed, responseInvalid, ro
 import type { Mount } from '../engine/mount.js';
 import type { Router } from '../engine/router.js';
 import { isAnswerlessFault, type EngineRequest, type Reply } from '../engine/types.js';
+import { StateConflict } from '../state/store-errors.js';
 import { DEFAULT_SESSION, SESSION_FORGOTTEN_HEADER, SESSION_HEADER, SESSION_QUERY, sessionForgottenValue } from '../state/sessions.js';
 import type { CompletedExchange, Exchange, ExchangeListener, Trace } from './exchange.js';
 import {
@@ -27,6 +28,7 @@ import {
   preferOverride,
   readRequest,
   readRequestBody,
+  rewindForRerun,
   runHandler,
   useSession,
   validateRequest,
@@ -46,6 +48,9 @@ interface Composition {
   stages: Stage[];
   listeners: ExchangeListener[];
 }
+
+/** How many times a request runs when other processes keep changing its session under it (shared store). */
+const MAX_STATE_ATTEMPTS = 8;
 
 /** Stages whose 4xx refuses the request before any answer was chosen. */
 const REFUSING_STAGES = new Set(['router', 'validation', 'security']);
@@ -114,9 +119,32 @@ export class Pipeline {
       this.failed(ex, err);
     }
     if (!pending) return this.finish(ex, composition);
+    return this.settle(pending, ex, composition, 1);
+  }
+
+  /**
+   * The answer once the stages' promise settles. With a shared store (--store redis://) a commit may find that
+   * another process changed the session while the request ran (StateConflict): its changes are undone and it runs
+   * again from the body on the state reloaded, up to MAX_STATE_ATTEMPTS times, then fails saying so.
+   */
+  private settle(pending: Promise<void>, ex: Exchange, composition: Composition, attempt: number): Promise<Reply> {
     return pending.then(
       () => this.finish(ex, composition),
       (err: unknown) => {
+        if (err instanceof StateConflict) {
+          ex.tx?.rollback();
+          if (attempt < MAX_STATE_ATTEMPTS) {
+            rewindForRerun(ex);
+            let next: Promise<void>;
+            try {
+              next = this.run(composition.stages, ex, composition.stages.indexOf(readRequestBody)) ?? Promise.resolve();
+            } catch (thrown) {
+              next = Promise.reject(thrown);
+            }
+            return this.settle(next, ex, composition, attempt + 1);
+          }
+          err = internal(`session "${ex.session}" was changed by other mockgate processes ${attempt} times while this request ran; nothing was changed, retry`);
+        }
         this.failed(ex, err);
         return this.finish(ex, composition);
       },

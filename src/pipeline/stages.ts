@@ -16,6 +16,7 @@ import type { RuleEngine } from '../rules/rules.js';
 import type { RuleOutcome } from '../rules/types.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Sessions } from '../state/sessions.js';
+import { StateConflict, StoreUnavailableError } from '../state/store-errors.js';
 import { Transaction, type ChangeOp } from '../state/transaction.js';
 import type { Faker } from '@faker-js/faker';
 import type { Exchange } from './exchange.js';
@@ -152,14 +153,54 @@ export const openState: Stage = {
   name: 'open state',
   source: 'validation',
   run(ex, ctx) {
-    const { api } = ex.mount;
-    const raw = ctx.sessions.apiState(ex.session, api.name);
-    ex.mayWrite = !SAFE_METHODS.has(ex.request.method) || writesOnSafeMethods(api).has(ex.operation!.operationId);
-    if (ex.mayWrite || ctx.strict) ex.tx = new Transaction();
-    ex.state = ex.tx ? ex.tx.view(raw, [ex.session, api.name]) : raw;
-    ex.options = optionsFor(ctx.sessions.scenarioFor(ex.session), api);
+    // A shared store (--store redis://) first brings the session up to date: one round trip.
+    const synced = ctx.sessions.sync(ex.session);
+    if (!synced) return open(ex, ctx);
+    return synced.then(
+      () => open(ex, ctx),
+      (err: unknown) => {
+        throw storeFailed(ctx, err);
+      },
+    );
   },
 };
+
+/** The session's state for the API, behind the request's undo log when it may write. */
+function open(ex: Exchange, ctx: StageContext): void {
+  const { api } = ex.mount;
+  ex.stateGeneration = ctx.sessions.generationOf(ex.session);
+  const raw = ctx.sessions.apiState(ex.session, api.name);
+  ex.mayWrite = !SAFE_METHODS.has(ex.request.method) || writesOnSafeMethods(api).has(ex.operation!.operationId);
+  if (ex.mayWrite || ctx.strict) ex.tx = new Transaction();
+  ex.state = ex.tx ? ex.tx.view(raw, [ex.session, api.name]) : raw;
+  ex.options = optionsFor(ctx.sessions.scenarioFor(ex.session), api);
+}
+
+/**
+ * Before a request runs again on state reloaded after a StateConflict (another process changed its session while
+ * it ran; its changes were undone): what the stages from `readRequestBody` on fill in is cleared, so they run as
+ * on a fresh request (the body is parsed again: a handler may have changed the parsed one). Rules are not counted
+ * twice: they ran before.
+ */
+export function rewindForRerun(ex: Exchange): void {
+  ex.reply = undefined;
+  ex.tx = undefined;
+  ex.state = undefined;
+  ex.principal = undefined;
+  ex.checkedAnswer = undefined;
+  ex.validated = undefined;
+  ex.body = undefined;
+  ex.trace.explicit = false;
+  ex.trace.stateChanged = false;
+  ex.trace.requestIssues = undefined;
+}
+
+/** A session store (Redis) that does not answer: the request's 500, in the API's shape, saying so. */
+function storeFailed(ctx: StageContext, err: unknown): unknown {
+  if (!(err instanceof StoreUnavailableError)) return err;
+  ctx.logger.error({ err: err.message }, 'session store unavailable');
+  return internal(`${err.message}; nothing was changed, retry once it is back`);
+}
 
 /** Each API's options under each scenario, resolved once (defaults filled in by the API), not per request. */
 const resolvedOptions = new WeakMap<Scenario, Map<ApiModule, unknown>>();
@@ -353,7 +394,7 @@ export const commitChanges: Stage = {
     };
     // In memory nothing is written, so nothing is waited for (and no change set is computed).
     if (!ctx.sessions.persistent) return kept();
-    return saveState(ctx, changeSet(ex, ctx)).then(kept);
+    return saveState(ctx, changeSet(ex, ctx), ex).then(kept);
   },
 };
 
@@ -368,8 +409,12 @@ function changeSet(ex: Exchange, ctx: StageContext): ChangeOp[] {
 }
 
 /** Writes the request's changes to --state-file; a failure is the request's 500. */
-function saveState(ctx: StageContext, ops: ChangeOp[]): Promise<void> {
-  return ctx.sessions.persist(ops).catch((err: unknown) => {
+function saveState(ctx: StageContext, ops: ChangeOp[], ex: Exchange): Promise<void> {
+  const commit = ex.stateGeneration === undefined ? undefined : { session: ex.session, generation: ex.stateGeneration };
+  return ctx.sessions.persist(ops, commit).catch((err: unknown) => {
+    // Another process changed the session meanwhile: the pipeline re-runs the request on the state reloaded.
+    if (err instanceof StateConflict) throw err;
+    if (err instanceof StoreUnavailableError) throw storeFailed(ctx, err);
     ctx.logger.error({ err }, 'state file write failed');
     throw internal(`the change could not be saved to the state file (${(err as Error)?.message ?? String(err)}); nothing was changed`);
   });

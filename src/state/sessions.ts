@@ -22,7 +22,7 @@ import v8 from 'node:v8';
 import type { Faker } from '@faker-js/faker';
 import type { ApiModule } from '../engine/types.js';
 import type { Scenario } from '../scenario/types.js';
-import type { SessionState, StateStore } from './store.js';
+import type { SessionState, SessionStore } from './store.js';
 import type { ChangeOp } from './transaction.js';
 
 export const DEFAULT_SESSION = 'default';
@@ -88,7 +88,7 @@ export interface SessionMember {
 }
 
 export interface SessionDeps {
-  store: StateStore;
+  store: SessionStore;
   apis: ApiModule[];
   now: () => Date;
   fakerFor: (purpose: string) => Faker;
@@ -256,7 +256,7 @@ export class Sessions {
   }
 
   restore(session: string, state: SessionState): void {
-    this.deps.store.set(session, structuredClone(state));
+    this.deps.store.set(session, structuredClone(state), true);
     this.setSize(session, jsonBytes(state));
     this.touch(session);
     this.evictBeyondCap();
@@ -271,9 +271,26 @@ export class Sessions {
     return this.deps.store.persistent;
   }
 
-  /** Saves a commit's changes, and whatever sessions changed wholesale since the last save, to --state-file. */
-  persist(ops?: ChangeOp[]): Promise<void> {
-    return this.deps.store.persist(ops);
+  /**
+   * Saves a commit's changes, and whatever sessions changed wholesale since the last save (to --state-file, or
+   * Redis). With a shared store a request's `commit` is checked against the load of the session its view was of,
+   * and rejects with StateConflict when another process changed the session meanwhile (the request is re-run).
+   */
+  persist(ops?: ChangeOp[], commit?: { session: string; generation: number }): Promise<void> {
+    return this.deps.store.persist(ops, commit);
+  }
+
+  /**
+   * With a shared store (Redis): brings the session's cached state up to date before a request uses it (one round
+   * trip; a reload only when another process changed it). Undefined otherwise: nothing to wait for.
+   */
+  sync(session: string): Promise<void> | undefined {
+    return this.deps.store.refresh?.(session);
+  }
+
+  /** Which load of the session's state the cache holds now (always 0 unless the store is shared). */
+  generationOf(session: string): number {
+    return this.deps.store.generation?.(session) ?? 0;
   }
 
   /** Saves what is pending and leaves --state-file as one snapshot (shutdown). */
@@ -322,9 +339,14 @@ export class Sessions {
     if (this.lastUsed === session) this.lastUsed = undefined;
     this.recency.delete(session);
     this.lastUseMs.delete(session);
-    this.deps.store.delete(session);
+    this.deps.store.evict(session);
     this.setSize(session, undefined);
     this.scenarioOverrides.delete(session);
+    // Shared (Redis), only this process's cache of the session is dropped: its state is not lost, nothing to tell.
+    if (this.deps.store.shared) {
+      for (const member of this.members) member.forgetSession(session, 'evicted');
+      return;
+    }
     if (this.notices.size >= MAX_NOTICES) this.notices.delete(this.notices.keys().next().value!);
     this.notices.set(session, { cause, forgottenAtMs: nowMs });
     for (const member of this.members) member.forgetSession(session, 'evicted');

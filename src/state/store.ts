@@ -38,9 +38,39 @@ export function nullPrototypeTable<T>(entries: Iterable<[string, T]> = []): Reco
   return table;
 }
 
+/**
+ * What Sessions keeps session state in: the in-memory / --state-file StateStore here, or the Redis store
+ * (redis-store.ts), shared by several processes. The optional members are the shared store's: a version check
+ * before each request, and commits that may conflict.
+ */
+export interface SessionStore {
+  /** Whether commits are recorded anywhere (a change set is worth computing). */
+  readonly persistent: boolean;
+  /** Whether other processes share the state (Redis): the cache is checked before each request. */
+  readonly shared: boolean;
+  get(session: string): SessionState | undefined;
+  /** `restored`: an admin restore, written through whatever the session's version (shared store). */
+  set(session: string, state: SessionState, restored?: boolean): void;
+  delete(session: string): void;
+  clear(): void;
+  /** The caps forget a session: gone for good in memory, only from this process's cache when shared. */
+  evict(session: string): void;
+  sessionNames(): string[];
+  changed(path: string[]): void;
+  /** `commit`: a request's, checked against the version its view of the session was loaded at (shared store). */
+  persist(ops?: ChangeOp[], commit?: { session: string; generation: number }): Promise<void>;
+  close(): Promise<void>;
+  compact(): Promise<void>;
+  /** Shared store: brings the cached session up to date (rejects when the store does not answer). */
+  refresh?(session: string): Promise<void>;
+  /** Shared store: which load of the session the cache holds (a request on an older one is re-run). */
+  generation?(session: string): number;
+}
+
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export class StateStore {
+export class StateStore implements SessionStore {
+  readonly shared = false;
   /** Paths changed wholesale since the last persist (only kept when there is a Persistence). */
   private pending: string[][] = [];
 
@@ -82,6 +112,10 @@ export class StateStore {
     if (!Object.hasOwn(this.data.sessions, session)) return;
     delete this.data.sessions[session];
     this.changed([session]);
+  }
+
+  evict(session: string): void {
+    this.delete(session);
   }
 
   clear(): void {
