@@ -56,6 +56,10 @@ describe.skipIf(!runRedisSuites)('three mockgate processes on one Redis (--store
   });
 
   it('50 concurrent creates of the same user id spread over the three give exactly one 201 and 49 409s', async () => {
+    // Every replica has the session cached at the same version first, so that all three race from the same state
+    // (a cold replica would load it after another's commit and lose the race too early to prove anything).
+    expect((await createUser(replicas[0]!, 'race', 'warm')).status).toBe(201);
+    for (const replica of replicas) expect((await getUser(replica, 'race', 'warm')).status).toBe(200);
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => createUser(replicas[i % 3]!, 'race', 'same-id')));
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -70,6 +74,8 @@ describe.skipIf(!runRedisSuites)('three mockgate processes on one Redis (--store
   });
 
   it('distinct concurrent creates through the three replicas are all kept (no lost update)', async () => {
+    expect((await createUser(replicas[0]!, 'many', 'warm')).status).toBe(201);
+    for (const replica of replicas) expect((await getUser(replica, 'many', 'warm')).status).toBe(200);
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => createUser(replicas[i % 3]!, 'many', `user-${String(i).padStart(2, '0')}`)));
     expect(answers.map((a) => a.status)).toEqual(Array(30).fill(201));
     for (const replica of replicas) {
