@@ -5,7 +5,10 @@
 #     reinstalled only when that file or the plugin's pyproject.toml changes, so a warm run costs nothing;
 #   - with CI set, Debian's chromium at /usr/bin/chromium for the browser tests (browsers cannot be downloaded
 #     here; installing needs root, as on CI). Without CI a missing chromium is no error: vitest.config.ts leaves
-#     the browser suite out and prints one line saying how to run it.
+#     the browser suite out and prints one line saying how to run it;
+#   - with CI set, Debian's redis-server for the Redis suite (test/redis: replicas sharing sessions through a real
+#     Redis, which each test starts on a free loopback port and stops; no system service is used). Without CI a
+#     missing redis-server is no error: vitest.config.ts leaves the suite out and prints one line saying so.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,15 +25,24 @@ if [[ ! -x .venv/bin/python || "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; th
   echo "$wanted" > "$stamp"
 fi
 
-if [[ ! -x /usr/bin/chromium ]]; then
-  # Outside CI the browser suite is optional: vitest.config.ts leaves it out and says how to run it.
-  [[ -z "${CI:-}" ]] && exit 0
+# Debian packages CI must have: <binary> <package> <what needs it>. Outside CI each is optional (vitest.config.ts
+# leaves its suite out and says how to run it).
+debian_tool() {
+  local binary=$1 package=$2 purpose=$3
+  [[ -x "$binary" ]] && return 0
+  [[ -z "${CI:-}" ]] && return 0
   if [[ $(id -u) -ne 0 ]]; then
-    echo "mockgate: error: /usr/bin/chromium is missing and CI must run the browser tests; install it with 'apt-get install -y chromium' as root" >&2
+    echo "mockgate: error: $binary is missing and CI must run $purpose; install it with 'apt-get install -y $package' as root" >&2
     exit 1
   fi
-  echo "mockgate: installing Debian's chromium for the browser tests"
+  echo "mockgate: installing Debian's $package for $purpose"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends chromium >/dev/null
-fi
+  if [[ -z "${apt_updated:-}" ]]; then
+    apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  apt-get install -y -qq --no-install-recommends "$package" >/dev/null
+}
+
+debian_tool /usr/bin/chromium chromium 'the browser tests'
+debian_tool /usr/bin/redis-server redis-server 'the Redis tests (test/redis)'
