@@ -11,7 +11,8 @@ const LAKEFS = { Authorization: `Basic ${Buffer.from('AKIAIOSFOLQUICKSTART:wJalr
 
 interface Answer {
   status: number;
-  body: any;
+  /** lakeFS's JSON answer: a user, a page of them, or `{message}`. */
+  body: { id?: string; message?: string; results?: Array<{ id: string }> } & Record<string, unknown>;
 }
 
 async function call(replica: RunningCli, method: string, path: string, session: string, body?: unknown): Promise<Answer> {
@@ -21,7 +22,7 @@ async function call(replica: RunningCli, method: string, path: string, session: 
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  return { status: response.status, body: text ? (JSON.parse(text) as Answer['body']) : {} };
 }
 
 const createUser = (replica: RunningCli, session: string, id: string) => call(replica, 'POST', '/api/v1/auth/users', session, { id });
@@ -52,7 +53,7 @@ describe.skipIf(!runRedisSuites)('three mockgate processes on one Redis (--store
     // And a write through another replica on top of it is seen by the first (its cache is reloaded).
     expect((await createUser(c!, 'shared', 'bob')).status).toBe(201);
     const listed = await call(a!, 'GET', '/api/v1/auth/users', 'shared');
-    expect(listed.body.results.map((u: { id: string }) => u.id)).toEqual(expect.arrayContaining(['alice', 'bob']));
+    expect(listed.body.results!.map((u) => u.id)).toEqual(expect.arrayContaining(['alice', 'bob']));
   });
 
   it('50 concurrent creates of the same user id spread over the three give exactly one 201 and 49 409s', async () => {
@@ -69,7 +70,7 @@ describe.skipIf(!runRedisSuites)('three mockgate processes on one Redis (--store
     // The one user exists once, for all three.
     for (const replica of replicas) {
       const listed = await call(replica, 'GET', '/api/v1/auth/users?prefix=same', 'race');
-      expect(listed.body.results.map((u: { id: string }) => u.id)).toEqual(['same-id']);
+      expect(listed.body.results!.map((u) => u.id)).toEqual(['same-id']);
     }
   });
 
