@@ -50,7 +50,7 @@ interface Composition {
 }
 
 /** How many times a request runs when other processes keep changing its session under it (shared store). */
-const MAX_STATE_ATTEMPTS = 8;
+const MAX_STATE_ATTEMPTS = 10;
 
 /** Stages whose 4xx refuses the request before any answer was chosen. */
 const REFUSING_STAGES = new Set(['router', 'validation', 'security']);
@@ -135,12 +135,11 @@ export class Pipeline {
           ex.tx?.rollback();
           if (attempt < MAX_STATE_ATTEMPTS) {
             rewindForRerun(ex);
-            let next: Promise<void>;
-            try {
-              next = this.run(composition.stages, ex, composition.stages.indexOf(readRequestBody)) ?? Promise.resolve();
-            } catch (thrown) {
-              next = Promise.reject(thrown);
-            }
+            // A random wait, doubling with each attempt, so that replicas racing on one session do not keep
+            // colliding in step (without it, 16 concurrent creates spread over three replicas starved some requests).
+            const next = new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt)).then(
+              () => this.run(composition.stages, ex, composition.stages.indexOf(readRequestBody)),
+            );
             return this.settle(next, ex, composition, attempt + 1);
           }
           err = internal(`session "${ex.session}" was changed by other mockgate processes ${attempt} times while this request ran; nothing was changed, retry`);

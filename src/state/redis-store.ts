@@ -136,6 +136,13 @@ export class RedisStateStore implements SessionStore {
   private readonly sessions = nullPrototypeTable<SessionState>();
   /** The version each cached session is at ('' = not in Redis yet: seeded here, not committed). */
   private readonly known = new Map<string, string>();
+  /**
+   * Per session, the versions its cache has been at since it was loaded (the latest ones): a version check whose
+   * answer is one of them is not news. A request's HGET can be answered before the commit sent just ahead of it
+   * is acknowledged here, and it then sees a version this replica has already moved past; without this, 16
+   * concurrent creates on one replica reloaded the whole session once every two requests.
+   */
+  private readonly passed = new Map<string, Set<string>>();
   /** Bumped whenever a session's cached objects are replaced or dropped: a request on older ones is re-run. */
   private readonly generations = new Map<string, number>();
   /** Paths changed wholesale (seeding, restore, reset) per session, written with its next commit. */
@@ -175,7 +182,11 @@ export class RedisStateStore implements SessionStore {
     let initial = true;
     // ioredis reports every failed reconnection as an 'error' event: said once per outage, not per retry.
     redis.on('error', () => {});
+    const made: { store?: RedisStateStore } = {};
     redis.on('close', () => {
+      // The cache is trusted only while the connection that vouched for it lives: a Redis that restarts may come
+      // back from an older dump, with versions this replica has already moved past.
+      made.store?.dropAll();
       if (up) options.onConnection?.('lost', `${target.host}:${target.port}`);
       up = false;
     });
@@ -192,7 +203,8 @@ export class RedisStateStore implements SessionStore {
     }
     up = true;
     initial = false;
-    return new RedisStateStore(redis, url);
+    made.store = new RedisStateStore(redis, url);
+    return made.store;
   }
 
   get(session: string): SessionState | undefined {
@@ -248,9 +260,28 @@ export class RedisStateStore implements SessionStore {
    * Rejects with StoreUnavailableError when Redis does not answer.
    */
   async refresh(session: string): Promise<void> {
-    const version = await this.call(() => this.redis.hget(sessionKey(session), 'v'));
-    if (this.known.get(session) === (version ?? '')) return;
-    await this.lane(session, () => this.reload(session));
+    const version = (await this.call(() => this.redis.hget(sessionKey(session), 'v'))) ?? '';
+    if (this.current(session, version)) return;
+    await this.lane(session, async () => {
+      // A commit or reload queued before this one may have brought the cache to that version already.
+      if (this.current(session, version)) return;
+      await this.reload(session);
+    });
+  }
+
+  /** Whether the cache holds the session as of `version`, or later (its own commits after it). */
+  private current(session: string, version: string): boolean {
+    if (!this.known.has(session)) return false;
+    return this.known.get(session) === version || (version !== '' && this.passed.get(session)?.has(version) === true);
+  }
+
+  /** The cache is now at `version`. */
+  private advance(session: string, version: string): void {
+    this.known.set(session, version);
+    let passed = this.passed.get(session);
+    if (!passed) this.passed.set(session, (passed = new Set()));
+    passed.add(version);
+    if (passed.size > 256) passed.delete(passed.values().next().value!);
   }
 
   /**
@@ -274,7 +305,7 @@ export class RedisStateStore implements SessionStore {
         this.drop(session);
         throw new StateConflict(session);
       }
-      this.known.set(session, version);
+      this.advance(session, version);
     }).catch((err: unknown) => {
       // Not written: what was taken is pending again, unless the cache it described was dropped.
       if (!(err instanceof StateConflict) && this.generation(session) === generation && taken.length) {
@@ -308,8 +339,8 @@ export class RedisStateStore implements SessionStore {
       const plan = this.plan(session, paths.map((p) => this.opAt(p)));
       await this.lane(session, async () => {
         const [, version] = await this.write(session, '*', plan);
-        if (version === '') this.known.delete(session);
-        else this.known.set(session, version);
+        if (version === '') this.drop(session);
+        else this.advance(session, version);
       });
     }
   }
@@ -331,13 +362,21 @@ export class RedisStateStore implements SessionStore {
     if (version !== '') {
       Object.defineProperty(this.sessions, session, { value: decodeSession(fields), writable: true, enumerable: true, configurable: true });
     }
-    this.known.set(session, version);
+    this.advance(session, version);
+  }
+
+  /** Drops every cached session (the connection to Redis was lost). Seeds not yet written are dropped too. */
+  private dropAll(): void {
+    for (const session of new Set([...Object.keys(this.sessions), ...this.known.keys()])) this.drop(session);
+    this.pending.clear();
+    this.forced.clear();
   }
 
   /** Drops the cached session: the next request of it reloads it from Redis. */
   private drop(session: string): void {
     delete this.sessions[session];
     this.known.delete(session);
+    this.passed.delete(session);
     this.generations.set(session, this.nextGeneration++);
   }
 
