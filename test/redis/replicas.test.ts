@@ -97,6 +97,18 @@ describe.skipIf(!runRedisSuites)('three mockgate processes on one Redis (--store
     expect(seeded.status).toBe(200);
   });
 
+  it('a reset of every session through one replica is seen by the others', async () => {
+    const [a, b, c] = replicas;
+    expect((await createUser(a!, 'all-1', 'one')).status).toBe(201);
+    expect((await createUser(b!, 'all-2', 'two')).status).toBe(201);
+    expect((await getUser(c!, 'all-1', 'one')).status).toBe(200);
+    expect((await fetch(`${c!.url}/__admin/reset`, { method: 'POST' })).status).toBe(200);
+    for (const replica of replicas) {
+      expect((await getUser(replica, 'all-1', 'one')).status).toBe(404);
+      expect((await getUser(replica, 'all-2', 'two')).status).toBe(404);
+    }
+  });
+
   it('while Redis is down every replica answers a clear error in lakeFS shape; after its restart the state is what Redis holds', async () => {
     const [a, b, c] = replicas;
     expect((await createUser(a!, 'restart', 'saved')).status).toBe(201);
