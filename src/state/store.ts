@@ -1,11 +1,10 @@
 /**
  * Where session state lives: in memory, and with --state-file also on disk, through a Persistence: a snapshot
  * plus an append-only change log (change-log.ts), so a write costs what it changed rather than the whole state.
- * The store is the seam a Redis store would plug into: it hands each commit's changes to its Persistence as
- * path-addressed operations (ChangeOp, whose first key is the session), and loads through a function that fills the
- * sessions table (FileChangeLog.open). A Redis Persistence would append a commit as one MULTI/EXEC (or Lua script)
- * that also checks and bumps the session's version — the place for the optimistic concurrency replicas need — and
- * load a session from a snapshot key plus its change stream with the same applyChange.
+ * It hands each commit's changes to its Persistence as path-addressed operations (ChangeOp, whose first key is the
+ * session), and loads through a function that fills the sessions table (FileChangeLog.open). Sessions see it through
+ * SessionStore, which the Redis store (redis-store.ts, `--store redis://`) implements too, adding a version check
+ * before each request and commits that may conflict.
  *
  * What changes a session wholesale — seeding it on first use, an admin restore, a reset, an eviction — is noted
  * here as a pending path and written with the next commit (or the admin operation's own persist), as the value
