@@ -156,6 +156,8 @@ export class RedisStateStore implements SessionStore {
   /** Per session: the commits and reloads of this replica, one after the other. */
   private readonly lanes = new Map<string, Promise<void>>();
   private nextGeneration = 1;
+  /** Set by close(): the connection's end is then no outage to report. */
+  closing = false;
 
   private constructor(
     private readonly redis: Redis & StoreCommands,
@@ -187,7 +189,7 @@ export class RedisStateStore implements SessionStore {
       // The cache is trusted only while the connection that vouched for it lives: a Redis that restarts may come
       // back from an older dump, with versions this replica has already moved past.
       made.store?.dropAll();
-      if (up) options.onConnection?.('lost', `${target.host}:${target.port}`);
+      if (up && !made.store?.closing) options.onConnection?.('lost', `${target.host}:${target.port}`);
       up = false;
     });
     redis.on('ready', () => {
@@ -319,6 +321,7 @@ export class RedisStateStore implements SessionStore {
   async compact(): Promise<void> {}
 
   async close(): Promise<void> {
+    this.closing = true;
     try {
       await this.flushAll();
     } finally {
