@@ -17,14 +17,18 @@ import { verifyLoginToken } from './jwt.js';
 import { ssoSessionUser } from './login/state.js';
 import { tokenOfSessionCookie } from './login/web.js';
 import type { LakefsOptions, LakefsSecurityContext, LakefsState } from './state.js';
-import { has, lookup } from './table.js';
+import { has } from './table.js';
+import { credentialOrCached, userOrCached } from './caches.js';
 
 type LakefsVerifier = Verifier<LakefsState, LakefsOptions>;
 
-/** A token's user must still exist: a token of a deleted user is refused (UserByToken calls GetUser). */
+/**
+ * A token's user must still exist: a token of a deleted user is refused (UserByToken calls GetUser) — once the
+ * auth cache, when on, no longer holds it (caches.ts).
+ */
 async function tokenPrincipal(token: string, scheme: string, ctx: LakefsSecurityContext): Promise<Principal> {
   const userId = await verifyLoginToken(token, ctx.options.jwtSecret, ctx.now);
-  if (!has(ctx.state.users, userId)) throw lakefsErrors.authenticating('revoked');
+  if (!userOrCached(ctx.state, userId, ctx.now)) throw lakefsErrors.authenticating('revoked');
   return { id: userId, scheme };
 }
 
@@ -38,9 +42,10 @@ const jwtToken: LakefsVerifier = (credential, ctx) => {
 /** The access key pair of the credential store (BuiltinAuthenticator): unknown key or wrong secret → 401. */
 const basicAuth: LakefsVerifier = (credential, ctx) => {
   if (!readableBasic(credential.value ?? '')) return undefined;
-  const stored = lookup(ctx.state.credentials, credential.username ?? '');
+  // Through the auth cache, when on: a deleted user's key works until it expires.
+  const stored = credentialOrCached(ctx.state, credential.username ?? '', ctx.now);
   if (!stored || !sameSecret(stored.secretAccessKey, credential.password ?? '')) throw lakefsErrors.authenticating('invalid');
-  if (!has(ctx.state.users, stored.userId)) throw lakefsErrors.authenticating('revoked');
+  if (!userOrCached(ctx.state, stored.userId, ctx.now)) throw lakefsErrors.authenticating('revoked');
   return { id: stored.userId, scheme: 'basic_auth' };
 };
 
