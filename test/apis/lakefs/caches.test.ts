@@ -71,6 +71,12 @@ describe('repository cache', () => {
     expectLakefsError(await call('get', '/repositories/cached-repo/branches/main'), 404, 'branch not found');
     expectLakefsError(await call('get', '/repositories/cached-repo/metadata'), 404, 'repository not found');
     expectLakefsError(await call('delete', '/repositories/cached-repo'), 404, 'repository not found');
+    expectLakefsError(await call('get', '/repositories/cached-repo/refs/main/commits'), 404, 'ref: not found');
+    expectLakefsError(await call('get', '/repositories/cached-repo/refs/main/objects/ls'), 404, 'not found');
+    expectLakefsError(await call('post', '/repositories/cached-repo/branches').send({ name: 'b1', source: 'main' }), 404, "source reference 'main': not found");
+    const rules = await call('get', '/repositories/cached-repo/settings/branch_protection');
+    expect(rules.status).toBe(200);
+    expect(rules.body).toEqual([]);
     expect((await call('get', '/repositories')).body.results).toEqual([]);
     const again = await call('post', '/repositories').send({ name: 'cached-repo', storage_namespace: 'local://other', default_branch: 'main' });
     expectLakefsError(again, 409, 'error creating repository: not unique');
