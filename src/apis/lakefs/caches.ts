@@ -49,7 +49,9 @@ export function resolveCaches(given: unknown): CacheSeconds {
     const set = given as Partial<Record<keyof CacheSeconds, unknown>>;
     const pick = (key: keyof CacheSeconds) => {
       const value = set[key];
-      return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : LAKEFS_DEFAULT_CACHES[key];
+      if (value === undefined) return LAKEFS_DEFAULT_CACHES[key];
+      if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+      throw new Error(`lakeFS option caches.${key}: expected seconds (a number, 0 or more), got ${JSON.stringify(value)}`);
     };
     return { repositorySeconds: pick('repositorySeconds'), authSeconds: pick('authSeconds'), settingsSeconds: pick('settingsSeconds') };
   }

@@ -49,6 +49,7 @@ describe('caches option: format', () => {
     expect(resolveCaches('lakefs-defaults')).toEqual({ repositorySeconds: 5, authSeconds: 20, settingsSeconds: 3 });
     expect(resolveCaches({ authSeconds: 2, settingsSeconds: 0 })).toEqual({ repositorySeconds: 5, authSeconds: 2, settingsSeconds: 0 });
     expect(() => resolveCaches('sometimes')).toThrow(/caches/);
+    expect(() => resolveCaches({ authSeconds: -1 })).toThrow(/caches.authSeconds/);
   });
 });
 
