@@ -30,6 +30,7 @@ describe('lakefs', () => {
       presignExpirySeconds: 900,
       lakefsVersion: '1.84.0',
       blockstoreType: 's3',
+      caches: { repositorySeconds: 0, authSeconds: 0, settingsSeconds: 0 },
     });
   });
 
@@ -37,6 +38,11 @@ describe('lakefs', () => {
     const options = resolve({ mode: 'community', ldapDefaultGroup: 'Admins', presignMultipart: false });
     expect(options).toMatchObject({ mode: 'community', ldapDefaultGroup: 'Admins', presignMultipart: false });
     expect(options).toMatchObject({ jwtSecret: 'mockgate-lakefs-dev-secret', oidcRedirect: '/', lakefsVersion: '1.84.0' });
+  });
+
+  it('turns lakeFS\'s caches on with one word, or tunes them', () => {
+    expect(resolve({ caches: 'lakefs-defaults' } as never).caches).toEqual({ repositorySeconds: 5, authSeconds: 20, settingsSeconds: 3 });
+    expect(resolve({ caches: { settingsSeconds: 0 } } as never).caches).toEqual({ repositorySeconds: 5, authSeconds: 20, settingsSeconds: 0 });
   });
 });
 
