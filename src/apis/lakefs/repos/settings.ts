@@ -88,6 +88,18 @@ export const setGCRules: RepoHandler = (ctx) => {
   authorize(ctx, 'retention:SetGarbageCollectionRules', arn.repository(name));
   const repo = requireRepository(ctx, name);
   const body = ctx.request.body as { default_retention_days: number; branches: Array<{ branch_id: string; retention_days: number }> };
+  // lakeFS decodes the days into Go ints: a number the schema calls an integer (1e29 is one to JSON Schema) but no
+  // int64 holds is refused by encoding/json before the handler, so it is never stored, nor answered back in a form
+  // no integer type reads. The text is encoding/json's; how lakeFS wraps it was not recorded.
+  const days: Array<[string, number]> = [
+    ['GarbageCollectionRules.default_retention_days', body.default_retention_days],
+    ...body.branches.map((rule): [string, number] => ['GarbageCollectionRules.branches.retention_days', rule.retention_days]),
+  ];
+  for (const [field, value] of days) {
+    if (!Number.isInteger(value) || value < -(2 ** 63) || value >= 2 ** 63) {
+      throw lakefsErrors.badRequest(`json: cannot unmarshal number ${value} into Go struct field ${field} of type int`);
+    }
+  }
   // lakeFS keeps the branches as a map: one rule per branch, the last given (listed here in the order given).
   const branches = new Map(body.branches.map((rule) => [rule.branch_id, rule.retention_days]));
   repo.gcRules = {
