@@ -106,14 +106,19 @@ function tryRequirements(
 ): Principal | undefined | Promise<Principal | undefined> {
   for (let r = from; r < requirements.length; r++) {
     const names = requirements[r]!;
-    if (names.length === 0 || !names.every((name) => presented.has(name))) continue;
-    const outcome = verifyAll(
-      names.map((name) => presented.get(name)!),
-      0,
-      undefined,
-      api,
-      ctx,
-    );
+    if (names.length === 0) continue;
+    // The requirement's credentials, all present, or none: a plain loop (this runs on every request).
+    let credentials: PresentedCredential[] | undefined = [];
+    for (const name of names) {
+      const credential = presented.get(name);
+      if (!credential) {
+        credentials = undefined;
+        break;
+      }
+      credentials.push(credential);
+    }
+    if (!credentials) continue;
+    const outcome = verifyAll(credentials, 0, undefined, api, ctx);
     if (isPromise(outcome)) return outcome.then((principal) => (principal === UNREAD ? tryRequirements(requirements, r + 1, presented, api, ctx) : principal));
     if (outcome !== UNREAD) return outcome;
   }
