@@ -22,7 +22,8 @@ export function readCredential(name: string, scheme: SecurityScheme, source: Cre
     const colon = decoded.indexOf(':');
     const username = colon < 0 ? decoded : decoded.slice(0, colon);
     const password = colon < 0 ? '' : decoded.slice(colon + 1);
-    return { scheme: name, type: 'basic', username, password, key: username };
+    // The token as sent, too: a verifier may refuse one that is not base64 or has no colon (the decoding above is lenient).
+    return { scheme: name, type: 'basic', username, password, value: token, key: username };
   }
   if ((scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') || scheme.type === 'oauth2' || scheme.type === 'openIdConnect') {
     const token = authorizationToken(source.headers, 'bearer');
@@ -92,7 +93,9 @@ export function authenticate(
 ): Principal | undefined | Promise<Principal | undefined> {
   if (requirements.length === 0) return undefined;
   let anonymousAllowed = false;
-  for (const names of requirementNames(requirements)) {
+  const all = requirementNames(requirements);
+  for (let r = 0; r < all.length; r++) {
+    const names = all[r]!;
     if (names.length === 0) {
       anonymousAllowed = true;
       continue;
@@ -104,11 +107,14 @@ export function authenticate(
       undefined,
       api,
       ctx,
+      requirements[r]!,
     );
   }
   if (anonymousAllowed || api.missingCredentials === 'anonymous') return api.anonymous ? api.anonymous(ctx) : undefined;
   throw unauthorized('missing');
 }
+
+const NO_SCOPES: readonly string[] = Object.freeze([]);
 
 /** Each requirement's scheme names, listed once per operation. */
 const namesOfRequirements = new WeakMap<SecurityRequirements, string[][]>();
@@ -119,22 +125,26 @@ function requirementNames(requirements: SecurityRequirements): string[][] {
   return names;
 }
 
-/** Verifies credentials[from…] in order; the last one's principal is the caller. Async only from the first async verifier on. */
+/**
+ * Verifies credentials[from…] in order, each told the scopes its scheme's entry in the requirement lists; the last
+ * one's principal is the caller. Async only from the first async verifier on.
+ */
 function verifyAll(
   credentials: PresentedCredential[],
   from: number,
   principal: Principal | undefined,
   api: ApiModule,
   ctx: SecurityContext,
+  requirement: Record<string, string[]>,
 ): Principal | undefined | Promise<Principal | undefined> {
   for (let i = from; i < credentials.length; i++) {
     const credential = credentials[i]!;
     const verify = api.verifiers[credential.scheme] ?? api.verifiers[credential.type satisfies CredentialType];
     // A scheme with no verifier cannot be trusted: openapi-backend treats it as unauthorized too.
     if (!verify) throw unauthorized('invalid', `no verifier for security scheme ${credential.scheme}`);
-    const verified = verify(credential, ctx);
+    const verified = verify(credential, ctx, requirement[credential.scheme] ?? NO_SCOPES);
     if (isPromise(verified)) {
-      return verified.then((found) => verifyAll(credentials, i + 1, { ...found, scheme: credential.scheme }, api, ctx));
+      return verified.then((found) => verifyAll(credentials, i + 1, { ...found, scheme: credential.scheme }, api, ctx, requirement));
     }
     principal = { ...verified, scheme: credential.scheme };
   }

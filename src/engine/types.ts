@@ -77,7 +77,7 @@ export interface PresentedCredential {
   /** Basic auth only. */
   username?: string;
   password?: string;
-  /** Bearer token or API key value. */
+  /** Bearer token or API key value; for basic auth, the base64 text as sent. */
   value?: string;
   /** Identity of the credential for rule matching and rate limits: basic username, token or key value. */
   key: string;
@@ -96,9 +96,11 @@ export interface SecurityContext<S = any, O = any> {
 
 /**
  * Checks one presented credential against the session's state: returns (or resolves to) the principal, or throws
- * (rejects with) unauthorized(). May be async: token libraries such as jose verify signatures asynchronously.
+ * (rejects with) unauthorized() — or forbidden() when it lacks a scope. May be async: token libraries such as jose
+ * verify signatures asynchronously. `scopes` are those the operation's security requirement lists for this scheme
+ * (OAuth2 / OpenID Connect scopes, or OpenAPI 3.1 roles); empty when it lists none.
  */
-export type Verifier<S = any, O = any> = (credential: PresentedCredential, ctx: SecurityContext<S, O>) => Principal | Promise<Principal>;
+export type Verifier<S = any, O = any> = (credential: PresentedCredential, ctx: SecurityContext<S, O>, scopes: readonly string[]) => Principal | Promise<Principal>;
 
 /** The request after validation: path params decoded, query/header params coerced to their schema types. */
 export interface ValidatedRequest {
