@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { UserHandlers } from './user-handlers.js';
 
 /** Root of the installed package (works from src/ under tsx and from dist/ once compiled). */
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,6 +66,11 @@ export interface AppConfig {
   allowedHosts: string[];
   /** Origins whose pages may change state through the admin API (besides the server's own, the dashboard). */
   adminOrigins: string[];
+  /**
+   * Handlers of your own, by operationId (src/user-handlers.ts): the path of an ES module that exports them (--handlers),
+   * or, embedded, the object itself.
+   */
+  handlers?: string | UserHandlers;
 }
 
 export function defaultConfig(): AppConfig {

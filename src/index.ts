@@ -105,7 +105,9 @@ export {
   type StateSnapshot,
 } from './library/admin-client.js';
 export { defaultConfig, type AppConfig, type LogLevel, type SpecMount } from './config.js';
-export type { ApiModule, Handler, HandlerContext, Reply } from './engine/types.js';
+export type { ApiModule, Handler, HandlerContext, Principal, Reply, ValidatedRequest } from './engine/types.js';
+/** Handlers of your own (`--handlers`, or `handlers` here): `import type { UserHandlers } from 'mockgate'`. */
+export { HandlersError, type UserHandler, type UserHandlerContext, type UserHandlers } from './user-handlers.js';
 export { badRequest, conflict, ErrorCode, forbidden, MockError, notFound, unauthorized } from './engine/errors.js';
 export { ListenError } from './server/listen.js';
 export { ScenarioError, ScenarioNotFoundError } from './scenario/errors.js';
