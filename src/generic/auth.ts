@@ -222,19 +222,22 @@ function verifierFor(name: string, kind: SchemeKind, realm: string): Verifier<Wi
     const table = ctx.state?.credentials;
     // First run: nothing listed, so any well-formed credential is someone, holding whatever is asked.
     if (table === undefined) return { id: credential.key, scopes: [...required] };
-    const found = own(own(table, name) ?? {}, credential.key);
-    if (!found || (kind === 'basic' && found.password !== credential.password)) return refuse('invalid', `unknown ${what}`, 'invalid_token');
-    if (found.expiresAt !== undefined && Date.parse(found.expiresAt) <= ctx.now.getTime()) {
+    const listed = own(table, name);
+    const found = isPlainObject(listed) ? own(listed, credential.key) : undefined;
+    // A state restored through the admin API may hold anything: what is not a credential lets nobody in.
+    if (!isPlainObject(found) || (kind === 'basic' && found.password !== credential.password)) return refuse('invalid', `unknown ${what}`, 'invalid_token');
+    if (found.expiresAt !== undefined && !(Date.parse(found.expiresAt) > ctx.now.getTime())) {
       return refuse('expired', `the ${kind === 'apiKey' ? 'API key' : kind === 'bearer' ? 'token' : 'credential'} expired at ${found.expiresAt}`, 'invalid_token');
     }
-    const held = found.scopes;
+    const held = Array.isArray(found.scopes) ? found.scopes : undefined;
     const missing = held ? required.filter((scope) => !held.includes(scope)) : [];
     if (missing.length) {
       const message = `missing scope${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`;
       const header = kind === 'bearer' ? challenge(`error="insufficient_scope", error_description=${quoted(message)}, scope=${quoted(required.join(' '))}`) : undefined;
       throw new MockError(ErrorCode.Forbidden, 403, { authFailure: 'insufficient-role', message, headers: header ? { 'WWW-Authenticate': header } : {} });
     }
-    return { ...found.principal, scopes: held ? [...held] : [...required] };
+    const principal = isPlainObject(found.principal) && typeof found.principal.id === 'string' ? found.principal : { id: credential.key };
+    return { ...principal, scopes: held ? [...held] : [...required] };
   };
 }
 
