@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import { linesOf, runCli } from '../support/spawn.js';
-import { fixturePath, useTestApp } from '../support/test-app.js';
+import { fixturePath, repoRoot, useTestApp } from '../support/test-app.js';
 
 const secured = fixturePath('generic', 'secured.yaml');
 const credentials = fixturePath('generic', 'secured-credentials.yaml');
@@ -150,6 +150,51 @@ describe('credentials listed in the scenario: exact checks', () => {
     delete snapshot.apis.secured.credentials;
     await t.http.put('/__admin/state?session=restored').send(snapshot).expect(200);
     await t.http.get('/v1/pets').set(session).set('X-API-Key', 'k-999').expect(200);
+  });
+});
+
+describe("expiry is read on the request's clock: valid up to the instant before expiresAt", async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mockgate-expiry-'));
+  const file = path.join(dir, 'expiry.yaml');
+  await writeFile(file, "name: expiry\napis:\n  secured:\n    credentials:\n      bearerAuth: [{ token: t, expiresAt: '2030-01-01T00:00:00Z' }]\n");
+  let clock = new Date('2029-12-31T23:59:59.999Z');
+  const t = useTestApp({ specs: [{ file: secured }], scenario: file }, { now: () => clock });
+
+  it('one millisecond before: passes; at expiresAt: 401', async () => {
+    await t.http.get('/v1/pets/1').set('Authorization', 'Bearer t').expect(404);
+    clock = new Date('2030-01-01T00:00:00Z');
+    const { headers } = await t.http.get('/v1/pets/1').set('Authorization', 'Bearer t').expect(401);
+    expect(headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+});
+
+describe("a real document: the Swagger Petstore of @readme/oas-examples (api_key, and petstore_auth's OAuth2 scopes)", async () => {
+  const file = path.join(repoRoot, 'node_modules', '@readme', 'oas-examples', '3.0', 'json', 'petstore.json');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mockgate-swagger-petstore-'));
+  const scenario = path.join(dir, 'petstore-credentials.yaml');
+  await writeFile(scenario, "name: petstore-credentials\napis:\n  petstore:\n    credentials:\n      api_key: [{ key: special-key }]\n      petstore_auth: [{ token: reader, scopes: ['read:pets'] }, { token: owner }]\n");
+
+  describe('first run', () => {
+    const t = useTestApp({ specs: [{ file, prefix: '/v2' }] });
+
+    it('401 without its key, any key on a first run; an operation without security is open', async () => {
+      await t.http.get('/v2/store/inventory').expect(401);
+      await t.http.get('/v2/store/inventory').set('api_key', 'whatever').expect(200);
+      await t.http.get('/v2/pet/findByStatus?status=available').set('Authorization', 'Bearer anything').expect(200);
+      await t.http.get('/v2/user/login?username=a&password=b').expect(200);
+    });
+  });
+
+  describe('with credentials listed', () => {
+    const t = useTestApp({ specs: [{ file, prefix: '/v2' }], scenario });
+
+    it('the listed key passes and another is 401; a token without write:pets is 403, one listed without scopes holds them all', async () => {
+      await t.http.get('/v2/store/inventory').set('api_key', 'special-key').expect(200);
+      await t.http.get('/v2/store/inventory').set('api_key', 'whatever').expect(401);
+      const { headers } = await t.http.get('/v2/pet/findByStatus?status=available').set('Authorization', 'Bearer reader').expect(403);
+      expect(headers['www-authenticate']).toBe('Bearer realm="Swagger Petstore", error="insufficient_scope", error_description="missing scope: write:pets", scope="write:pets read:pets"');
+      await t.http.get('/v2/pet/findByStatus?status=available').set('Authorization', 'Bearer owner').expect(200);
+    });
   });
 });
 
