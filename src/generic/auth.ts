@@ -258,7 +258,10 @@ export function challengeFor(security: SecurityRequirements, schemes: Record<str
   return challenges.size ? [...challenges].join(', ') : undefined;
 }
 
-/** An RFC 7230 quoted-string. */
+/**
+ * An RFC 7230 quoted-string of printable ASCII (RFC 6750 allows no more in its attributes, and Node refuses to send a
+ * header with characters beyond Latin-1 or line breaks): any other character of a spec's title or scope names is `?`.
+ */
 function quoted(text: string): string {
-  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  return `"${text.replace(/[^\x20-\x7e]/g, '?').replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }

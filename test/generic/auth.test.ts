@@ -168,6 +168,33 @@ describe("expiry is read on the request's clock: valid up to the instant before 
   });
 });
 
+describe('a title no header can carry as it is (beyond ASCII, quotes, a line break) is made safe in the realm', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mockgate-realm-'));
+  const file = path.join(dir, 'unicode.yaml');
+  await writeFile(
+    file,
+    [
+      'openapi: 3.0.3',
+      'info: { title: "Pétstore — \\"ü\\" \\\\ ✓\\nnext", version: "1" }',
+      'security: [{ basicAuth: [] }, { bearerAuth: [] }]',
+      'paths:',
+      '  /things:',
+      '    get:',
+      '      operationId: listThings',
+      '      responses: { "200": { description: ok } }',
+      'components:',
+      '  securitySchemes: { basicAuth: { type: http, scheme: basic }, bearerAuth: { type: http, scheme: bearer } }',
+      '',
+    ].join('\n'),
+  );
+  const t = useTestApp({ specs: [{ file }] });
+
+  it('each such character is a ?, quotes and backslashes are escaped', async () => {
+    const { headers } = await t.http.get('/things').expect(401);
+    expect(headers['www-authenticate']).toBe('Basic realm="P?tstore ? \\"?\\" \\\\ ??next", Bearer realm="P?tstore ? \\"?\\" \\\\ ??next"');
+  });
+});
+
 describe("a real document: the Swagger Petstore of @readme/oas-examples (api_key, and petstore_auth's OAuth2 scopes)", async () => {
   const file = path.join(repoRoot, 'node_modules', '@readme', 'oas-examples', '3.0', 'json', 'petstore.json');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mockgate-swagger-petstore-'));
