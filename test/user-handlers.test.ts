@@ -69,6 +69,12 @@ describe('a handler of your own replaces the answer of its operation (--strict)'
     expect(body.message).toBe(`the handler of getSpecies in ${petstoreHandlers} returned undefined, not a reply; return { status, body?, headers?, contentType? } (or ctx.next())`);
   });
 
+  it('an answer that cannot be sent (a header with a line break, a body that refers to itself) is a 500, and the server goes on', async () => {
+    await t.http.get('/v1/pets/search').expect(500);
+    expect((await t.http.get('/v1/owners/ann/keys').expect(500)).body.message).toContain('circular');
+    await t.http.get('/v1/pets').expect(200);
+  });
+
   it("a typed error thrown by another copy of mockgate's is still a typed error", async () => {
     expect((await t.http.get('/v1/owners/ann/keys/k1').expect(404)).body).toEqual({ code: 404, message: 'no key here' });
   });
@@ -157,7 +163,7 @@ describe('a handlers module that cannot be used is refused at start, naming the 
   it('from the command line, a good module: the start-up line says what it answers (MOCKGATE_HANDLERS too)', async () => {
     const cli = await startCli([petstore, '--port', '0'], { MOCKGATE_HANDLERS: petstoreHandlers });
     await cli.waitForStderr('answered by --handlers');
-    expect(cli.stderr()).toContain('2 stateless; 8 answered by --handlers');
+    expect(cli.stderr()).toContain('2 stateless; 10 answered by --handlers');
     const answer = await fetch(`${cli.url}/v1/pets/13`);
     expect(answer.status).toBe(404);
     await cli.stop();
