@@ -105,8 +105,8 @@ export function credentialsSchema(schemes: Record<string, SecurityScheme>): Sche
   return {
     type: 'object',
     properties,
-    // Other names are let through to createState, which refuses them with the closest scheme's name.
-    additionalProperties: { type: 'array' },
+    // Other names, whatever their value, are let through to createState, which refuses them with the closest scheme's name.
+    additionalProperties: true,
     description: 'Credentials each security scheme accepts. Listed (even empty), every scheme checks exactly; absent, any well-formed credential passes.',
   };
 }

@@ -236,6 +236,7 @@ describe('a bad credentials list is refused at load, naming the file, the place 
 
   it.each([
     ['unknown-scheme', '      bearAuth: [{ token: t }]\n', '/apis/secured/credentials/bearAuth: "bearAuth" is not a security scheme of the spec; did you mean "bearerAuth"?'],
+    ['unknown-scheme-not-a-list', '      bearAuth: { token: t }\n', '/apis/secured/credentials/bearAuth: "bearAuth" is not a security scheme of the spec; did you mean "bearerAuth"?'],
     ['wrong-field', '      api_key: [{ token: t }]\n', '/apis/secured/credentials/api_key/0: missing required key "key"'],
     ['duplicate', '      api_key: [{ key: a }, { key: a }]\n', '/apis/secured/credentials/api_key/1/key: "a" is already listed at 0; list each key once'],
     ['unknown-scope', "      petstore_auth: [{ token: t, scopes: ['raed:pets'] }]\n", '/apis/secured/credentials/petstore_auth/0/scopes/0: "raed:pets" is not a scope of petstore_auth; did you mean "read:pets"?'],
