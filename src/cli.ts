@@ -403,6 +403,11 @@ export interface SpecReport {
   inferred?: string;
   /** Operations answered by the --handlers module (counted in `stateful` too). */
   byHandlers?: number;
+  /**
+   * A generic spec's security schemes, and what they are checked against under the start-up scenario: the
+   * credentials it lists (`listed`), or any well-formed one (src/generic/auth.ts).
+   */
+  security?: { schemes: string[]; listed: boolean };
 }
 
 function readyRecord(app: MockgateApp, server: http.Server, config: AppConfig): ReadyRecord {
@@ -416,11 +421,13 @@ function readyRecord(app: MockgateApp, server: http.Server, config: AppConfig): 
     if (apis.some((a) => a.name === mount.api.name && a.prefix === prefix)) continue;
     apis.push({ name: mount.api.name, prefix, url: url + mount.prefix });
   }
-  const specs = config.specs.length ? app.mounts.filter((m) => !m.internal).map((m) => specReport(m, app.userHandlers)) : undefined;
+  const scenario = app.sessions.scenarioFor('default');
+  const specs = config.specs.length ? app.mounts.filter((m) => !m.internal).map((m) => specReport(m, app.userHandlers, scenario.apis)) : undefined;
   return { version: VERSION, url, apis, dashboard: `${url}${ADMIN_PREFIX}/ui`, scenario: app.sessions.scenarioFor('default').name, pid: process.pid, ...(specs ? { specs } : {}) };
 }
 
-function specReport(mount: Mount, userHandlers: ReadonlySet<string> | undefined): SpecReport {
+function specReport(mount: Mount, userHandlers: ReadonlySet<string> | undefined, sections: Record<string, { credentials?: unknown } | undefined>): SpecReport {
+  const schemes = Object.keys(mount.spec.securitySchemes);
   const stateful = mount.spec.operations.filter((op) => op.operationId in mount.api.handlers).length;
   const byHandlers = userHandlers ? mount.spec.operations.filter((op) => userHandlers.has(op.operationId)).length : 0;
   return {
@@ -433,6 +440,7 @@ function specReport(mount: Mount, userHandlers: ReadonlySet<string> | undefined)
     fromSchema: mount.spec.operations.length - stateful,
     ...(mount.api.inferred ? { inferred: mount.api.inferred.line } : {}),
     ...(byHandlers ? { byHandlers } : {}),
+    ...(mount.binding.kind === 'generic' && schemes.length ? { security: { schemes, listed: sections[mount.api.name]?.credentials !== undefined } } : {}),
   };
 }
 
@@ -443,8 +451,11 @@ function specReport(mount: Mount, userHandlers: ReadonlySet<string> | undefined)
  */
 export function specLine(spec: SpecReport): string {
   const mine = spec.byHandlers ? `; ${spec.byHandlers} answered by --handlers` : '';
+  const security = spec.security
+    ? ` — security ${spec.security.schemes.join(', ')}: ${spec.security.listed ? `the credentials apis.${spec.api}.credentials lists` : `any well-formed credential (apis.${spec.api}.credentials makes it exact)`}`
+    : '';
   if (spec.binding === 'generic' && spec.inferred !== undefined) {
-    return `${spec.file} at ${spec.prefix}: generic, apis.${spec.api} in a scenario (no API binds it; --spec <file>@<api> binds it to one) — ${spec.inferred}${mine}`;
+    return `${spec.file} at ${spec.prefix}: generic, apis.${spec.api} in a scenario (no API binds it; --spec <file>@<api> binds it to one) — ${spec.inferred}${mine}${security}`;
   }
   const why =
     spec.binding === 'generic'

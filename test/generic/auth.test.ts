@@ -7,10 +7,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
-import { linesOf, runCli } from '../support/spawn.js';
+import { linesOf, runCli, startCli, stopAll } from '../support/spawn.js';
 import { fixturePath, repoRoot, useTestApp } from '../support/test-app.js';
 
 const secured = fixturePath('generic', 'secured.yaml');
@@ -255,5 +255,24 @@ describe('a bad credentials list is refused at load, naming the file, the place 
     const lines = linesOf(stderr);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`${file}: /apis/secured/credentials/bearAuth: "bearAuth" is not a security scheme of the spec; did you mean "bearerAuth"?`);
+  });
+});
+
+describe('the start-up line says what the schemes are checked against', () => {
+  afterAll(stopAll);
+  const schemes = 'bearerAuth, basicAuth, api_key, app_id, session, token_query, oidc, petstore_auth';
+
+  it.each([
+    ['no credentials listed', [], `security ${schemes}: any well-formed credential (apis.secured.credentials makes it exact)`],
+    ['credentials listed', ['--scenario', credentials], `security ${schemes}: the credentials apis.secured.credentials lists`],
+  ])('%s', async (_, args, says) => {
+    const cli = await startCli([secured, '--port', '0', ...args]);
+    try {
+      await cli.waitForStderr('security ');
+      expect(cli.stderr()).toContain(`${secured} at /v1: generic, apis.secured in a scenario`);
+      expect(cli.stderr()).toContain(says);
+    } finally {
+      await cli.stop();
+    }
   });
 });
