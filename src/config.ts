@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { UserHandlers } from './user-handlers.js';
 
 /** Root of the installed package (works from src/ under tsx and from dist/ once compiled). */
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,9 +67,9 @@ export interface AppConfig {
   adminOrigins: string[];
   /**
    * Handlers of your own, by operationId (src/user-handlers.ts): the path of an ES module that exports them (--handlers),
-   * or, embedded, the object itself.
+   * or, embedded, the object itself (typed as UserHandlers by the package entry; this module imports nothing).
    */
-  handlers?: string | UserHandlers;
+  handlers?: string | Record<string, (ctx: never) => unknown>;
 }
 
 export function defaultConfig(): AppConfig {

@@ -67,7 +67,7 @@ export interface LoadedHandlers {
  * The handlers of a module file (imported), or of an object passed to startMockgate / createApp; refuses a module that
  * cannot be imported or that exports anything but handlers.
  */
-export async function loadUserHandlers(source: string | UserHandlers): Promise<LoadedHandlers> {
+export async function loadUserHandlers(source: string | Readonly<Record<string, unknown>>): Promise<LoadedHandlers> {
   if (typeof source !== 'string') return collect({ ...source }, 'handlers');
   let module: Record<string, unknown>;
   try {

@@ -11,7 +11,7 @@ import { createApp } from '../src/app.js';
 import { defaultConfig } from '../src/config.js';
 import { linesOf, runCli, startCli, stopAll } from './support/spawn.js';
 import { createTestApp, fixturePath, useTestApp, type TestApp } from './support/test-app.js';
-import type { UserHandlers } from '../src/index.js';
+import { startMockgate, type UserHandlers } from '../src/index.js';
 
 const petstore = fixturePath('generic', 'petstore.yaml');
 const secured = fixturePath('generic', 'secured.yaml');
@@ -113,6 +113,16 @@ describe('embedded: the handlers as an object, typed by the package entry', () =
     expect((await t.http.get('/v1/pets').expect(200)).headers['x-calls']).toBe('1');
     expect((await t.http.get('/v1/pets').expect(200)).headers['x-calls']).toBe('2');
     expect((await t.http.get('/v1/pets').set('X-Mock-Session', 'other').expect(200)).headers['x-calls']).toBe('1');
+  });
+
+  it('startMockgate takes them too', async () => {
+    const mock = await startMockgate({ specs: [petstore], handlers, logLevel: 'silent' });
+    try {
+      const answer = await fetch(`${mock.url}/v1/pets`);
+      expect(answer.headers.get('x-calls')).toBe('1');
+    } finally {
+      await mock.close();
+    }
   });
 
   it('an object with a misspelt operationId is refused as a module is', async () => {

@@ -5,7 +5,8 @@
  * the status is declared without one, a body generated from — and checked against — its schema otherwise, with
  * the error's text in its `message` and its status in a numeric `code` or `status` when the schema has them; plain
  * {message} when the spec declares nothing. The mock's own 500s (a handler that threw) are answered in the declared
- * shape too; a 500 for an answer that broke the spec stays plain, with its issues. src/generic adds state to it (the app passes that one to mounting).
+ * shape too; a 500 for an answer that broke the spec stays plain, with its issues. src/generic adds state to it (the
+ * app passes that one to mounting).
  */
 import type { Faker } from '@faker-js/faker';
 import { ErrorCode, httpStatusText, type MockError } from './errors.js';
