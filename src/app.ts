@@ -24,6 +24,7 @@ import { ScenarioLoader } from './scenario/load.js';
 import type { Scenario } from './scenario/types.js';
 import { createHttpHandler } from './server/http.js';
 import { listen } from './server/listen.js';
+import { applyUserHandlers, loadUserHandlers } from './user-handlers.js';
 import { createLogger } from './log.js';
 import { Sessions } from './state/sessions.js';
 import { StoreError } from './state/store-errors.js';
@@ -49,6 +50,8 @@ export interface MockgateApp {
   coverage: Coverage;
   mounts: Mount[];
   scenarios: ScenarioLoader;
+  /** The operationIds answered by the --handlers module, when there is one. */
+  userHandlers?: ReadonlySet<string>;
   /** Replaces the global scenario (used by --watch); resets every session. */
   switchScenario(scenario: Scenario): void;
   /** Binds config.port / config.host; resolves with the bound server. */
@@ -115,6 +118,8 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   // A user's spec served generically is an API of its own: it has state, a scenario section and rules of its own.
   const genericApis = nameGenericApis(apiMounts, apis);
   const allApis = [...apis, ...genericApis];
+  // Handlers of your own replace what answered their operations (each mount's API is then a copy that has them).
+  const userHandlers = config.handlers !== undefined ? applyUserHandlers(apiMounts, await loadUserHandlers(config.handlers)) : undefined;
   const exposure = exposureOf(apiMounts);
   // What a rule's match may name: a misspelt API or operationId is refused with a suggestion.
   const knownOperations = knownOperationsOf(apiMounts);
@@ -190,6 +195,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
     coverage,
     mounts,
     scenarios,
+    ...(userHandlers ? { userHandlers } : {}),
     switchScenario(next: Scenario) {
       sessions.switchScenario(next);
     },

@@ -24,6 +24,7 @@ import { createLogger, defaultLogFormat } from './log.js';
 import { ScenarioError } from './scenario/load.js';
 import { RouteCollisionError } from './engine/router.js';
 import { SpecError } from './engine/spec.js';
+import { HandlersError } from './user-handlers.js';
 import type { Binding, Mount } from './engine/mount.js';
 import { trimTrailingSlashes } from './engine/text.js';
 import { parseDuration } from './rules/duration.js';
@@ -105,6 +106,7 @@ export function buildProgram(): Command {
         .argParser(collectSpec),
     )
     .addOption(new Option('--scenario <file|name>', 'scenario YAML file, or a bundled scenario name').default(defaults.scenario, 'scenarios/default.yaml').env('MOCKGATE_SCENARIO'))
+    .addOption(new Option('--handlers <file>', 'an ES module of your own handlers, exported by operationId: (ctx) => reply').env('MOCKGATE_HANDLERS'))
     .addOption(new Option('--state-file <path>', 'persist state to this JSON file (a snapshot, plus <path>.log of the changes since) and reload it at start').env('MOCKGATE_STATE_FILE'))
     .addOption(
       new Option('--store <url>', 'keep session state in Redis (redis://host:port/db), shared by every mockgate process pointed at it: replicas behind a load balancer (not with --state-file)').env(
@@ -264,6 +266,7 @@ export function configFromOptions(opts: Record<string, any>, positional: string[
     host: opts.host,
     specs: [...(opts.spec ?? []), ...positional.map(parseSpecMount)],
     scenario: opts.scenario,
+    ...(opts.handlers !== undefined ? { handlers: opts.handlers } : {}),
     stateFile: opts.stateFile,
     store: opts.store,
     seed: opts.seed,
@@ -282,7 +285,7 @@ export function configFromOptions(opts: Record<string, any>, positional: string[
   };
 }
 
-const CONFIG_ERRORS = [ScenarioError, SpecError, RouteCollisionError, ListenError, StateFileError, StoreError];
+const CONFIG_ERRORS = [ScenarioError, SpecError, RouteCollisionError, ListenError, StateFileError, HandlersError, StoreError];
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`mockgate: error: ${message}\n`);
@@ -405,6 +408,13 @@ export interface SpecReport {
   fromSchema: number;
   /** A generic spec's inferred state: `3 resources (pets, users, users.keys), 2 stateless` (src/generic). */
   inferred?: string;
+  /** Operations answered by the --handlers module (counted in `stateful` too). */
+  byHandlers?: number;
+  /**
+   * A generic spec's security schemes, and what they are checked against under the start-up scenario: the
+   * credentials it lists (`listed`), or any well-formed one (src/generic/auth.ts).
+   */
+  security?: { schemes: string[]; listed: boolean };
 }
 
 function readyRecord(app: MockgateApp, server: http.Server, config: AppConfig): ReadyRecord {
@@ -418,12 +428,15 @@ function readyRecord(app: MockgateApp, server: http.Server, config: AppConfig): 
     if (apis.some((a) => a.name === mount.api.name && a.prefix === prefix)) continue;
     apis.push({ name: mount.api.name, prefix, url: url + mount.prefix });
   }
-  const specs = config.specs.length ? app.mounts.filter((m) => !m.internal).map(specReport) : undefined;
+  const scenario = app.sessions.scenarioFor('default');
+  const specs = config.specs.length ? app.mounts.filter((m) => !m.internal).map((m) => specReport(m, app.userHandlers, scenario.apis)) : undefined;
   return { version: VERSION, url, apis, dashboard: `${url}${ADMIN_PREFIX}/ui`, scenario: app.sessions.scenarioFor('default').name, pid: process.pid, ...(specs ? { specs } : {}) };
 }
 
-function specReport(mount: Mount): SpecReport {
+function specReport(mount: Mount, userHandlers: ReadonlySet<string> | undefined, sections: Record<string, { credentials?: unknown } | undefined>): SpecReport {
+  const schemes = Object.keys(mount.spec.securitySchemes);
   const stateful = mount.spec.operations.filter((op) => op.operationId in mount.api.handlers).length;
+  const byHandlers = userHandlers ? mount.spec.operations.filter((op) => userHandlers.has(op.operationId)).length : 0;
   return {
     file: mount.spec.file,
     prefix: mount.prefix || '/',
@@ -433,6 +446,8 @@ function specReport(mount: Mount): SpecReport {
     stateful,
     fromSchema: mount.spec.operations.length - stateful,
     ...(mount.api.inferred ? { inferred: mount.api.inferred.line } : {}),
+    ...(byHandlers ? { byHandlers } : {}),
+    ...(mount.binding.kind === 'generic' && schemes.length ? { security: { schemes, listed: sections[mount.api.name]?.credentials !== undefined } } : {}),
   };
 }
 
@@ -442,8 +457,12 @@ function specReport(mount: Mount): SpecReport {
  * stateful, 90 answered from the schema`.
  */
 export function specLine(spec: SpecReport): string {
+  const mine = spec.byHandlers ? `; ${spec.byHandlers} answered by --handlers` : '';
+  const security = spec.security
+    ? ` — security ${spec.security.schemes.join(', ')}: ${spec.security.listed ? `the credentials apis.${spec.api}.credentials lists` : `any well-formed credential (apis.${spec.api}.credentials makes it exact)`}`
+    : '';
   if (spec.binding === 'generic' && spec.inferred !== undefined) {
-    return `${spec.file} at ${spec.prefix}: generic, apis.${spec.api} in a scenario (no API binds it; --spec <file>@<api> binds it to one) — ${spec.inferred}`;
+    return `${spec.file} at ${spec.prefix}: generic, apis.${spec.api} in a scenario (no API binds it; --spec <file>@<api> binds it to one) — ${spec.inferred}${mine}${security}`;
   }
   const why =
     spec.binding === 'generic'
@@ -453,7 +472,7 @@ export function specLine(spec: SpecReport): string {
         : spec.binding === 'asked'
           ? `${spec.api} (asked with @${spec.api})`
           : spec.api;
-  return `${spec.file} at ${spec.prefix}: ${why} — ${spec.stateful} operations stateful, ${spec.fromSchema} answered from the schema`;
+  return `${spec.file} at ${spec.prefix}: ${why} — ${spec.stateful} operations stateful, ${spec.fromSchema} answered from the schema${mine}`;
 }
 
 /** A host a client can dial: the wildcard addresses become loopback, IPv6 literals get brackets. */

@@ -70,6 +70,11 @@ export interface AppConfig {
   allowedHosts: string[];
   /** Origins whose pages may change state through the admin API (besides the server's own, the dashboard). */
   adminOrigins: string[];
+  /**
+   * Handlers of your own, by operationId (src/user-handlers.ts): the path of an ES module that exports them (--handlers),
+   * or, embedded, the object itself (typed as UserHandlers by the package entry; this module imports nothing).
+   */
+  handlers?: string | Record<string, (ctx: never) => unknown>;
 }
 
 export function defaultConfig(): AppConfig {

@@ -17,8 +17,9 @@ import { createApp } from './app.js';
 import { defaultConfig, type AppConfig, type SpecMount } from './config.js';
 import type { ApiModule } from './engine/types.js';
 import { createAdminClient, type AdminClient } from './library/admin-client.js';
+import type { UserHandlers } from './user-handlers.js';
 
-export interface StartOptions extends Partial<Omit<AppConfig, 'specs' | 'watch'>> {
+export interface StartOptions extends Partial<Omit<AppConfig, 'specs' | 'watch' | 'handlers'>> {
   /**
    * Specs to mount, as --spec takes them: a file, or `{ file, prefix }`. Default: every bundled spec (and those
    * of the API modules in `apis`).
@@ -30,6 +31,8 @@ export interface StartOptions extends Partial<Omit<AppConfig, 'specs' | 'watch'>
    * of its operationIds; operations no handler covers answer from the schema.
    */
   apis?: ApiModule[];
+  /** Handlers of your own by operationId (as --handlers gives them): the path of an ES module, or the object itself. */
+  handlers?: string | UserHandlers;
 }
 
 export interface Mockgate {
@@ -105,7 +108,9 @@ export {
   type StateSnapshot,
 } from './library/admin-client.js';
 export { defaultConfig, type AppConfig, type LogLevel, type SpecMount } from './config.js';
-export type { ApiModule, Handler, HandlerContext, Reply } from './engine/types.js';
+export type { ApiModule, Handler, HandlerContext, Principal, Reply, ValidatedRequest } from './engine/types.js';
+/** Handlers of your own (`--handlers`, or `handlers` here): `import type { UserHandlers } from 'mockgate'`. */
+export { HandlersError, type UserHandler, type UserHandlerContext, type UserHandlers } from './user-handlers.js';
 export { badRequest, conflict, ErrorCode, forbidden, MockError, notFound, unauthorized } from './engine/errors.js';
 export { ListenError } from './server/listen.js';
 export { ScenarioError, ScenarioNotFoundError } from './scenario/errors.js';

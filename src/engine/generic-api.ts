@@ -4,10 +4,12 @@
  * operation declares for its status (Prism mocks the declared 400 / 401 / 404 / 422 the same way): no body when
  * the status is declared without one, a body generated from — and checked against — its schema otherwise, with
  * the error's text in its `message` and its status in a numeric `code` or `status` when the schema has them; plain
- * {message} when the spec declares nothing. src/generic adds state to it (the app passes that one to mounting).
+ * {message} when the spec declares nothing. The mock's own 500s (a handler that threw) are answered in the declared
+ * shape too; a 500 for an answer that broke the spec stays plain, with its issues. src/generic adds state to it (the
+ * app passes that one to mounting).
  */
 import type { Faker } from '@faker-js/faker';
-import { httpStatusText, type MockError } from './errors.js';
+import { ErrorCode, httpStatusText, type MockError } from './errors.js';
 import { createFaker } from './faker.js';
 import { mockResponse } from './mock-response.js';
 import type { LoadedSpec, Operation } from './spec.js';
@@ -43,7 +45,9 @@ export function genericApi(name: string, title: string, declared?: DeclaredShape
     createState: () => ({}),
     renderError: (error: MockError, ctx) => {
       const op = ctx.operationId ? operations.get(ctx.operationId) : undefined;
-      if (!op || !declared || error.status >= 500) return plain(error);
+      // The mock's own failures (a handler that threw) too, where the operation declares a 500, 5XX or default: a
+      // client decodes them like any error. A 500 saying the answer broke the spec keeps its issues, plain.
+      if (!op || !declared || (error.status >= 500 && error.code !== ErrorCode.Internal)) return plain(error);
       const validator = declared.validator();
       const key = validator.statusKey(op, error.status);
       if (!key) return plain(error);

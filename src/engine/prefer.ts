@@ -11,7 +11,7 @@ export interface Preferences {
 }
 
 /** What a request without Prefer header or `__` query keys prefers: nothing. Shared and frozen: never written to. */
-const NO_PREFERENCES: Preferences = Object.freeze({});
+export const NO_PREFERENCES: Preferences = Object.freeze({});
 
 /** Whether any query key is one of the Prism fallbacks (`__code`, …): they all start with `__`. */
 function hasFallbackKey(query: Record<string, string | string[]>): boolean {

@@ -51,9 +51,16 @@ interface PathEntry<M> {
 
 export class RouteCollisionError extends Error {}
 
+const NO_ENTRIES: never[] = [];
+
 export class Router<M> {
   private readonly staticPaths = new Map<string, PathEntry<M>>();
-  private readonly templated: PathEntry<M>[] = [];
+  /**
+   * Templated routes by segment count, most literal first: a path can only match a template with as many
+   * segments, so a request looks at those alone (the order within a count is the global order, so the same
+   * route wins as in one list).
+   */
+  private readonly templatedBySegments = new Map<number, PathEntry<M>[]>();
   private readonly prefixes: Array<{ prefix: string; mount: M; firstSegments: Set<string>; servesRoot: boolean }>;
 
   constructor(mounts: MountedRoutes<M>[]) {
@@ -79,11 +86,18 @@ export class Router<M> {
         if (m.headFromGet === false) (entry.noHeadFromGet ??= new Set()).add(m.mount);
       }
     }
+    const templated: PathEntry<M>[] = [];
     for (const entry of byShape.values()) {
-      if (entry.segments) this.templated.push(entry);
+      if (entry.segments) templated.push(entry);
       else this.staticPaths.set(entry.template, entry);
     }
-    this.templated.sort((a, b) => b.literalLength - a.literalLength);
+    templated.sort((a, b) => b.literalLength - a.literalLength);
+    for (const entry of templated) {
+      const count = entry.segments!.length;
+      const list = this.templatedBySegments.get(count);
+      if (list) list.push(entry);
+      else this.templatedBySegments.set(count, [entry]);
+    }
     this.prefixes = mounts
       .map((m) => ({
         prefix: m.prefix,
@@ -102,8 +116,8 @@ export class Router<M> {
       const target = exact.methods.get(method) ?? headFallback(exact, method);
       if (target) return { kind: 'operation', mount: target.mount, operation: target.operation, rawParams: {} };
     }
-    const pathSegments = this.templated.length ? path.split('/') : [];
-    for (const entry of this.templated) {
+    const pathSegments = this.templatedBySegments.size ? path.split('/') : [];
+    for (const entry of this.templatedBySegments.get(pathSegments.length) ?? NO_ENTRIES) {
       const rawParams = matchSegments(entry.segments!, pathSegments);
       if (!rawParams) continue;
       firstPathMatch ??= entry;

@@ -22,7 +22,8 @@ export function readCredential(name: string, scheme: SecurityScheme, source: Cre
     const colon = decoded.indexOf(':');
     const username = colon < 0 ? decoded : decoded.slice(0, colon);
     const password = colon < 0 ? '' : decoded.slice(colon + 1);
-    return { scheme: name, type: 'basic', username, password, key: username, value: token };
+    // The token as sent, too: a verifier may refuse one that is not base64 or has no colon (the decoding above is lenient).
+    return { scheme: name, type: 'basic', username, password, value: token, key: username };
   }
   if ((scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') || scheme.type === 'oauth2' || scheme.type === 'openIdConnect') {
     const token = authorizationToken(source.headers, 'bearer');
@@ -93,37 +94,47 @@ export function authenticate(
   ctx: SecurityContext,
 ): Principal | undefined | Promise<Principal | undefined> {
   if (requirements.length === 0) return undefined;
-  return tryRequirements(requirementNames(requirements), 0, presented, api, ctx);
+  return tryRequirements(requirements, requirementNames(requirements), 0, presented, api, ctx);
 }
 
 /** The requirements from the `from`th on (see authenticate). */
 function tryRequirements(
-  requirements: string[][],
+  requirements: SecurityRequirements,
+  names: string[][],
   from: number,
   presented: PresentedCredentials,
   api: ApiModule,
   ctx: SecurityContext,
 ): Principal | undefined | Promise<Principal | undefined> {
-  for (let r = from; r < requirements.length; r++) {
-    const names = requirements[r]!;
-    if (names.length === 0 || !names.every((name) => presented.has(name))) continue;
-    const outcome = verifyAll(
-      names.map((name) => presented.get(name)!),
-      0,
-      undefined,
-      api,
-      ctx,
-    );
-    if (isPromise(outcome)) return outcome.then((principal) => (principal === UNREAD ? tryRequirements(requirements, r + 1, presented, api, ctx) : principal));
+  for (let r = from; r < names.length; r++) {
+    const schemes = names[r]!;
+    if (schemes.length === 0) continue;
+    // The requirement's credentials, all present, or none: a plain loop (this runs on every request).
+    let credentials: PresentedCredential[] | undefined = [];
+    for (const name of schemes) {
+      const credential = presented.get(name);
+      if (!credential) {
+        credentials = undefined;
+        break;
+      }
+      credentials.push(credential);
+    }
+    if (!credentials) continue;
+    const outcome = verifyAll(credentials, 0, undefined, api, ctx, requirements[r]!);
+    if (isPromise(outcome)) {
+      return outcome.then((principal) => (principal === UNREAD ? tryRequirements(requirements, names, r + 1, presented, api, ctx) : principal));
+    }
     if (outcome !== UNREAD) return outcome;
   }
   // An empty requirement anywhere lets a caller without (readable) credentials through.
-  if (requirements.some((names) => names.length === 0) || api.missingCredentials === 'anonymous') return api.anonymous ? api.anonymous(ctx) : undefined;
+  if (names.some((schemes) => schemes.length === 0) || api.missingCredentials === 'anonymous') return api.anonymous ? api.anonymous(ctx) : undefined;
   throw unauthorized('missing');
 }
 
 /** A verifier did not read its credential as one: the alternative is skipped. */
 const UNREAD = Symbol('unread');
+
+const NO_SCOPES: readonly string[] = Object.freeze([]);
 
 /** Each requirement's scheme names, listed once per operation. */
 const namesOfRequirements = new WeakMap<SecurityRequirements, string[][]>();
@@ -135,8 +146,9 @@ function requirementNames(requirements: SecurityRequirements): string[][] {
 }
 
 /**
- * Verifies credentials[from…] in order; the last one's principal is the caller, UNREAD when a verifier read one
- * as no credential. Async only from the first async verifier on.
+ * Verifies credentials[from…] in order, each told the scopes its scheme's entry in the requirement lists; the last
+ * one's principal is the caller, UNREAD when a verifier read one as no credential. Async only from the first async
+ * verifier on.
  */
 function verifyAll(
   credentials: PresentedCredential[],
@@ -144,15 +156,16 @@ function verifyAll(
   principal: Principal | undefined,
   api: ApiModule,
   ctx: SecurityContext,
+  requirement: Record<string, string[]>,
 ): Principal | undefined | typeof UNREAD | Promise<Principal | undefined | typeof UNREAD> {
   for (let i = from; i < credentials.length; i++) {
     const credential = credentials[i]!;
     const verify = api.verifiers[credential.scheme] ?? api.verifiers[credential.type satisfies CredentialType];
     // A scheme with no verifier cannot be trusted: openapi-backend treats it as unauthorized too.
     if (!verify) throw unauthorized('invalid', `no verifier for security scheme ${credential.scheme}`);
-    const verified = verify(credential, ctx);
+    const verified = verify(credential, ctx, requirement[credential.scheme] ?? NO_SCOPES);
     if (isPromise(verified)) {
-      return verified.then((found) => (found ? verifyAll(credentials, i + 1, { ...found, scheme: credential.scheme }, api, ctx) : UNREAD));
+      return verified.then((found) => (found ? verifyAll(credentials, i + 1, { ...found, scheme: credential.scheme }, api, ctx, requirement) : UNREAD));
     }
     if (!verified) return UNREAD;
     principal = { ...verified, scheme: credential.scheme };

@@ -78,7 +78,7 @@ export interface PresentedCredential {
   /** Basic auth only. */
   username?: string;
   password?: string;
-  /** Bearer token or API key value; for basic auth, the encoded part of the header as sent. */
+  /** Bearer token or API key value; for basic auth, the base64 text as sent. */
   value?: string;
   /** Identity of the credential for rule matching and rate limits: basic username, token or key value. */
   key: string;
@@ -97,13 +97,16 @@ export interface SecurityContext<S = any, O = any> {
 
 /**
  * Checks one presented credential against the session's state: returns (or resolves to) the principal, or throws
- * (rejects with) unauthorized(). May be async: token libraries such as jose verify signatures asynchronously.
+ * (rejects with) unauthorized() — or forbidden() when it lacks a scope. May be async: token libraries such as jose
+ * verify signatures asynchronously. `scopes` are those the operation's security requirement lists for this scheme
+ * (OAuth2 / OpenID Connect scopes, or OpenAPI 3.1 roles); empty when it lists none.
  * Returning undefined says the server would not read this as a credential at all (lakeFS skips a `Bearer` with no
  * token, a Basic header that is not base64): the request goes on as if it had not been sent.
  */
 export type Verifier<S = any, O = any> = (
   credential: PresentedCredential,
   ctx: SecurityContext<S, O>,
+  scopes: readonly string[],
 ) => Principal | undefined | Promise<Principal | undefined>;
 
 /** The request after validation: path params decoded, query/header params coerced to their schema types. */

@@ -25,6 +25,7 @@
  * schema when the scenario loads, and refused with the place and the fix.
  */
 import { closest } from 'fastest-levenshtein';
+import type { CredentialTable } from './auth.js';
 import type { Conformer } from './conform.js';
 import type { Inference, Resource } from './inference.js';
 import { isPlainObject, type JsonObject, type Schema } from './schema.js';
@@ -39,11 +40,14 @@ export interface GenericState {
   collections: Record<string, Record<string, Scope>>;
   /** A singleton never written is absent (answered from the schema); a deleted one is null. */
   singletons: Record<string, Record<string, JsonObject | null>>;
+  /** The credentials the scenario lists (auth.ts); absent when it lists none: any well-formed credential passes. */
+  credentials?: CredentialTable;
 }
 
 export interface GenericSeed {
   collections?: Record<string, unknown>;
   singletons?: Record<string, unknown>;
+  credentials?: Record<string, unknown>;
   options?: Record<string, unknown>;
 }
 

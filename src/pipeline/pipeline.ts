@@ -12,7 +12,8 @@
  * request log for mocked APIs, nobody for the admin API.
  */
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, internal, isMockError, methodNotAllowed, responseInvalid, routeNotFound, type MockError } from '../engine/errors.js';
+import { ErrorCode, internal, isMockError, methodNotAllowed, responseInvalid, routeNotFound, type MockError, type ValidationIssue } from '../engine/errors.js';
+import { NO_PREFERENCES } from '../engine/prefer.js';
 import type { Mount } from '../engine/mount.js';
 import type { Router } from '../engine/router.js';
 import { isAnswerlessFault, type EngineRequest, type Reply } from '../engine/types.js';
@@ -58,6 +59,8 @@ const REFUSING_STAGES = new Set(['router', 'validation', 'security']);
 const NO_RULES: string[] = Object.freeze([]) as unknown as string[];
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const NO_LISTENERS: ExchangeListener[] = Object.freeze([]) as unknown as ExchangeListener[];
+/** What a request has before a stage finds otherwise: shared and frozen, never written to. */
+const NO_ISSUES: ValidationIssue[] = Object.freeze([]) as unknown as ValidationIssue[];
 /** Replaced by readRequest before anyone reads it; never written to. */
 const NO_CREDENTIALS: Exchange['presented'] = new Map();
 
@@ -272,12 +275,12 @@ function newExchange(request: EngineRequest, mount: Mount, operation: Exchange['
     trace,
     cookies: NO_HEADERS,
     presented: NO_CREDENTIALS,
-    prefs: {},
+    prefs: NO_PREFERENCES,
     query: request.query,
-    paramIssues: [],
+    paramIssues: NO_ISSUES,
     state: undefined,
     mayWrite: false,
-    options: {},
+    options: NO_HEADERS,
     now,
   };
 }

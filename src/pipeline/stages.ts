@@ -53,6 +53,8 @@ export interface Stage {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** No issues: shared and frozen (a stage that finds one makes its own list). */
+const NO_ISSUES: ValidationIssue[] = Object.freeze([]) as unknown as ValidationIssue[];
 
 /**
  * The session is in use: the caps count it from its first request, whether or not it reaches state. A client
@@ -452,7 +454,8 @@ export function successStatus(op: Operation): { key: string; code: number } {
 function decodeParams(raw: Record<string, string>): { params: Record<string, string>; issues: ValidationIssue[] } {
   // Null-prototype: parameter names come from the spec, and `__proto__` is a name like any other.
   const params: Record<string, string> = Object.create(null);
-  const issues: ValidationIssue[] = [];
+  // Made only when a value does not decode: the common request shares the empty list.
+  let issues: ValidationIssue[] = NO_ISSUES;
   for (const name in raw) {
     const value = raw[name]!;
     if (value.indexOf('%') < 0) {
@@ -463,6 +466,7 @@ function decodeParams(raw: Record<string, string>): { params: Record<string, str
       params[name] = decodeURIComponent(value);
     } catch {
       params[name] = value;
+      if (issues === NO_ISSUES) issues = [];
       issues.push({ in: 'path', path: [name], message: 'is not valid percent-encoded UTF-8', keyword: 'format' });
     }
   }

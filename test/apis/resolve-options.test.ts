@@ -30,6 +30,7 @@ describe('lakefs', () => {
       presignExpirySeconds: 900,
       lakefsVersion: '1.84.0',
       blockstoreType: 's3',
+      caches: { repositorySeconds: 0, authSeconds: 0, settingsSeconds: 0 },
     });
   });
 
@@ -37,6 +38,13 @@ describe('lakefs', () => {
     const options = resolve({ mode: 'community', ldapDefaultGroup: 'Admins', presignMultipart: false });
     expect(options).toMatchObject({ mode: 'community', ldapDefaultGroup: 'Admins', presignMultipart: false });
     expect(options).toMatchObject({ jwtSecret: 'mockgate-lakefs-dev-secret', oidcRedirect: '/', lakefsVersion: '1.84.0' });
+  });
+
+  it('turns lakeFS\'s caches on with one word, or tunes them', () => {
+    // As a scenario writes them: the word, or some of the seconds (resolveOptions makes them all seconds).
+    const scenario = (options: object) => options as Parameters<typeof resolve>[0];
+    expect(resolve(scenario({ caches: 'lakefs-defaults' })).caches).toEqual({ repositorySeconds: 5, authSeconds: 20, settingsSeconds: 3 });
+    expect(resolve(scenario({ caches: { settingsSeconds: 0 } })).caches).toEqual({ repositorySeconds: 5, authSeconds: 20, settingsSeconds: 0 });
   });
 });
 

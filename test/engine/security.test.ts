@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { authenticate, type PresentedCredentials } from '../../src/engine/security.js';
+import type { ApiModule, PresentedCredential, SecurityContext } from '../../src/engine/types.js';
 import { ALICE, createWidgetsApp, WIDGETS } from '../support/widgets-app.js';
 
 const t = await createWidgetsApp();
@@ -50,5 +52,27 @@ describe('security dispatch', () => {
 
   it('never recorded a response that breaks the spec', () => {
     expect(t.violations()).toEqual([]);
+  });
+});
+
+describe('authenticate', () => {
+  it("tells each verifier the scopes its scheme's entry in the chosen requirement lists", () => {
+    const seen: Array<[string, readonly string[]]> = [];
+    const record = (credential: PresentedCredential, _ctx: SecurityContext, scopes: readonly string[]) => {
+      seen.push([credential.scheme, scopes]);
+      return { id: credential.key };
+    };
+    const api = { verifiers: { oauth: record, key: record } } as unknown as ApiModule;
+    const presented: PresentedCredentials = new Map([
+      ['oauth', { scheme: 'oauth', type: 'bearer', value: 't', key: 't' }],
+      ['key', { scheme: 'key', type: 'apiKey', value: 'k', key: 'k' }],
+    ]);
+    // The first alternative names a scheme the request does not carry: the second decides.
+    const principal = authenticate([{ other: ['x'] }, { oauth: ['read', 'write'], key: [] }], presented, api, {} as SecurityContext);
+    expect(seen).toEqual([
+      ['oauth', ['read', 'write']],
+      ['key', []],
+    ]);
+    expect(principal).toEqual({ id: 'k', scheme: 'key' });
   });
 });

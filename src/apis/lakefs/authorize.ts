@@ -11,10 +11,14 @@ import { lakefsErrors } from './errors.js';
 import type { LakefsContext, LakefsState, PolicyRecord, PolicyStatement, UserRecord } from './state.js';
 import { holdersOf, lookup } from './table.js';
 import { wildcardMatch } from './wildcard.js';
+import { cachedUserEntry, userOrCached } from './caches.js';
 
-/** The authenticated user, or 401 `error authenticating request` for an anonymous caller. */
+/**
+ * The authenticated user (a deleted one the auth cache still holds included, caches.ts), or 401 `error
+ * authenticating request` for an anonymous caller.
+ */
 export function currentUser(ctx: LakefsContext): UserRecord {
-  const user = ctx.principal ? lookup(ctx.state.users, ctx.principal.id) : undefined;
+  const user = ctx.principal ? userOrCached(ctx.state, ctx.principal.id, ctx.now) : undefined;
   if (!user) throw lakefsErrors.authenticating('missing');
   return user;
 }
@@ -23,7 +27,10 @@ export function currentUser(ctx: LakefsContext): UserRecord {
 export function authorize(ctx: LakefsContext, action: string, resource: string): UserRecord {
   const user = currentUser(ctx);
   if (ctx.options.mode === 'community') return user;
-  const decision = evaluate(effectivePolicies(ctx.state, user.id), { action, resource, username: user.id, sourceIp: ctx.request.clientAddress });
+  // A deleted user the auth cache still holds is checked against its policies as cached with it.
+  const cached = cachedUserEntry(ctx.state, user.id, ctx.now);
+  const policies = cached ? policiesById(ctx.state, cached.policyIds) : effectivePolicies(ctx.state, user.id);
+  const decision = evaluate(policies, { action, resource, username: user.id, sourceIp: ctx.request.clientAddress });
   if (decision !== 'allow') throw lakefsErrors.insufficientPermissions(action, decision === 'deny');
   return user;
 }
@@ -32,7 +39,12 @@ export function authorize(ctx: LakefsContext, action: string, resource: string):
 export function effectivePolicies(state: LakefsState, userId: string): PolicyRecord[] {
   const ids = new Set(lookup(state.userPolicies, userId) ?? []);
   for (const groupId of holdersOf(state.groupMembers, userId)) for (const id of lookup(state.groupPolicies, groupId) ?? []) ids.add(id);
-  return [...ids].map((id) => lookup(state.policies, id)).filter((p): p is PolicyRecord => p !== undefined);
+  return policiesById(state, [...ids]);
+}
+
+/** The policies of those ids that exist. */
+export function policiesById(state: LakefsState, ids: string[]): PolicyRecord[] {
+  return ids.map((id) => lookup(state.policies, id)).filter((p): p is PolicyRecord => p !== undefined);
 }
 
 export interface AccessRequest {

@@ -73,6 +73,23 @@ export function seedSchema(): Record<string, unknown> {
           loginTokenLifetimeSeconds: { type: 'integer', minimum: 1, default: 604800, description: 'Lifetime of login tokens (lakeFS: 168h).' },
           loginTokenMaxLifetimeSeconds: { type: 'integer', minimum: 1, default: 1209600, description: 'Longest lifetime a caller may ask for (lakeFS: 336h).' },
           externalPrincipals: { type: 'boolean', default: true, description: 'false: external principal operations answer 501, as with the feature off.' },
+          caches: {
+            description:
+              "lakeFS's caches, off by default. lakefs-defaults: a deleted repository stays readable for 5 s, a deleted user's keys, tokens and cookies authenticate for 20 s, new branch protection rules apply after 3 s, as lakeFS's default caches (without their jitter). An object: those defaults with the seconds it sets (0 turns a cache off).",
+            default: 'off',
+            oneOf: [
+              { enum: ['off', 'lakefs-defaults'] },
+              {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  repositorySeconds: { type: 'number', minimum: 0, default: 5, description: 'graveler.repository_cache.expiry: how long a deleted repository stays readable.' },
+                  authSeconds: { type: 'number', minimum: 0, default: 20, description: "auth.cache.ttl: how long a deleted user's credentials, tokens and cookies keep working." },
+                  settingsSeconds: { type: 'number', minimum: 0, default: 3, description: 'The settings cache: how long new branch protection rules wait before they are enforced.' },
+                },
+              },
+            ],
+          },
           ...loginOptionProperties,
           ...repoOptionProperties,
         },

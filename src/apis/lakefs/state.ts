@@ -8,6 +8,7 @@ import type { HandlerContext, SecurityContext } from '../../engine/types.js';
 import { resolveLoginOptions, type LoginOptions, type LoginState } from './login/state.js';
 import { resolveRepoOptions, type RepoOptions, type RepoState } from './repos/state.js';
 import type { Table } from './table.js';
+import { resolveCaches, type AuthCacheState, type CacheSeconds } from './caches.js';
 
 export interface UserRecord {
   /** The username: lakeFS's public `id`. */
@@ -80,6 +81,11 @@ export interface LakefsOptions extends LoginOptions, RepoOptions {
   loginTokenMaxLifetimeSeconds: number;
   /** Whether external principals are enabled (`auth.authentication_api.external_principals_enabled`). */
   externalPrincipals: boolean;
+  /**
+   * lakeFS's caches (caches.ts): how long a deleted repository or user stays readable, and new branch protection
+   * rules wait. The scenario writes `off` (the default), `lakefs-defaults`, or an object of seconds.
+   */
+  caches: CacheSeconds;
 }
 
 export interface LakefsState {
@@ -97,6 +103,8 @@ export interface LakefsState {
   externalPrincipals: Table<ExternalPrincipalRecord>;
   /** Owned by login/: cookie sessions, OIDC / STS codes, token mailboxes. */
   login: LoginState;
+  /** With the auth cache on (caches.ts): deleted users and credentials it still answers. */
+  authCache?: AuthCacheState;
   /** Owned by repos/: repositories, branches, commits, objects, multipart uploads. */
   repos: RepoState;
 }
@@ -118,7 +126,13 @@ export const defaultOptions = {
  */
 export function resolveOptions(given: Partial<LakefsOptions> | undefined): LakefsOptions {
   const options = given ?? {};
-  return { ...defaultOptions, ...options, ...resolveLoginOptions(options), ...resolveRepoOptions(options) };
+  return {
+    ...defaultOptions,
+    ...options,
+    ...resolveLoginOptions(options),
+    ...resolveRepoOptions(options),
+    caches: resolveCaches((options as { caches?: unknown }).caches),
+  };
 }
 
 export const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);

@@ -14,6 +14,7 @@ import { has, idsWhere, lookup, put, remove } from '../table.js';
 import { isCommunity, pageQuery, rejectInCommunity, type AuthContext } from './common.js';
 import { existingUser } from './groups.js';
 import { credentialsBody } from './present.js';
+import { credentialOrCached, userOrCached } from '../caches.js';
 
 const keysOf = (ctx: AuthContext, userId: string) => [...idsWhere(ctx.state.credentials, 'userId', userId)].map((key) => lookup(ctx.state.credentials, key)!);
 
@@ -49,8 +50,9 @@ export function createCredentials(ctx: AuthContext) {
 
 /** A key of another user is as unknown as a key that does not exist. */
 function ownKey(ctx: AuthContext, userId: string, accessKeyId: string): CredentialRecord {
-  const credential = lookup(ctx.state.credentials, accessKeyId);
-  if (!has(ctx.state.users, userId) || !credential || credential.userId !== userId) throw lakefsErrors.notFound(messages.credentialsNotFound);
+  // Through the auth cache, when on (caches.ts): lakeFS reads a key by its id, and the user, through it.
+  const credential = credentialOrCached(ctx.state, accessKeyId, ctx.now);
+  if (!userOrCached(ctx.state, userId, ctx.now) || !credential || credential.userId !== userId) throw lakefsErrors.notFound(messages.credentialsNotFound);
   return credential;
 }
 

@@ -4,7 +4,7 @@
  * as the verifiers look the user up).
  */
 import { arn } from '../arn.js';
-import { authorize } from '../authorize.js';
+import { authorize, effectivePolicies } from '../authorize.js';
 import { lakefsErrors, messages, notImplementedIn } from '../errors.js';
 import { paginateTable } from '../pagination.js';
 import { empty, json } from '../reply.js';
@@ -12,10 +12,11 @@ import { unixSeconds, type LakefsState } from '../state.js';
 import { has, holdersOf, idsWhere, lookup, put, remove, removeFrom, rows, size } from '../table.js';
 import { isCommunity, pageQuery, parseEmailAddress, refusePercent, validateEntityId, type AuthContext } from './common.js';
 import { userBody } from './present.js';
+import { cacheDeletedUser, cachedUserEntry, cachedUsers, userOrCached } from '../caches.js';
 
 /** GET /user: no authorization; an anonymous caller gets the empty user rather than a 401. */
 export function getCurrentUser(ctx: AuthContext) {
-  const user = ctx.principal ? lookup(ctx.state.users, ctx.principal.id) : undefined;
+  const user = ctx.principal ? userOrCached(ctx.state, ctx.principal.id, ctx.now) : undefined;
   if (!user) return json(ctx, 200, { user: { creation_date: 0, id: '' } });
   return json(ctx, 200, {
     user: {
@@ -30,7 +31,10 @@ export function getCurrentUser(ctx: AuthContext) {
 export function listUsers(ctx: AuthContext) {
   authorize(ctx, 'auth:ListUsers', arn.all);
   if (isCommunity(ctx)) {
-    const users = rows(ctx.state.users);
+    // Its one user is read through the auth cache's single entry (caches.ts): a deleted user is listed until that
+    // expires, even when another was created meanwhile (recorded from the real 1.80.0).
+    const cached = cachedUsers(ctx.state, ctx.now);
+    const users = cached.length > 0 ? cached : rows(ctx.state.users);
     // The single-user service ignores paging and answers its one user (upstream BasicAuthService.ListUsers).
     return json(ctx, 200, { pagination: { has_more: false, next_offset: '', results: users.length, max_per_page: 0 }, results: users.map(userBody) });
   }
@@ -71,7 +75,8 @@ export function createUser(ctx: AuthContext) {
 export function getUser(ctx: AuthContext) {
   const userId: string = ctx.request.params.userId;
   authorize(ctx, 'auth:ReadUser', arn.user(userId));
-  const user = lookup(ctx.state.users, userId);
+  // Community mode reads its one user through the auth cache (caches.ts); RBAC's GetUser does too.
+  const user = userOrCached(ctx.state, userId, ctx.now);
   if (!user) throw lakefsErrors.notFound(messages.userNotFound);
   return json(ctx, 200, userBody(user));
 }
@@ -79,7 +84,14 @@ export function getUser(ctx: AuthContext) {
 export function deleteUser(ctx: AuthContext) {
   const userId: string = ctx.request.params.userId;
   authorize(ctx, 'auth:DeleteUser', arn.user(userId));
-  if (!has(ctx.state.users, userId)) throw lakefsErrors.notFound(messages.userNotFound);
+  const user = lookup(ctx.state.users, userId);
+  // Community mode finds its user through the auth cache: deleting a deleted one again is 204 while that holds it
+  // (recorded from the real 1.80.0). There is nothing left to delete.
+  if (!user && isCommunity(ctx) && cachedUserEntry(ctx.state, userId, ctx.now)) return empty(ctx, 204);
+  if (!user) throw lakefsErrors.notFound(messages.userNotFound);
+  const credentials = [...idsWhere(ctx.state.credentials, 'userId', userId)].map((key) => lookup(ctx.state.credentials, key)!);
+  const policyIds = effectivePolicies(ctx.state, userId).map((policy) => policy.id);
+  cacheDeletedUser(ctx.state, ctx.options.caches, user, credentials, policyIds, ctx.now);
   removeUserEverywhere(ctx.state, userId);
   return empty(ctx, 204);
 }

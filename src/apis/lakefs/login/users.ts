@@ -8,6 +8,7 @@ import { lakefsErrors } from '../errors.js';
 import type { LakefsContext, LakefsState, UserRecord } from '../state.js';
 import { addTo, has, idsWhere, lookup, put } from '../table.js';
 import { nowSeconds } from './options.js';
+import { credentialOrCached, userOrCached } from '../caches.js';
 import { flowsOf } from './state.js';
 
 export function userByExternalId(state: LakefsState, externalId: string): UserRecord | undefined {
@@ -21,8 +22,9 @@ export function userByExternalId(state: LakefsState, externalId: string): UserRe
  * external id = the DN — in the default group. Anything else is 401 `error authenticating request`.
  */
 export function userForKeyPair(ctx: LakefsContext, accessKeyId: string, secret: string): string {
-  const stored = lookup(ctx.state.credentials, accessKeyId);
-  if (stored && sameSecret(stored.secretAccessKey, secret) && has(ctx.state.users, stored.userId)) return stored.userId;
+  // Through the auth cache, when on (caches.ts): a deleted user's key pair still signs in until it expires.
+  const stored = credentialOrCached(ctx.state, accessKeyId, ctx.now);
+  if (stored && sameSecret(stored.secretAccessKey, secret) && userOrCached(ctx.state, stored.userId, ctx.now)) return stored.userId;
 
   const account = lookup(flowsOf(ctx.state).ldapUsers, accessKeyId);
   if (!account || !sameSecret(account.password, secret)) throw lakefsErrors.authenticating('invalid');

@@ -24,7 +24,7 @@ interface BranchCreation {
 export const listBranches: RepoHandler = (ctx) => {
   const name = String(ctx.request.params.repository);
   authorize(ctx, 'fs:ListBranches', arn.repository(name));
-  const repo = requireRepository(ctx.state.repos, name);
+  const repo = requireRepository(ctx, name);
   const showHidden = ctx.request.query.show_hidden === true;
   const { results, pagination } = pageTable(repo.branches, pageQuery(ctx.request.query), showHidden ? undefined : (b) => !b.hidden);
   return json(ctx, 200, { pagination, results: results.map((b) => ({ id: b.id, commit_id: b.commitId })) });
@@ -38,7 +38,7 @@ export const createBranch: RepoHandler = (ctx) => {
   checkRepositoryName(repoName);
   checkNewBranchName(body.name);
   checkRef(body.source);
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   if (repo.readOnly && body.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (has(repo.branches, body.name)) throw conflict('branch already exists: not unique');
   const source = resolveRef(repo, body.source);
@@ -54,7 +54,7 @@ export const getBranch: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   const branchName = String(ctx.request.params.branch);
   authorize(ctx, 'fs:ReadBranch', arn.branch(repoName, branchName));
-  const branch = requireBranch(requireRepository(ctx.state.repos, repoName), branchName);
+  const branch = requireBranch(requireRepository(ctx, repoName), branchName);
   return json(ctx, 200, { id: branch.id, commit_id: branch.commitId });
 };
 
@@ -62,7 +62,7 @@ export const deleteBranch: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   const branchName = String(ctx.request.params.branch);
   authorize(ctx, 'fs:DeleteBranch', arn.branch(repoName, branchName));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   const branch = requireBranch(repo, branchName);
   if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (branch.id === repo.defaultBranch) throw lakefsErrors.forbidden('cannot delete repository default branch');

@@ -41,13 +41,13 @@ export const commit: RepoHandler = (ctx) => {
   const branchName = String(ctx.request.params.branch);
   const body = ctx.request.body as CommitCreation;
   const user = authorize(ctx, 'fs:CreateCommit', arn.branch(repoName, branchName));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   // The pre-commit hooks run first, and reading their actions at an unknown branch fails (the real 1.80.0's text).
   if (!lookup(repo.branches, branchName)) {
     throw lakefsErrors.notFound(`prepare-commit hook aborted, run id '${newRunId(ctx.faker)}': list actions from commit: listing actions: not found`);
   }
   const branch = requireBranch(repo, branchName);
-  if (isProtected(repo, branch)) throw lakefsErrors.forbidden('cannot commit to protected branch');
+  if (isProtected(repo, branch, ctx.now)) throw lakefsErrors.forbidden('cannot commit to protected branch');
   if (repo.readOnly && body.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   const parent = lookup(repo.commits, branch.commitId);
   if (!parent) throw lakefsErrors.notFound('commit not found');
@@ -83,7 +83,7 @@ export const getCommit: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   const ref = String(ctx.request.params.commitId);
   authorize(ctx, 'fs:ReadCommit', arn.repository(repoName));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   checkRef(ref, 'commit');
   const resolved = resolveRef(repo, ref);
   // lakeFS's text for any reference that names no commit (recorded from the real 1.80.0).

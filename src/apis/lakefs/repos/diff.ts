@@ -74,7 +74,7 @@ function rightStats(object: ObjectRecord): Record<string, unknown> {
 export const diffBranch: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   authorize(ctx, 'fs:ListObjects', arn.repository(repoName));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   const branch = requireBranch(repo, String(ctx.request.params.branch));
   const committed = lookup(repo.commits, branch.commitId)?.objects ?? {};
   const changes: Change[] = [];
@@ -93,7 +93,7 @@ export const diffBranch: RepoHandler = (ctx) => {
 export const diffRefs: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   authorize(ctx, 'fs:ListObjects', arn.repository(repoName));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   const leftRef = String(ctx.request.params.leftRef);
   const rightRef = String(ctx.request.params.rightRef);
   checkRef(leftRef, 'left');

@@ -18,12 +18,12 @@ export const hardResetBranch: RepoHandler = (ctx) => {
   const ref = String(ctx.request.query.ref ?? '');
   const force = ctx.request.query.force === true;
   authorize(ctx, 'fs:RevertBranch', arn.branch(repoName, branchName));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   const branch = requireBranch(repo, branchName);
   checkRef(ref);
   const target = resolveRef(repo, ref);
   if (!target) throw lakefsErrors.notFound(`hard-reset ${branchName} to ${ref}: not found`);
-  if (isProtected(repo, branch)) throw lakefsErrors.forbidden('protected branch');
+  if (isProtected(repo, branch, ctx.now)) throw lakefsErrors.forbidden('protected branch');
   if (repo.readOnly && !force) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   branch.commitId = target.commit.id;
   return empty(ctx, 204);

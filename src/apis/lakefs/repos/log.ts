@@ -47,7 +47,7 @@ export const logCommits: RepoHandler = (ctx) => {
   const ref = String(ctx.request.params.ref);
   const query = ctx.request.query;
   authorize(ctx, 'fs:ReadBranch', arn.branch(repoName, ref));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   checkRef(ref);
   const head = resolveRef(repo, ref)?.commit;
   if (!head) throw lakefsErrors.notFound('ref: not found');

@@ -65,7 +65,7 @@ function admit(ctx: LakefsContext): { repo: RepositoryRecord; branchName: string
   const branchName = String(ctx.request.params.branch);
   const path = String(ctx.request.query.path ?? '');
   authorize(ctx, 'fs:WriteObject', arn.object(repoName, path));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   if (!ctx.options.presignMultipart) throw lakefsErrors.notImplemented('presign multipart upload API is not supported');
   return { repo, branchName, path };
 }
@@ -172,7 +172,7 @@ export const completePresignMultipartUpload: RepoHandler = (ctx) => {
 
   const branch = lookup(repo.branches, branchName);
   if (!branch) throw lakefsErrors.notFound(messages.branchNotFound);
-  if (isProtected(repo, branch)) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
+  if (isProtected(repo, branch, ctx.now)) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
   if (repo.readOnly) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (upload.branch === branch.id && upload.path === path && fingerprint(currentAt(repo, branch, path)) !== upload.baseline) {
     throw conflict('conflict found');
@@ -226,7 +226,7 @@ export const uploadPart: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   const path = String(ctx.request.query.path ?? '');
   authorize(ctx, 'fs:WriteObject', arn.object(repoName, path));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   const relative = relativeAddress(repo.storageNamespace, String((ctx.request.body as { physical_address: string }).physical_address));
   if (relative === undefined) throw lakefsErrors.badRequest('physical address must be relative to the storage namespace');
   verifyAddress(ctx.options.jwtSecret, repo.id, relative);

@@ -66,7 +66,7 @@ export const uploadObject: RepoHandler = (ctx) => {
   const branchName = String(ctx.request.params.branch);
   const path = String(ctx.request.query.path ?? '');
   authorize(ctx, 'fs:WriteObject', arn.object(repoName, path));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   const branch = lookup(repo.branches, branchName);
   if (!branch) throw lakefsErrors.notFound(`branch '${branchName}' not found`);
   if (path === '') throw lakefsErrors.badRequest(messages.pathRequired);
@@ -75,7 +75,7 @@ export const uploadObject: RepoHandler = (ctx) => {
     throw lakefsErrors.preconditionFailed('path already exists');
   }
   const { bytes, contentType } = uploadedContent(ctx);
-  if (isProtected(repo, branch)) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
+  if (isProtected(repo, branch, ctx.now)) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
   if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
 
   const object: ObjectRecord = {
@@ -97,7 +97,7 @@ function objectToRead(ctx: LakefsContext): { repo: RepositoryRecord; object: Obj
   const repoName = String(ctx.request.params.repository);
   const path = String(ctx.request.query.path ?? '');
   authorize(ctx, 'fs:ReadObject', arn.object(repoName, path));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   const ref = String(ctx.request.params.ref);
   checkRef(ref);
   const resolved = resolveRef(repo, ref);

@@ -20,7 +20,7 @@ export const MAX_DELETE_OBJECTS = 1000;
 
 /** graveler refuses staging writes on a protected branch, and on a read-only repository unless forced. */
 function checkWritable(ctx: LakefsContext, repo: RepositoryRecord, branch: BranchRecord): void {
-  if (isProtected(repo, branch)) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
+  if (isProtected(repo, branch, ctx.now)) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
   if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
 }
 
@@ -37,7 +37,7 @@ export const deleteObject: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   const path = String(ctx.request.query.path ?? '');
   authorize(ctx, 'fs:DeleteObject', arn.object(repoName, path));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   const branch = requireBranch(repo, String(ctx.request.params.branch));
   checkWritable(ctx, repo, branch);
   stageDeletion(repo, branch, path);
@@ -94,7 +94,7 @@ export const updateObjectUserMetadata: RepoHandler = (ctx) => {
   const path = String(ctx.request.query.path ?? '');
   const body = ctx.request.body as { set: Record<string, string> };
   authorize(ctx, 'fs:WriteObject', arn.object(repoName, path));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   const branch = requireBranch(repo, branchName);
   const object = visibleObject(resolveRef(repo, branch.id)!, path);
   if (!object) throw lakefsErrors.notFound(`update user metadata on ${repoName}/${branchName}/${path}: not found`);

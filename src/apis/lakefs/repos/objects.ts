@@ -25,7 +25,7 @@ export const statObject: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   const path = String(ctx.request.query.path ?? '');
   authorize(ctx, 'fs:ReadObject', arn.object(repoName, path));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   const resolved = resolveOrFail(repo, String(ctx.request.params.ref));
   if (path === '') throw lakefsErrors.badRequest('argument path: missing path: required value: validation error');
   const object = visibleObject(resolved, path);
@@ -38,7 +38,7 @@ type Entry = { key: string; stats: Record<string, unknown> };
 export const listObjects: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   authorize(ctx, 'fs:ListObjects', arn.repository(repoName));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   const resolved = resolveOrFail(repo, String(ctx.request.params.ref));
   const query = pageQuery(ctx.request.query);
   const prefix = query.prefix ?? '';

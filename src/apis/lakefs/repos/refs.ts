@@ -10,7 +10,9 @@ import { trimTrailingSlashes } from '../../../engine/text.js';
 import { createHash } from 'node:crypto';
 import { lakefsErrors, messages } from '../errors.js';
 import { lookup, rows, type Table } from '../table.js';
-import type { BranchRecord, CommitRecord, ObjectRecord, RepositoryRecord, RepoState } from './state.js';
+import type { BranchRecord, CommitRecord, ObjectRecord, RepositoryRecord } from './state.js';
+import { cachedRepository } from '../caches.js';
+import type { LakefsState } from '../state.js';
 
 /** lakeFS's name rules (pkg/validator): repositories, and branches (also tags). */
 export const REPOSITORY_NAME = /^[a-z0-9][a-z0-9-]{2,62}$/;
@@ -48,9 +50,18 @@ export function checkRef(ref: string, argument = 'ref'): void {
   if (/\s/.test(ref)) throw invalid(argument, 'ref');
 }
 
-export function requireRepository(state: RepoState, name: string): RepositoryRecord {
+/**
+ * The repository `name`, as lakeFS's GetRepository reads it: through the repository cache, which may still hold
+ * one just deleted (caches.ts; only with the `caches` option). `{ cached: false }` reads the store itself, as
+ * lakeFS's deletion and metadata reads do.
+ */
+export function requireRepository(
+  ctx: { state: LakefsState; now: Date },
+  name: string,
+  { cached = true }: { cached?: boolean } = {},
+): RepositoryRecord {
   checkRepositoryName(name);
-  const repo = lookup(state.repositories, name);
+  const repo = lookup(ctx.state.repos.repositories, name) ?? (cached ? cachedRepository(ctx.state, name, ctx.now) : undefined);
   if (!repo) throw lakefsErrors.notFound(messages.repositoryNotFound);
   return repo;
 }

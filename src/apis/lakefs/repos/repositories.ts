@@ -20,6 +20,7 @@ import { toRepository } from './present.js';
 import { commitId, requireRepository } from './refs.js';
 import { trimTrailingSlashes } from '../../../engine/text.js';
 import { dropRepositoryData } from './data.js';
+import { cacheDeletedRepository, cachedRepository } from '../caches.js';
 import type { BlockstoreType, CommitRecord, RepoHandler, RepositoryRecord, RepoState } from './state.js';
 
 interface RepositoryCreation {
@@ -47,7 +48,8 @@ export const createRepository: RepoHandler = (ctx) => {
   // lakeFS does not check the default branch's name (the real 1.80.0 creates `bad branch`, recorded in test/fidelity).
   const defaultBranch = body.default_branch || 'main';
   const repos = ctx.state.repos;
-  if (has(repos.repositories, body.name)) throw conflict('error creating repository: not unique');
+  // A name the repository cache still holds is taken too: graveler reads it there before creating (caches.ts).
+  if (has(repos.repositories, body.name) || cachedRepository(ctx.state, body.name, ctx.now)) throw conflict('error creating repository: not unique');
   // The configured blockstores' ids; mockgate's configuration has one blockstore (storage_config_list is empty),
   // whose id is "".
   if ((body.storage_id ?? '') !== '') throw lakefsErrors.badRequest('storage id: invalid value: validation error');
@@ -114,7 +116,7 @@ function checkNamespaceFree(repos: RepoState, namespace: string, storageId: stri
 export const getRepository: RepoHandler = (ctx) => {
   const name = String(ctx.request.params.repository);
   authorize(ctx, 'fs:ReadRepository', arn.repository(name));
-  return json(ctx, 200, toRepository(requireRepository(ctx.state.repos, name)));
+  return json(ctx, 200, toRepository(requireRepository(ctx, name)));
 };
 
 export const listRepositories: RepoHandler = (ctx) => {
@@ -128,9 +130,11 @@ export const deleteRepository: RepoHandler = (ctx) => {
   const name = String(ctx.request.params.repository);
   authorize(ctx, 'fs:DeleteRepository', arn.repository(name));
   const repos = ctx.state.repos;
-  const repo = requireRepository(repos, name);
+  // lakeFS deletes what its store holds, not what its cache does: a second delete is 404 at once.
+  const repo = requireRepository(ctx, name, { cached: false });
   if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   remove(repos.repositories, name);
+  cacheDeletedRepository(ctx.state, ctx.options.caches, repo, ctx.now);
   // The namespace stays marked (usedNamespaces); the object data goes.
   dropRepositoryData(repos, name);
   for (const upload of rows(repos.uploads)) if (upload.repository === name) remove(repos.uploads, upload.id);

@@ -24,9 +24,9 @@ export const resetBranch: RepoHandler = (ctx) => {
   const branchName = String(ctx.request.params.branch);
   const body = ctx.request.body as ResetCreation;
   authorize(ctx, 'fs:RevertBranch', arn.branch(repoName, branchName));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   const branch = requireBranch(repo, branchName);
-  if (isProtected(repo, branch)) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
+  if (isProtected(repo, branch, ctx.now)) throw lakefsErrors.forbidden(messages.protectedBranchWrite);
   if (repo.readOnly && body.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   const path = body.path ?? '';
   switch (body.type) {

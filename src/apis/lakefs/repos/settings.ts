@@ -22,12 +22,17 @@ import { authorize } from '../authorize.js';
 import { lakefsErrors } from '../errors.js';
 import { empty, json } from '../reply.js';
 import { requireRepository } from './refs.js';
+import { cacheProtectionRules, rulesInForce } from '../caches.js';
 import type { BranchRecord, RepoHandler, RepositoryRecord } from './state.js';
 
-/** Whether a branch protection rule covers the branch (state saved before the rules existed: its own flag). */
-export function isProtected(repo: RepositoryRecord, branch: BranchRecord): boolean {
-  if (!repo.protectionRules) return branch.protected;
-  return repo.protectionRules.some((pattern) => globMatches(pattern, branch.id));
+/**
+ * Whether a branch protection rule in force at `now` covers the branch (state saved before the rules existed: its
+ * own flag). With the settings cache on, rules just changed are in force only once it expires (caches.ts).
+ */
+export function isProtected(repo: RepositoryRecord, branch: BranchRecord, now: Date): boolean {
+  const { rules } = rulesInForce(repo, now);
+  if (!rules) return branch.protected;
+  return rules.some((pattern) => globMatches(pattern, branch.id));
 }
 
 function globMatches(pattern: string, name: string): boolean {
@@ -49,7 +54,7 @@ function rulesETag(rules: string[] | undefined): string {
 export const getBranchProtectionRules: RepoHandler = (ctx) => {
   const name = String(ctx.request.params.repository);
   authorize(ctx, 'branches:GetBranchProtectionRules', arn.repository(name));
-  const repo = requireRepository(ctx.state.repos, name);
+  const repo = requireRepository(ctx, name);
   const rules = repo.protectionRules ?? [];
   return json(ctx, 200, rules.map((pattern) => ({ pattern })), { ETag: rulesETag(repo.protectionRules) });
 };
@@ -57,7 +62,7 @@ export const getBranchProtectionRules: RepoHandler = (ctx) => {
 export const setBranchProtectionRules: RepoHandler = (ctx) => {
   const name = String(ctx.request.params.repository);
   authorize(ctx, 'branches:SetBranchProtectionRules', arn.repository(name));
-  const repo = requireRepository(ctx.state.repos, name);
+  const repo = requireRepository(ctx, name);
   const ifMatch = ctx.request.headers['if-match'];
   if (typeof ifMatch === 'string' && ifMatch !== '') {
     // A stored checksum to match: nothing stored (or nothing in what is stored, whose checksum is "") never does.
@@ -65,6 +70,7 @@ export const setBranchProtectionRules: RepoHandler = (ctx) => {
     if (etag === '' || etag !== ifMatch) throw lakefsErrors.preconditionFailed('Precondition failed');
   }
   const patterns = (ctx.request.body as Array<{ pattern: string }>).map((rule) => rule.pattern);
+  cacheProtectionRules(repo, ctx.options.caches, ctx.now);
   repo.protectionRules = [...new Set(patterns)].sort();
   return empty(ctx, 204);
 };
@@ -72,7 +78,7 @@ export const setBranchProtectionRules: RepoHandler = (ctx) => {
 export const getGCRules: RepoHandler = (ctx) => {
   const name = String(ctx.request.params.repository);
   authorize(ctx, 'retention:GetGarbageCollectionRules', arn.repository(name));
-  const repo = requireRepository(ctx.state.repos, name);
+  const repo = requireRepository(ctx, name);
   if (!repo.gcRules) throw lakefsErrors.notFound();
   return json(ctx, 200, repo.gcRules);
 };
@@ -80,8 +86,20 @@ export const getGCRules: RepoHandler = (ctx) => {
 export const setGCRules: RepoHandler = (ctx) => {
   const name = String(ctx.request.params.repository);
   authorize(ctx, 'retention:SetGarbageCollectionRules', arn.repository(name));
-  const repo = requireRepository(ctx.state.repos, name);
+  const repo = requireRepository(ctx, name);
   const body = ctx.request.body as { default_retention_days: number; branches: Array<{ branch_id: string; retention_days: number }> };
+  // lakeFS decodes the days into Go ints: a number the schema calls an integer (1e29 is one to JSON Schema) but no
+  // int64 holds is refused by encoding/json before the handler, so it is never stored, nor answered back in a form
+  // no integer type reads. The text is encoding/json's; how lakeFS wraps it was not recorded.
+  const days: Array<[string, number]> = [
+    ['GarbageCollectionRules.default_retention_days', body.default_retention_days],
+    ...body.branches.map((rule): [string, number] => ['GarbageCollectionRules.branches.retention_days', rule.retention_days]),
+  ];
+  for (const [field, value] of days) {
+    if (!Number.isInteger(value) || value < -(2 ** 63) || value >= 2 ** 63) {
+      throw lakefsErrors.badRequest(`json: cannot unmarshal number ${value} into Go struct field ${field} of type int`);
+    }
+  }
   // lakeFS keeps the branches as a map: one rule per branch, the last given (listed here in the order given).
   const branches = new Map(body.branches.map((rule) => [rule.branch_id, rule.retention_days]));
   repo.gcRules = {
@@ -94,7 +112,7 @@ export const setGCRules: RepoHandler = (ctx) => {
 export const deleteGCRules: RepoHandler = (ctx) => {
   const name = String(ctx.request.params.repository);
   authorize(ctx, 'retention:SetGarbageCollectionRules', arn.repository(name));
-  const repo = requireRepository(ctx.state.repos, name);
+  const repo = requireRepository(ctx, name);
   delete repo.gcRules;
   return empty(ctx, 204);
 };
@@ -102,6 +120,7 @@ export const deleteGCRules: RepoHandler = (ctx) => {
 export const getRepositoryMetadata: RepoHandler = (ctx) => {
   const name = String(ctx.request.params.repository);
   authorize(ctx, 'fs:ReadRepository', arn.repository(name));
-  const repo = requireRepository(ctx.state.repos, name);
+  // lakeFS reads the metadata from the store (GetRepositoryMetadata): a deleted repository's is 404 at once.
+  const repo = requireRepository(ctx, name, { cached: false });
   return json(ctx, 200, repo.metadata ?? {});
 };

@@ -11,6 +11,7 @@
 import type { Handler } from '../../../engine/types.js';
 import type { LakefsOptions, LakefsState } from '../state.js';
 import type { Table } from '../table.js';
+import type { CachedRepository, ProtectionCache } from '../caches.js';
 
 /** A handler of this folder: it sees the whole lakeFS state (identity included, for authorization). */
 export type RepoHandler = Handler<LakefsState, LakefsOptions>;
@@ -73,6 +74,8 @@ export interface RepositoryRecord {
    * ETag is then "", and state saved before rules existed keeps each branch's own flag).
    */
   protectionRules?: string[];
+  /** With the settings cache on (caches.ts): the rules still enforced, for a while, after they changed. */
+  protectionCache?: ProtectionCache;
   /** The garbage collection rules, when set. */
   gcRules?: { default_retention_days: number; branches: Array<{ branch_id: string; retention_days: number }> };
   branches: Table<BranchRecord>;
@@ -117,6 +120,8 @@ export interface RepoState {
    * `_lakefs/dummy` marker there, and refuses the namespace to the next repository.
    */
   usedNamespaces?: string[];
+  /** With the repository cache on (caches.ts): deleted repositories it still answers, by name. */
+  cachedRepositories?: Table<CachedRepository>;
   /** Whether POST /setup_lakefs has run (or the scenario seeded users): GET /setup_lakefs's `state`. */
   initialized?: boolean;
 }

@@ -30,7 +30,7 @@ function checkTagId(id: string): void {
 export const listTags: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   authorize(ctx, 'fs:ListTags', arn.repository(repoName));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   const { results, keys, pagination } = pageTable(repo.tags, pageQuery(ctx.request.query));
   return json(ctx, 200, { pagination, results: results.map((commitId, i) => ({ id: keys[i], commit_id: commitId })) });
 };
@@ -39,7 +39,7 @@ export const createTag: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   const body = ctx.request.body as { id: string; ref: string; force?: boolean };
   authorize(ctx, 'fs:CreateTag', arn.tag(repoName, body.id));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   checkTagId(body.id);
   checkRef(body.ref);
   if (repo.readOnly && body.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
@@ -55,7 +55,7 @@ export const getTag: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   const tag = String(ctx.request.params.tag);
   authorize(ctx, 'fs:ReadTag', arn.tag(repoName, tag));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   checkTagId(tag);
   const commitId = lookup(repo.tags, tag);
   if (commitId === undefined) throw lakefsErrors.notFound(TAG_NOT_FOUND);
@@ -66,7 +66,7 @@ export const deleteTag: RepoHandler = (ctx) => {
   const repoName = String(ctx.request.params.repository);
   const tag = String(ctx.request.params.tag);
   authorize(ctx, 'fs:DeleteTag', arn.tag(repoName, tag));
-  const repo = requireRepository(ctx.state.repos, repoName);
+  const repo = requireRepository(ctx, repoName);
   checkTagId(tag);
   if (repo.readOnly && ctx.request.query.force !== true) throw lakefsErrors.forbidden(messages.readOnlyRepository);
   if (!remove(repo.tags, tag)) throw lakefsErrors.notFound(TAG_NOT_FOUND);

@@ -103,6 +103,17 @@ describe('garbage collection rules and repository metadata', () => {
     expectLakefsError(await c.get(`${R}/settings/gc_rules`), 404, 'not found');
   });
 
+  it('refuses days no Go int holds (400), so they are never answered back in a form no integer type reads', async () => {
+    const c = client(t);
+    const rules = { default_retention_days: 21, branches: [{ branch_id: 'main', retention_days: -1.5878890485097093e29 }] };
+    expectLakefsError(
+      await c.put(`${R}/settings/gc_rules`, rules),
+      400,
+      'json: cannot unmarshal number -1.5878890485097093e+29 into Go struct field GarbageCollectionRules.branches.retention_days of type int',
+    );
+    expectLakefsError(await c.get(`${R}/settings/gc_rules`), 404, 'not found');
+  });
+
   it('reads a repository\'s metadata: empty when it has none', async () => {
     const res = await client(t).get(`${R}/metadata`);
     expect(res.status).toBe(200);
