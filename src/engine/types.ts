@@ -5,6 +5,7 @@
 import type { Faker } from '@faker-js/faker';
 import type { MockError, ValidationIssue } from './errors.js';
 import type { LoadedSpec, Operation } from './spec.js';
+import type { RequestParts } from './validator.js';
 
 export type HeaderMap = Record<string, string | string[] | undefined>;
 
@@ -283,21 +284,14 @@ export interface PreparableRequest {
 }
 export type PrepareRequest = (request: PreparableRequest) => void;
 
-/** What an API's checkRequest hook sees: the operation and its document, the request as read, and the issues found. */
-export interface CheckableRequest {
+/**
+ * What an API's checkRequest hook sees: the operation and its document, the request as the schema validation read
+ * it (the query as received after prepareRequest: strings, or arrays of strings for a repeated name; `hasBody`: a
+ * body the validation checked, a JSON one), and the issues it found (empty when the request passed).
+ */
+export interface CheckableRequest extends RequestParts {
   operation: Operation;
   spec: LoadedSpec;
-  /** Path parameters, decoded. */
-  params: Record<string, unknown>;
-  /** The query as received (after prepareRequest): strings, or arrays of strings for a repeated name. */
-  query: Record<string, unknown>;
-  /** Lower-case header names. */
-  headers: Record<string, unknown>;
-  cookies: Record<string, unknown>;
-  body: unknown;
-  /** Whether a body was sent that the schema validation checked (a JSON one). */
-  hasBody: boolean;
-  /** What the schema validation found; empty when the request passed it. */
   issues: ValidationIssue[];
 }
 export type CheckRequest = (request: CheckableRequest) => MockError | undefined;

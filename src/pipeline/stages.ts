@@ -248,28 +248,19 @@ export const validateRequest: Stage = {
     const body = ex.body!;
     if (body.mediaTypeError) throw body.mediaTypeError;
     const request = ex.validated!;
-    const result = ex.mount.validator.validateRequest(ex.operation!, {
+    const parts = {
       params: request.params,
       query: ex.query,
       headers: request.headers,
       cookies: ex.cookies,
       body: body.body,
       hasBody: body.hasBody && body.validatable,
-    });
+    };
+    const result = ex.mount.validator.validateRequest(ex.operation!, parts);
     const issues = ex.paramIssues.length ? [...ex.paramIssues, ...result.issues] : result.issues;
     ex.trace.requestIssues = issues;
     // The API's framework may word (or order) the refusal its own way, or refuse what the schemas allow.
-    const refused = ex.mount.api.checkRequest?.({
-      operation: ex.operation!,
-      spec: ex.mount.spec,
-      params: request.params,
-      query: ex.query,
-      headers: request.headers,
-      cookies: ex.cookies,
-      body: body.body,
-      hasBody: body.hasBody && body.validatable,
-      issues,
-    });
+    const refused = ex.mount.api.checkRequest?.({ ...parts, operation: ex.operation!, spec: ex.mount.spec, issues });
     if (refused) {
       // The journal keeps the schema validation's issues (located, typed); the API's own only when there were none.
       if (issues.length === 0 && refused.issues.length) ex.trace.requestIssues = refused.issues;

@@ -9,9 +9,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../proof/support/conformance/prism.js';
 
 export const REDIS_SERVER = process.env.MOCKGATE_REDIS_SERVER ?? 'redis-server';
 
@@ -26,16 +26,7 @@ export function redisAvailable(): boolean {
  */
 export const runRedisSuites = redisAvailable() || Boolean(process.env.CI);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface RunningRedis {
   port: number;
