@@ -28,6 +28,7 @@
 import type { ValidationIssue } from '../../engine/errors.js';
 import type { LoadedSpec, Operation, Parameter } from '../../engine/spec.js';
 import { goFloat } from './kin-openapi.js';
+import { jsonMedia } from '../../engine/validator.js';
 
 /** kin-openapi's SchemaError: where (forward path), why, and the schema and value to dump (unless it has an origin). */
 export interface KinSchemaError {
@@ -97,7 +98,7 @@ export function kinRequestError(input: KinRequestInput): KinRequestError | undef
     if (found) return found;
   }
   if (!input.hasBody) return undefined;
-  const media = jsonMediaType(input.operation.requestBody?.content);
+  const media = jsonMedia(input.operation.requestBody?.content) as { schema?: any } | undefined;
   if (!media?.schema || typeof media.schema !== 'object') return undefined;
   const visitor = new Visitor(componentNames(input.spec.definition), patternIssues(input.issues, 'body', []));
   const error = visitor.visit(media.schema, structuredClone(input.body));
@@ -591,10 +592,3 @@ export function goJson(value: unknown, indent = false): string {
 
 /** Go's %q for the names quoted here: for their printable ASCII, JSON's quoting is the same. */
 const goQuote = (text: string) => JSON.stringify(text);
-
-function jsonMediaType(content: Record<string, { schema?: any }> | undefined): { schema?: any } | undefined {
-  if (!content) return undefined;
-  if (content['application/json']) return content['application/json'];
-  const key = Object.keys(content).find((type) => /json/i.test(type));
-  return key ? content[key] : undefined;
-}
