@@ -22,8 +22,9 @@ export function readCredential(name: string, scheme: SecurityScheme, source: Cre
     const colon = decoded.indexOf(':');
     const username = colon < 0 ? decoded : decoded.slice(0, colon);
     const password = colon < 0 ? '' : decoded.slice(colon + 1);
-    // The token as sent, too: a verifier may refuse one that is not base64 or has no colon (the decoding above is lenient).
-    return { scheme: name, type: 'basic', username, password, value: token, key: username };
+    // The token as sent, and whether it held a colon, too: a verifier may refuse one that is not base64 or has no
+    // colon (the decoding above is lenient), without decoding it again.
+    return { scheme: name, type: 'basic', username, password, separated: colon >= 0, value: token, key: username };
   }
   if ((scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') || scheme.type === 'oauth2' || scheme.type === 'openIdConnect') {
     const token = authorizationToken(source.headers, 'bearer');

@@ -79,6 +79,11 @@ export interface PresentedCredential {
   /** Basic auth only. */
   username?: string;
   password?: string;
+  /**
+   * Basic auth only: whether the decoded text held a colon (`user:password`). Without one, username is the whole
+   * text and password is empty, as with `user:`; servers that refuse the first tell them apart by this.
+   */
+  separated?: boolean;
   /** Bearer token or API key value; for basic auth, the base64 text as sent. */
   value?: string;
   /** Identity of the credential for rule matching and rate limits: basic username, token or key value. */

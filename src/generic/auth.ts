@@ -215,9 +215,8 @@ function verifierFor(name: string, kind: SchemeKind, realm: string): Verifier<Wi
   return (credential: PresentedCredential, ctx: SecurityContext<WithCredentials>, required: readonly string[]): Principal => {
     if (kind === 'bearer' && !B64TOKEN.test(credential.value ?? '')) refuse('malformed', 'the bearer token is empty or malformed', 'invalid_token');
     if (kind === 'basic') {
-      const raw = credential.value ?? '';
-      const decoded = BASE64.test(raw) ? Buffer.from(raw, 'base64').toString('utf8') : '';
-      if (!decoded.includes(':') || decoded.startsWith(':')) refuse('malformed', 'basic credentials must be base64 of user:password');
+      // A user, a colon and a password (possibly empty), as the engine read them.
+      if (!BASE64.test(credential.value ?? '') || !credential.separated || !credential.username) refuse('malformed', 'basic credentials must be base64 of user:password');
     }
     const table = ctx.state?.credentials;
     // First run: nothing listed, so any well-formed credential is someone, holding whatever is asked.

@@ -90,11 +90,7 @@ export async function anonymous(ctx: LakefsSecurityContext): Promise<Principal |
 /** Go's Request.BasicAuth: standard base64 (padded), and a colon in what it decodes to. */
 function readableBasic(credential: PresentedCredential): boolean {
   const encoded = credential.value ?? '';
-  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(encoded)) return false;
-  // The engine split the decoded text at its first colon: a secret after it means there was one. Only an empty
-  // secret leaves it open (`key:` or no colon at all), and only then is the header decoded again.
-  if (credential.password) return true;
-  return Buffer.from(encoded, 'base64').toString('latin1').includes(':');
+  return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(encoded) && credential.separated === true;
 }
 
 /**
