@@ -1,15 +1,17 @@
 /**
  * The request journal: what each session asked and got, with the contract verdicts, newest last. Bounded
- * so a million-request soak keeps memory flat: a ring per session (config.journalLimit entries, 1000 by default), at most
- * `maxEntries` entries in all (the oldest entries of the least recently written session go first), and as many
- * rings as there are sessions — the session cap decides, and tells the journal (forgetSession) when a session
- * is forgotten. Recording is on the hot path and
- * reading is rare, so an entry keeps the request's own header map and the body texts that crossed the wire,
- * and secrets are redacted when the journal is read.
+ * so a million-request soak keeps memory flat: a ring per session (config.journalLimit entries, 1000 by
+ * default), at most `maxEntries` entries in all (the oldest entries of the least recently written session go
+ * first), at most `maxBytes` of buffers, and as many rings as there are sessions — the session cap decides, and
+ * tells the journal (forgetSession) when a session is forgotten. Recording is on the hot path and reading is
+ * rare, so an entry is encoded into its session's byte ring outside the V8 heap (entry-codec.ts says why) and
+ * decoded, with secrets redacted, only when the journal is read.
  */
 import type { ValidationIssue } from '../engine/errors.js';
 import { exposureOf, type Exposure } from '../engine/exposure.js';
 import type { TransportFault } from '../engine/types.js';
+import { ByteRing } from './byte-ring.js';
+import { decodeEntry, EntryEncoder, type DecodedExchange } from './entry-codec.js';
 
 export type AnswerSource = 'handler' | 'mock' | 'rule' | 'prefer' | 'validation' | 'security' | 'router' | 'error';
 
@@ -66,7 +68,10 @@ export interface RecordedExchange extends Omit<JournalEntry, 'id' | 'time' | 're
   response: { headers: Record<string, unknown>; bodyText?: string; bodyBytes: number };
 }
 
-type StoredEntry = RecordedExchange & { id: number };
+type StoredEntry = DecodedExchange;
+
+/** A session's buffer starts this small (a few dozen entries) and doubles as it fills. */
+const RING_START_BYTES = 64 * 1024;
 
 export interface JournalFilter {
   session?: string;
@@ -78,73 +83,53 @@ export interface JournalFilter {
 
 const MAX_BODY_CHARS = 4096;
 
-/** A bounded FIFO: pushing onto a full ring drops the oldest item. */
-class Ring<T> {
-  private readonly items: T[] = [];
-  private start = 0;
-  private count = 0;
-  constructor(private readonly capacity: number) {}
-  get size(): number {
-    return this.count;
-  }
-  /** Adds an item; returns true when the ring was full and its oldest item was dropped. */
-  push(item: T): boolean {
-    if (this.count < this.capacity) {
-      this.items[(this.start + this.count) % this.capacity] = item;
-      this.count++;
-      return false;
-    }
-    this.items[this.start] = item;
-    this.start = (this.start + 1) % this.capacity;
-    return true;
-  }
-  /** Drops the oldest item. */
-  shift(): void {
-    if (this.count === 0) return;
-    this.items[this.start] = undefined as T;
-    this.start = (this.start + 1) % this.capacity;
-    this.count--;
-  }
-  toArray(): T[] {
-    const out: T[] = [];
-    for (let i = 0; i < this.count; i++) out.push(this.items[(this.start + i) % this.capacity]!);
-    return out;
-  }
-}
-
 export interface JournalBounds {
   /** Entries kept at most across all sessions (default 10 × the per-session limit, at least 10 000). */
   maxEntries?: number;
+  /**
+   * Bytes the sessions' buffers may hold in all (default 64 MiB). A session's buffer starts at 64 KiB and
+   * doubles while it holds fewer than the per-session limit; once this budget is spent, a session keeps fewer
+   * entries (its oldest go) rather than grow.
+   */
+  maxBytes?: number;
   /** What is redacted when the journal is read (default: what every API shares, see engine/exposure.ts). */
   secrets?: Pick<Exposure, 'secretHeaders' | 'isSecretField'>;
 }
 
 export class Journal {
   /** Rings by session, least recently written first. */
-  private readonly rings = new Map<string, Ring<StoredEntry>>();
+  private readonly rings = new Map<string, ByteRing>();
   private lastSession?: string;
   private total = 0;
   private nextId = 1;
   private violationLog: Array<{ operationId?: string; status: number; issues: ValidationIssue[] }> = [];
   private readonly maxEntries: number;
+  private readonly maxBytes: number;
+  /** Bytes the rings' buffers hold, used or not. */
+  private bytes = 0;
+  private readonly encoder = new EntryEncoder();
   private readonly secrets: Pick<Exposure, 'secretHeaders' | 'isSecretField'>;
+  private readonly mayGrow = (from: number, to: number): boolean => {
+    if (this.bytes - from + to > this.maxBytes) return false;
+    this.bytes += to - from;
+    return true;
+  };
 
   constructor(
     private readonly limitPerSession: number,
     bounds: JournalBounds = {},
   ) {
     this.maxEntries = Math.max(1, bounds.maxEntries ?? Math.max(10_000, 10 * limitPerSession));
+    this.maxBytes = Math.max(RING_START_BYTES, bounds.maxBytes ?? 64 * 1024 * 1024);
     this.secrets = bounds.secrets ?? exposureOf([]);
   }
 
-  /** Takes ownership of the entry (it is stored as is, with its id added). */
+  /** Keeps a copy of the entry, as bytes (the entry itself is not retained). */
   record(entry: RecordedExchange): void {
     if (this.limitPerSession <= 0) return;
-    const stored = entry as StoredEntry;
-    stored.id = this.nextId++;
-    stored.request.headers = boundedHeaders(stored.request.headers);
+    const bytes = this.encoder.encode(this.nextId++, entry);
     const ring = this.ringFor(entry.session);
-    if (!ring.push(stored)) this.total++;
+    this.total += 1 - ring.push(bytes);
     while (this.total > this.maxEntries) this.dropOldest();
     if (entry.responseValid === false && !entry.explicit) {
       if (this.violationLog.length >= this.limitPerSession) this.violationLog.shift();
@@ -155,15 +140,20 @@ export class Journal {
   /** Entries matching the filter, newest first, secrets redacted. */
   list(filter: JournalFilter = {}): JournalEntry[] {
     const sessions = filter.session !== undefined ? [filter.session] : [...this.rings.keys()];
-    const entries = sessions
-      .flatMap((s) => this.rings.get(s)?.toArray() ?? [])
-      .filter(
-        (e) =>
+    const entries: StoredEntry[] = [];
+    for (const session of sessions) {
+      for (const bytes of this.rings.get(session)?.records() ?? []) {
+        const e = decodeEntry(bytes);
+        if (
           (filter.operationId === undefined || e.operationId === filter.operationId) &&
           (filter.status === undefined || e.status === filter.status) &&
-          (filter.api === undefined || e.api === filter.api),
-      )
-      .sort((a, b) => b.id - a.id);
+          (filter.api === undefined || e.api === filter.api)
+        ) {
+          entries.push(e);
+        }
+      }
+    }
+    entries.sort((a, b) => b.id - a.id);
     return (filter.limit ? entries.slice(0, filter.limit) : entries).map((entry) => present(entry, this.secrets));
   }
 
@@ -176,10 +166,10 @@ export class Journal {
     if (session === undefined) {
       this.rings.clear();
       this.total = 0;
+      this.bytes = 0;
       this.violationLog = [];
     } else {
-      this.total -= this.rings.get(session)?.size ?? 0;
-      this.rings.delete(session);
+      this.deleteRing(session);
     }
     this.lastSession = undefined;
   }
@@ -190,7 +180,7 @@ export class Journal {
   }
 
   /** The session's ring, made the most recently written; a new ring may push out the least recent one. */
-  private ringFor(session: string): Ring<StoredEntry> {
+  private ringFor(session: string): ByteRing {
     let ring = this.rings.get(session);
     if (ring) {
       if (this.lastSession !== session) {
@@ -198,11 +188,20 @@ export class Journal {
         this.rings.set(session, ring);
       }
     } else {
-      ring = new Ring(this.limitPerSession);
+      ring = new ByteRing(this.limitPerSession, RING_START_BYTES, this.mayGrow);
+      this.bytes += ring.capacity;
       this.rings.set(session, ring);
     }
     this.lastSession = session;
     return ring;
+  }
+
+  private deleteRing(session: string): void {
+    const ring = this.rings.get(session);
+    if (!ring) return;
+    this.total -= ring.size;
+    this.bytes -= ring.capacity;
+    this.rings.delete(session);
   }
 
   /** Drops the oldest entry of the least recently written session. */
@@ -210,7 +209,7 @@ export class Journal {
     const [session, ring] = this.rings.entries().next().value!;
     ring.shift();
     this.total--;
-    if (ring.size === 0 && session !== this.lastSession) this.rings.delete(session);
+    if (ring.size === 0 && session !== this.lastSession) this.deleteRing(session);
   }
 
   /** Contract violations in answers the mock chose itself, since start (the test suite asserts none). */
@@ -249,26 +248,6 @@ function redactBody(text: string | undefined, bytes: number, secrets: Secrets): 
   } catch {
     return `[${bytes} bytes, not JSON]`;
   }
-}
-
-/**
- * The header map as kept: the request's own object (no copy) unless a value is longer than MAX_BODY_CHARS,
- * which is replaced by a placeholder (servers accept headers of up to ~96 KB; ten thousand of them must not
- * stay in memory).
- */
-function boundedHeaders(headers: Record<string, unknown>): Record<string, unknown> {
-  for (const name in headers) {
-    const value = headers[name];
-    if (typeof value === 'string' ? value.length > MAX_BODY_CHARS : Array.isArray(value) && value.join('').length > MAX_BODY_CHARS) {
-      const out: Record<string, unknown> = Object.create(null);
-      for (const [n, v] of Object.entries(headers)) {
-        const length = typeof v === 'string' ? v.length : Array.isArray(v) ? v.join(', ').length : 0;
-        out[n] = length > MAX_BODY_CHARS ? `[${length} characters, not kept]` : v;
-      }
-      return out;
-    }
-  }
-  return headers;
 }
 
 /** The part of a body worth keeping: JSON-looking text small enough to show. */
