@@ -9,7 +9,7 @@ import { BlockList, isIP } from 'node:net';
 import { arnMatch } from './arn.js';
 import { lakefsErrors } from './errors.js';
 import type { LakefsContext, LakefsState, PolicyRecord, PolicyStatement, UserRecord } from './state.js';
-import { holdersOf, lookup } from './table.js';
+import { forReading, holdersOf, lookup } from './table.js';
 import { wildcardMatch } from './wildcard.js';
 import { cachedUserEntry, userOrCached } from './caches.js';
 
@@ -29,7 +29,9 @@ export function authorize(ctx: LakefsContext, action: string, resource: string):
   if (ctx.options.mode === 'community') return user;
   // A deleted user the auth cache still holds is checked against its policies as cached with it.
   const cached = cachedUserEntry(ctx.state, user.id, ctx.now);
-  const policies = cached ? policiesById(ctx.state, cached.policyIds) : effectivePolicies(ctx.state, user.id);
+  // The check only reads: it walks the state itself rather than the request's recording view.
+  const state = forReading(ctx.state);
+  const policies = cached ? policiesById(state, cached.policyIds) : effectivePolicies(state, user.id);
   const decision = evaluate(policies, { action, resource, username: user.id, sourceIp: ctx.request.clientAddress });
   if (decision !== 'allow') throw lakefsErrors.insufficientPermissions(action, decision === 'deny');
   return user;

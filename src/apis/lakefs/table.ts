@@ -3,4 +3,4 @@
  * collection helpers read and write them (own properties only, so an id such as `__proto__` is an id like any
  * other) and keep their ordered and secondary indexes beside them. Handlers write tables through these helpers.
  */
-export { addTo, has, holdersOf, idsWhere, lookup, put, remove, removeFrom, rows, scan, size, type Table } from '../../engine/collection.js';
+export { addTo, forReading, has, holdersOf, idsWhere, lookup, put, remove, removeFrom, rows, scan, size, type Table } from '../../engine/collection.js';
