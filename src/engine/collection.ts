@@ -184,6 +184,35 @@ export function* scan<T>(table: Table<T>, range: Range = {}): Generator<[string,
   }
 }
 
+/** Tells sorted-btree's forRange to stop (one shared object: a page allocates nothing per entry to say so). */
+const STOP = { break: true };
+
+/**
+ * Up to `max` entries of the range in key order, kept by `keep` when given, as two arrays: what `scan` yields,
+ * read with the tree's callback walk instead of an iterator, so a page costs no generator step, iterator result
+ * or [key, value] pair per entry (a listing's page read that way cost half as much, profiled in process).
+ */
+export function scanPage<T>(table: Table<T>, range: Range, max: number, keep?: (item: T) => boolean): { keys: string[]; items: T[] } {
+  const keys: string[] = [];
+  const items: T[] = [];
+  const order = orderOf(rawOf(table));
+  const prefix = range.prefix ?? '';
+  const after = range.after ?? '';
+  const start = after !== '' && compareBytewise(after, prefix) >= 0 ? after : prefix;
+  const last = order.maxKey();
+  if (max <= 0 || last === undefined || compareBytewise(start, last) > 0) return { keys, items };
+  order.forRange(start, last, true, (key: string) => {
+    if (after !== '' && key === after) return;
+    if (!key.startsWith(prefix)) return STOP;
+    const item = table[key]!;
+    if (keep && !keep(item)) return;
+    keys.push(key);
+    items.push(item);
+    return keys.length === max ? STOP : undefined;
+  });
+  return { keys, items };
+}
+
 /** The ids of a table of id lists (group → members) whose list holds `item` (a user's groups). */
 export function holdersOf(table: Table<string[]>, item: string): ReadonlySet<string> {
   const raw = rawOf(table);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AUTH_LISTS, paginate, paginateTable, type PageStyle } from '../../src/apis/lakefs/pagination.js';
-import { addTo, compareBytewise, has, holdersOf, idsWhere, invalidate, lookup, put, remove, removeFrom, scan, size, type Table } from '../../src/engine/collection.js';
+import { addTo, compareBytewise, has, holdersOf, idsWhere, invalidate, lookup, put, remove, removeFrom, scan, scanPage, size, type Table } from '../../src/engine/collection.js';
 import { Transaction } from '../../src/state/transaction.js';
 
 const EXACT: PageStyle = { hasMore: 'exact', maxPerPage: 1000 };
@@ -67,6 +67,24 @@ describe('a collection', () => {
         expect({ results: got.results, pagination: got.pagination }).toEqual(expected);
       }
     }
+  });
+
+  it('reads a page with scanPage as scan does, kept or not, from any start, including past the end', () => {
+    const keys = Array.from({ length: 300 }, (_, i) => `user-${(i * 7919) % 1000}`).concat(AWKWARD);
+    const table = tableOf(keys);
+    const even = (u: { id: string }) => u.id.length % 2 === 0;
+    for (const range of [{}, { prefix: 'user-1' }, { after: 'user-5' }, { prefix: 'user-9', after: 'user-95' }, { after: '\u{10FFFF}' }, { prefix: 'zzz' }, { prefix: 'user-', after: 'a' }]) {
+      for (const max of [0, 1, 7, 100, 5000]) {
+        const all = [...scan(table, range)];
+        for (const keep of [undefined, even]) {
+          const expected = all.filter(([, u]) => !keep || keep(u)).slice(0, max);
+          const page = scanPage(table, range, max, keep);
+          expect(page.keys).toEqual(expected.map(([k]) => k));
+          expect(page.items).toEqual(expected.map(([, u]) => u));
+        }
+      }
+    }
+    expect(scanPage({}, {}, 10)).toEqual({ keys: [], items: [] });
   });
 
   it('follows every page to the end by next_offset, each key once', () => {

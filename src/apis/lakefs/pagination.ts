@@ -4,7 +4,7 @@
  * `has_more` with `next_offset` = its last key, even when nothing follows (the client then reads one empty page),
  * and auth lists leave `max_per_page` at 0; the catalog's lists are exact and say 1000 (PageStyle).
  */
-import { compareBytewise, scan, type Table } from '../../engine/collection.js';
+import { compareBytewise, scanPage, type Table } from '../../engine/collection.js';
 
 export interface PageQuery {
   prefix?: string;
@@ -55,12 +55,15 @@ export function paginateTable<T>(
   style: PageStyle = AUTH_LISTS,
   keep?: (item: T) => boolean,
 ): { results: T[]; keys: string[]; pagination: Pagination } {
-  const entries = scan(table, { prefix: query.prefix, after: query.after });
-  return paginateOrdered(keep ? filtered(entries, keep) : entries, query, style);
-}
-
-function* filtered<T>(entries: Iterable<[string, T]>, keep: (item: T) => boolean): Generator<[string, T]> {
-  for (const entry of entries) if (keep(entry[1])) yield entry;
+  const amount = pageAmount(query.amount);
+  // One entry past the page, for an exact has_more.
+  const { keys, items } = scanPage(table, { prefix: query.prefix, after: query.after }, amount + 1, keep);
+  const more = items.length > amount;
+  if (more) {
+    keys.length = amount;
+    items.length = amount;
+  }
+  return pageOf(items, keys, more, amount, style);
 }
 
 /**
@@ -71,7 +74,6 @@ export function paginateOrdered<T>(entries: Iterable<[string, T]>, query: PageQu
   const amount = pageAmount(query.amount);
   const results: T[] = [];
   const keys: string[] = [];
-  let lastKey = '';
   let more = false;
   for (const [key, item] of entries) {
     if (results.length === amount) {
@@ -80,9 +82,14 @@ export function paginateOrdered<T>(entries: Iterable<[string, T]>, query: PageQu
     }
     results.push(item);
     keys.push(key);
-    lastKey = key;
   }
+  return pageOf(results, keys, more, amount, style);
+}
+
+/** The page with its pagination, from its items and keys and whether an entry followed them. */
+function pageOf<T>(results: T[], keys: string[], more: boolean, amount: number, style: PageStyle): { results: T[]; keys: string[]; pagination: Pagination } {
   const hasMore = style.hasMore === 'exact' ? more : results.length === amount;
+  const lastKey = keys.length > 0 ? keys[keys.length - 1]! : '';
   return {
     results,
     keys,

@@ -5,12 +5,16 @@
  */
 import type { CredentialRecord, ExternalPrincipalRecord, GroupRecord, PolicyRecord, UserRecord } from '../state.js';
 
-export const userBody = (u: UserRecord) => ({
-  id: u.id,
-  creation_date: u.creationDate,
-  ...(u.friendlyName !== undefined && { friendly_name: u.friendlyName }),
-  ...(u.email !== undefined && { email: u.email }),
-});
+/**
+ * Built by assignment rather than by spreading `cond && {…}`: a page of listUsers builds a hundred of these, and
+ * each spread made and dropped an object of its own (the keys keep the same order either way).
+ */
+export const userBody = (u: UserRecord) => {
+  const body: { id: string; creation_date: number; friendly_name?: string; email?: string } = { id: u.id, creation_date: u.creationDate };
+  if (u.friendlyName !== undefined) body.friendly_name = u.friendlyName;
+  if (u.email !== undefined) body.email = u.email;
+  return body;
+};
 
 /** createGroup and listGroups: id, display name, description, creation date. */
 export const groupListItem = (g: GroupRecord) => ({
