@@ -184,6 +184,28 @@ describe('the journal', () => {
     expect(journal.list().map((e) => e.path)).toEqual(['/p/6', '/p/5', '/p/4', '/p/3']);
   });
 
+  it('keeps its buffers within maxBytes: past it, a session holds fewer entries rather than grow', () => {
+    const journal = new Journal(1000, { maxBytes: 64 * 1024 });
+    const body = 'x'.repeat(4000);
+    for (let n = 1; n <= 100; n++) journal.record({ ...exchange('a', n), response: { headers: {}, bodyText: body, bodyBytes: body.length } });
+    // About 4 KB each: 64 KiB holds fifteen, the newest.
+    const kept = journal.list({ session: 'a' }).map((e) => Number(e.path.slice(3)));
+    expect(kept.length).toBeGreaterThan(10);
+    expect(kept.length).toBeLessThan(17);
+    expect(journal.size).toBe(kept.length);
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => 100 - i));
+  });
+
+  it('gives a session room for its whole ring when the budget allows', () => {
+    const journal = new Journal(1000);
+    const body = 'y'.repeat(4000);
+    for (let n = 1; n <= 1200; n++) journal.record({ ...exchange('a', n), response: { headers: {}, bodyText: body, bodyBytes: body.length } });
+    expect(journal.size).toBe(1000);
+    const paths = journal.list({ session: 'a' }).map((e) => e.path);
+    expect([paths[0], paths[999]]).toEqual(['/p/1200', '/p/201']);
+    expect(journal.list({ session: 'a', limit: 1 })[0]!.response.body).toBe('[4000 bytes, not JSON]');
+  });
+
   it('does not keep header values longer than 4096 characters', () => {
     const journal = new Journal(1);
     const headers = { authorization: 'Bearer x', 'x-big': 'y'.repeat(64 * 1024) };
