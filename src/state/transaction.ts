@@ -238,11 +238,14 @@ export class Transaction {
    * The value as it must be stored: a view becomes its target, and a new object built from views (a spread
    * row, a copied list) has its views replaced, so the state never holds a proxy after the request.
    */
-  private raw<T>(value: T, seen = new Set<object>()): T {
+  private raw<T>(value: T, seen?: Set<object>): T {
     if (value === null || typeof value !== 'object') return value;
     const target = this.targets.get(value);
     if (target) return target as T;
-    if (!isWrappable(value) || seen.has(value)) return value;
+    // The set of objects already walked is made only when there is an object to walk: most writes store a
+    // primitive or a view, and a set per write was most of what a createUser's writes allocated.
+    if (!isWrappable(value) || seen?.has(value)) return value;
+    seen ??= new Set();
     seen.add(value);
     for (const key of Object.keys(value)) {
       const child = (value as Record<string, unknown>)[key];
