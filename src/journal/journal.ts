@@ -129,7 +129,9 @@ export class Journal {
     if (this.limitPerSession <= 0) return;
     const bytes = this.encoder.encode(this.nextId++, entry);
     const ring = this.ringFor(entry.session);
-    this.total += 1 - ring.push(bytes);
+    const before = ring.size;
+    ring.push(bytes);
+    this.total += ring.size - before;
     while (this.total > this.maxEntries) this.dropOldest();
     if (entry.responseValid === false && !entry.explicit) {
       if (this.violationLog.length >= this.limitPerSession) this.violationLog.shift();

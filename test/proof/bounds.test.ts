@@ -196,6 +196,14 @@ describe('the journal', () => {
     expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => 100 - i));
   });
 
+  it('counts only what it keeps: an entry larger than the budget lets a buffer grow is not counted', () => {
+    const journal = new Journal(10, { maxBytes: 64 * 1024 });
+    journal.record(exchange('a', 1));
+    const headers = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`x-h${i}`, 'z'.repeat(4000)]));
+    journal.record({ ...exchange('a', 2), request: { headers, bodyBytes: 0 } });
+    expect(journal.size).toBe(journal.list().length);
+  });
+
   it('gives a session room for its whole ring when the budget allows', () => {
     const journal = new Journal(1000);
     const body = 'y'.repeat(4000);
