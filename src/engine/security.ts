@@ -53,6 +53,8 @@ interface DecodedBasic {
  */
 const decodedBasicTokens = new Map<string, DecodedBasic>();
 const DECODED_BASIC_MAX = 1024;
+/** Longer tokens are decoded every time: a header may hold up to 16 KB, and a thousand of those must not stay. */
+const DECODED_BASIC_MAX_CHARS = 512;
 
 function decodedBasic(token: string): DecodedBasic {
   let decoded = decodedBasicTokens.get(token);
@@ -60,6 +62,7 @@ function decodedBasic(token: string): DecodedBasic {
   const text = Buffer.from(token, 'base64').toString('utf8');
   const colon = text.indexOf(':');
   decoded = { username: colon < 0 ? text : text.slice(0, colon), password: colon < 0 ? '' : text.slice(colon + 1), separated: colon >= 0 };
+  if (token.length > DECODED_BASIC_MAX_CHARS) return decoded;
   if (decodedBasicTokens.size >= DECODED_BASIC_MAX) decodedBasicTokens.clear();
   decodedBasicTokens.set(token, decoded);
   return decoded;
