@@ -66,12 +66,12 @@ describe('a handler of your own replaces the answer of its operation (--strict)'
 
   it('a handler that returns no reply answers 500 saying so', async () => {
     const { body } = await t.http.get('/v1/species/dog').expect(500);
-    expect(body.message).toBe(`the handler of getSpecies in ${petstoreHandlers} returned undefined, not a reply; return { status, body?, headers?, contentType? } (or ctx.next())`);
+    expect(body.detail).toBe(`the handler of getSpecies in ${petstoreHandlers} returned undefined, not a reply; return { status, body?, headers?, contentType? } (or ctx.next())`);
   });
 
   it('an answer that cannot be sent (a header with a line break, a body that refers to itself) is a 500, and the server goes on', async () => {
     await t.http.get('/v1/pets/search').expect(500);
-    expect((await t.http.get('/v1/owners/ann/keys').expect(500)).body.message).toContain('circular');
+    expect((await t.http.get('/v1/owners/ann/keys').expect(500)).body.detail).toContain('circular');
     await t.http.get('/v1/pets').expect(200);
   });
 

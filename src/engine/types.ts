@@ -213,6 +213,12 @@ export interface ApiModule<S = any, O = any> {
    */
   order: 'validate-first' | 'authenticate-first';
   /**
+   * An error this API renders for a status the operation does not declare is its documented fallback (RFC 7807 for a
+   * user's spec), not an answer that breaks the spec: --strict sends it as it is, as it sends a refused request's.
+   * Unset for the bundled APIs, so that --strict still catches a handler raising a status their spec does not list.
+   */
+  answersUndeclaredErrors?: boolean;
+  /**
    * Whether a HEAD the spec does not declare is answered by the path's GET operation (default true, as most HTTP
    * servers do). false: it is a method the path does not serve (lakeFS's router answers 404).
    */

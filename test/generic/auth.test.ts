@@ -73,9 +73,10 @@ describe('first run: no credentials listed, any well-formed credential passes', 
     await t.http.get('/v1/health').set('Authorization', 'Bearer').expect(200);
   });
 
-  it('an operation that declares no 401 answers it in the plain shape, never a strict 500', async () => {
+  it('an operation that declares no 401 answers it as RFC 7807 problem+json, never a strict 500', async () => {
     const { body, headers } = await t.http.get('/v1/undeclared').expect(401);
-    expect(body).toEqual({ message: 'Unauthorized' });
+    expect(headers['content-type']).toBe('application/problem+json');
+    expect(body).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'authentication required' });
     expect(headers['www-authenticate']).toBe(`Bearer ${REALM}`);
   });
 });
