@@ -83,6 +83,18 @@ describe('first run: no credentials listed, any well-formed credential passes', 
 
 describe('credentials listed in the scenario: exact checks', () => {
   const t = useTestApp({ specs: [{ file: secured }], scenario: credentials });
+  const SCHEMES = ['bearerAuth', 'basicAuth', 'api_key', 'app_id', 'session', 'token_query', 'oidc', 'petstore_auth'];
+
+  it("GET /__admin/specs shows the credential mode under the session's scenario: exact when it lists credentials, any-well-formed when not", async () => {
+    const specs = async (query = '') => (await t.http.get(`/__admin/specs${query}`).expect(200)).body.specs;
+    expect((await specs())[0].security).toEqual({ schemes: SCHEMES, credentials: 'exact' });
+    await t.http.put('/__admin/scenario?session=first-run').send({ scenario: { name: 'no-credentials', apis: {} } }).expect(200);
+    expect((await specs('?session=first-run'))[0].security).toEqual({ schemes: SCHEMES, credentials: 'any-well-formed' });
+    // `credentials: {}` lists none, and lets nobody in: exact too.
+    await t.http.put('/__admin/scenario?session=nobody').send({ scenario: { name: 'nobody', apis: { secured: { credentials: {} } } } }).expect(200);
+    expect((await specs('?session=nobody'))[0].security.credentials).toBe('exact');
+    await t.http.get('/v1/pets').set('X-Mock-Session', 'nobody').set('X-API-Key', 'k-123').expect(401);
+  });
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   it.each([
