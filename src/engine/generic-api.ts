@@ -16,7 +16,7 @@ import { createFaker } from './faker.js';
 import { mockResponse } from './mock-response.js';
 import { problemReply } from './problem.js';
 import type { LoadedSpec, Operation } from './spec.js';
-import type { ApiModule } from './types.js';
+import type { ApiModule, Reply } from './types.js';
 import type { SpecValidator } from './validator.js';
 
 /** The spec and its validator, for errors in the declared shapes (both known once the spec is mounted). */
@@ -28,6 +28,7 @@ export interface DeclaredShapes {
 export function genericApi(name: string, title: string, declared?: DeclaredShapes): ApiModule<Record<string, never>> {
   const operations = new Map<string, Operation>((declared?.spec.operations ?? []).map((op) => [op.operationId, op]));
   let faker: Faker | undefined;
+  const made = new BoundedMap<string, Reply>(MADE_ERRORS);
   return {
     name,
     title,
@@ -52,10 +53,14 @@ export function genericApi(name: string, title: string, declared?: DeclaredShape
       if (!key) return problemReply(error);
       const content = op.responses[key]?.content;
       if (!content || Object.keys(content).length === 0) return { status: error.status, headers: error.headers };
+      // Generated with a fixed seed, the body depends only on the operation, the status and the message: made once.
+      const cacheKey = `${op.operationId}\n${error.status}\n${error.message}`;
+      const cached = made.get(cacheKey);
+      if (cached) return { ...cached, headers: error.headers };
       const check = (body: unknown, contentType?: string) => validator.validateResponse(op, error.status, body, body !== undefined && body !== null && body !== '', contentType);
       try {
         faker ??= createFaker(1, `${name}:errors`);
-        const reply = mockResponse(op, { statusKey: key, status: error.status, seed: 1, check }, faker);
+        let reply = mockResponse(op, { statusKey: key, status: error.status, seed: 1, check }, faker);
         const body = reply.body as Record<string, unknown> | undefined;
         if (body && typeof body === 'object' && !Array.isArray(body)) {
           // The error's text in `message`, and its status in a numeric `code` or `status`, where the schema allows.
@@ -66,12 +71,37 @@ export function genericApi(name: string, title: string, declared?: DeclaredShape
             const numbered = { ...told, [field]: error.status };
             if (check(numbered, reply.contentType).length === 0) told = numbered;
           }
-          if (told !== body && check(told, reply.contentType).length === 0) return { ...reply, body: told, headers: error.headers };
+          if (told !== body && check(told, reply.contentType).length === 0) reply = { ...reply, body: told };
         }
+        made.set(cacheKey, reply);
         return { ...reply, headers: error.headers };
       } catch {
         return problemReply(error);
       }
     },
   };
+}
+
+/**
+ * How many declared-shape error answers an API keeps. Most are few (a 401 or 403 per operation and failure); the bound
+ * is for messages that name what was asked for (`pets 123 not found`), one per id a client tries.
+ */
+const MADE_ERRORS = 512;
+
+/**
+ * A Map that forgets its oldest entry beyond `limit` (insertion order: a miss is a generation, ~120 µs, so the
+ * bookkeeping of a true LRU would buy little).
+ */
+class BoundedMap<K, V> {
+  private readonly entries = new Map<K, V>();
+  constructor(private readonly limit: number) {}
+
+  get(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: K, value: V): void {
+    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as K);
+    this.entries.set(key, value);
+  }
 }
