@@ -189,7 +189,7 @@ function unknownKey(key: string, served: Mount[], file: string): string {
   }
   const paths = [...new Set(served.flatMap((m) => m.spec.operations.map((op) => pathKey(op.method, op.pathTemplate))))];
   // Parameter names count for nothing in the distance: `{id}` for `{petId}` is the likeliest slip.
-  const unnamed = (key: string) => key.replace(/\{[^}]*\}/g, '{}');
+  const unnamed = (key: string) => key.replace(/\{[^{}]*\}/g, '{}');
   const near = paths
     .map((candidate) => ({ candidate, d: distance(unnamed(normal), unnamed(candidate)) }))
     .sort((a, b) => a.d - b.d || a.candidate.localeCompare(b.candidate))
