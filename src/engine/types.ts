@@ -69,7 +69,12 @@ export interface Principal {
   [key: string]: unknown;
 }
 
-export type CredentialType = 'basic' | 'bearer' | 'apiKey';
+/**
+ * `http`: an HTTP authentication scheme other than Basic and Bearer (Digest, HOBA, a vendor's), read as the scheme word
+ * of the Authorization header and the rest of it. `mutualTLS`: a client certificate, which mockgate's plain HTTP never
+ * sees; it is presented on every request so that an API may treat it as satisfied (a user's spec does, and says so).
+ */
+export type CredentialType = 'basic' | 'bearer' | 'apiKey' | 'http' | 'mutualTLS';
 
 /** A credential found on the request for one security scheme of the spec. */
 export interface PresentedCredential {
@@ -84,7 +89,7 @@ export interface PresentedCredential {
    * text and password is empty, as with `user:`; servers that refuse the first tell them apart by this.
    */
   separated?: boolean;
-  /** Bearer token or API key value; for basic auth, the base64 text as sent. */
+  /** Bearer token or API key value; for basic auth, the base64 text as sent; for another HTTP scheme, what follows its word. */
   value?: string;
   /** Identity of the credential for rule matching and rate limits: basic username, token or key value. */
   key: string;
