@@ -24,6 +24,7 @@ import { createLogger, defaultLogFormat } from './log.js';
 import { ScenarioError } from './scenario/load.js';
 import { RouteCollisionError } from './engine/router.js';
 import { SpecError } from './engine/spec.js';
+import { uncheckedSchemes } from './generic/auth.js';
 import { HandlersError } from './user-handlers.js';
 import type { Binding, Mount } from './engine/mount.js';
 import { trimTrailingSlashes } from './engine/text.js';
@@ -414,7 +415,7 @@ export interface SpecReport {
    * A generic spec's security schemes, and what they are checked against under the start-up scenario: the
    * credentials it lists (`listed`), or any well-formed one (src/generic/auth.ts).
    */
-  security?: { schemes: string[]; listed: boolean };
+  security?: { schemes: string[]; listed: boolean; unchecked?: string[] };
 }
 
 function readyRecord(app: MockgateApp, server: http.Server, config: AppConfig): ReadyRecord {
@@ -447,8 +448,13 @@ function specReport(mount: Mount, userHandlers: ReadonlySet<string> | undefined,
     fromSchema: mount.spec.operations.length - stateful,
     ...(mount.api.inferred ? { inferred: mount.api.inferred.line } : {}),
     ...(byHandlers ? { byHandlers } : {}),
-    ...(mount.binding.kind === 'generic' && schemes.length ? { security: { schemes, listed: sections[mount.api.name]?.credentials !== undefined } } : {}),
+    ...(mount.binding.kind === 'generic' && schemes.length ? { security: securityReport(mount, schemes, sections[mount.api.name]?.credentials !== undefined) } : {}),
   };
+}
+
+function securityReport(mount: Mount, schemes: string[], listed: boolean): NonNullable<SpecReport['security']> {
+  const unchecked = uncheckedSchemes(mount.spec.securitySchemes);
+  return { schemes, listed, ...(unchecked.length ? { unchecked } : {}) };
 }
 
 /**
@@ -459,7 +465,8 @@ function specReport(mount: Mount, userHandlers: ReadonlySet<string> | undefined,
 export function specLine(spec: SpecReport): string {
   const mine = spec.byHandlers ? `; ${spec.byHandlers} answered by --handlers` : '';
   const security = spec.security
-    ? ` — security ${spec.security.schemes.join(', ')}: ${spec.security.listed ? `the credentials apis.${spec.api}.credentials lists` : `any well-formed credential (apis.${spec.api}.credentials makes it exact)`}`
+    ? ` — security ${spec.security.schemes.join(', ')}: ${spec.security.listed ? `the credentials apis.${spec.api}.credentials lists` : `any well-formed credential (apis.${spec.api}.credentials makes it exact)`}` +
+      (spec.security.unchecked ? `; ${spec.security.unchecked.join(', ')} (mutualTLS) cannot be checked over plain HTTP: taken as satisfied` : '')
     : '';
   if (spec.binding === 'generic' && spec.inferred !== undefined) {
     return `${spec.file} at ${spec.prefix}: generic, apis.${spec.api} in a scenario (no API binds it; --spec <file>@<api> binds it to one) — ${spec.inferred}${mine}${security}`;

@@ -11,10 +11,14 @@
  *   }
  *   export const listPets = () => ({ status: 200, body: [] });
  *
- * The handlers are the module's named exports, and the entries of its default export when that is an object. A
- * handler replaces the operation's answer in every mounted spec that has the operationId, bundled APIs included. It is
- * checked at start: an operationId no mounted spec has, an export that is not a function, a module that cannot be
- * imported — each refused with one line naming the file (HandlersError). At request time a handler that throws
+ * The handlers are the module's named exports, and the entries of its default export when that is an object. Each is
+ * keyed by operationId, or by `METHOD /path` as the spec writes the path (`'GET /pets/{petId}'`, also with the mount's
+ * prefix: `'GET /v1/pets/{petId}'`) for specs without operationIds or to pick one spec's operation; a default export
+ * can hold such keys, a named export cannot. A handler keyed by operationId replaces the operation's answer in every
+ * mounted spec that has the operationId, bundled APIs included; one keyed by path, in every spec with that method and
+ * path. It is checked at start: a key that names no operation of a mounted spec (with the nearest keys that do), two
+ * keys for one operation, an export that is not a function, a module that cannot be imported — each refused with one
+ * line naming the file (HandlersError). At request time a handler that throws
  * something other than a typed error answers 500 in the API's shape (the pipeline logs it), one that returns no reply
  * answers 500 saying so, and every answer is checked against the spec like any other (a 500 under --strict).
  *
@@ -23,7 +27,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { closest } from 'fastest-levenshtein';
+import { closest, distance } from 'fastest-levenshtein';
 import { badRequest, conflict, forbidden, internal, isMockError, MockError, notFound, unauthorized, type ErrorCode, type MockErrorInit } from './engine/errors.js';
 import { mockResponse } from './engine/mock-response.js';
 import type { Mount } from './engine/mount.js';
@@ -54,7 +58,7 @@ export interface UserHandlerContext<S = any, O = any> extends HandlerContext<S, 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as UserHandlerContext
 export type UserHandler<S = any, O = any> = (ctx: UserHandlerContext<S, O>) => Reply | Promise<Reply>;
 
-/** A --handlers module's exports: operationId → handler. */
+/** A --handlers module's exports: operationId, or `METHOD /path` as the spec writes it (`'GET /pets/{petId}'`) → handler. */
 export type UserHandlers = Record<string, UserHandler>;
 
 export interface LoadedHandlers {
@@ -107,17 +111,14 @@ function collect(exported: Record<string, unknown>, file: string): LoadedHandler
  */
 export function applyUserHandlers(mounts: Mount[], loaded: LoadedHandlers): ReadonlySet<string> {
   const served = mounts.filter((m) => !m.internal);
-  const known = new Set(served.flatMap((m) => m.spec.operations.map((op) => op.operationId)));
-  for (const name of loaded.handlers.keys()) {
-    if (known.has(name)) continue;
-    const hint = known.size ? `; did you mean "${closest(name, [...known])}"?` : '';
-    throw new HandlersError(`${loaded.file}: "${name}" is not an operationId of any mounted spec${hint}`);
-  }
+  const chosen = handlersByOperation(served, loaded);
+  const answered = new Set<string>();
   const copies = new Map<ApiModule, ApiModule>();
   for (const mount of served) {
     const original = mount.api;
     let copy = copies.get(original);
-    const ops = mount.spec.operations.filter((op) => loaded.handlers.has(op.operationId));
+    const ops = mount.spec.operations.filter((op) => chosen.has(op));
+    for (const op of ops) answered.add(op.operationId);
     if (!ops.length && !copy) continue;
     if (!copy) {
       copy = { ...original, handlers: { ...original.handlers }, writesOnSafeMethods: [...(original.writesOnSafeMethods ?? [])] };
@@ -127,13 +128,75 @@ export function applyUserHandlers(mounts: Mount[], loaded: LoadedHandlers): Read
     for (const op of ops) {
       // An API serving several specs with one operationId (one handler map) is given one wrapper: the first spec's.
       if (copy.handlers[op.operationId] !== original.handlers[op.operationId]) continue;
-      copy.handlers[op.operationId] = wrap(op, loaded.handlers.get(op.operationId)!, original.handlers[op.operationId], mount.validator, loaded.file);
+      copy.handlers[op.operationId] = wrap(op, chosen.get(op)!, original.handlers[op.operationId], mount.validator, loaded.file);
       // A handler of your own may write on a GET: its changes are then tracked, and kept only if it succeeds.
       if (!writers.includes(op.operationId)) writers.push(op.operationId);
     }
     mount.api = copy;
   }
-  return new Set(loaded.handlers.keys());
+  return answered;
+}
+
+/** `GET /pets/{petId}`: an operation's method and path as a handler key names it (the path as the spec writes it). */
+const pathKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
+
+/** A key of the `METHOD /path` form, its method upper-cased (`get /pets` is `GET /pets`); undefined for any other. */
+function asPathKey(key: string): string | undefined {
+  const match = /^([A-Za-z]+) +(\/\S*)$/.exec(key.trim());
+  return match ? pathKey(match[1]!, match[2]!) : undefined;
+}
+
+/**
+ * Which handler answers which operation of the mounted specs: the one keyed by its operationId, or by its method and
+ * path (the spec's, or with the mount's prefix). Refuses a key that names no operation — listing the keys nearest to
+ * it — and an operation named by two keys.
+ */
+function handlersByOperation(served: Mount[], loaded: LoadedHandlers): Map<Operation, UserHandler> {
+  const byPath = new Map<string, string>();
+  for (const key of loaded.handlers.keys()) {
+    const normal = asPathKey(key);
+    if (normal !== undefined) byPath.set(normal, key);
+  }
+  const chosen = new Map<Operation, UserHandler>();
+  const keyOf = new Map<Operation, string>();
+  const used = new Set<string>();
+  for (const mount of served) {
+    for (const op of mount.spec.operations) {
+      const keys = [op.operationId, byPath.get(pathKey(op.method, op.pathTemplate)), byPath.get(pathKey(op.method, mount.prefix + op.pathTemplate))];
+      for (const key of keys) {
+        if (key === undefined || !loaded.handlers.has(key)) continue;
+        const earlier = keyOf.get(op);
+        if (earlier !== undefined && earlier !== key) {
+          throw new HandlersError(`${loaded.file}: "${earlier}" and "${key}" both name ${pathKey(op.method, mount.prefix + op.pathTemplate)} (${op.operationId}); keep one`);
+        }
+        keyOf.set(op, key);
+        chosen.set(op, loaded.handlers.get(key)!);
+        used.add(key);
+      }
+    }
+  }
+  for (const key of loaded.handlers.keys()) if (!used.has(key)) throw new HandlersError(unknownKey(key, served, loaded.file));
+  return chosen;
+}
+
+/** The refusal of a key no mounted spec has, with the keys nearest to it of the same kind (operationId or path). */
+function unknownKey(key: string, served: Mount[], file: string): string {
+  const normal = asPathKey(key);
+  if (normal === undefined) {
+    const known = [...new Set(served.flatMap((m) => m.spec.operations.map((op) => op.operationId)))];
+    const hint = known.length ? `; did you mean "${closest(key, known)}"?` : '';
+    return `${file}: "${key}" is not an operationId of any mounted spec${hint}`;
+  }
+  const paths = [...new Set(served.flatMap((m) => m.spec.operations.map((op) => pathKey(op.method, op.pathTemplate))))];
+  // Parameter names count for nothing in the distance: `{id}` for `{petId}` is the likeliest slip.
+  const unnamed = (key: string) => key.replace(/\{[^{}]*\}/g, '{}');
+  const near = paths
+    .map((candidate) => ({ candidate, d: distance(unnamed(normal), unnamed(candidate)) }))
+    .sort((a, b) => a.d - b.d || a.candidate.localeCompare(b.candidate))
+    .slice(0, 3)
+    .map(({ candidate }) => `"${candidate}"`);
+  const hint = near.length ? `; the nearest are ${near.join(', ')}` : '';
+  return `${file}: "${key}" is not the method and path of any mounted spec's operation${hint}; key the handler by operationId, or by "METHOD /path" with the path as the spec writes it`;
 }
 
 function wrap(op: Operation, handler: UserHandler, original: Handler | undefined, validator: SpecValidator, file: string): Handler {

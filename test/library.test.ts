@@ -119,6 +119,16 @@ describe('startMockgate', () => {
     expect(await session.requests()).toEqual([]);
   });
 
+  test("a generic spec's credential mode, per session, typed", async () => {
+    const mock = await start({ specs: [fixturePath('generic', 'secured.yaml')], scenario: fixturePath('generic', 'secured-credentials.yaml') });
+    const secured = (await mock.admin.specs()).specs.find((s) => s.api === 'secured')!;
+    const mode: 'exact' | 'any-well-formed' | undefined = secured.security?.credentials;
+    expect(mode).toBe('exact');
+    const firstRun = mock.admin.session();
+    await firstRun.useScenario({ scenario: { name: 'first-run', apis: {} } });
+    expect((await firstRun.specs()).specs.find((s) => s.api === 'secured')!.security?.credentials).toBe('any-well-formed');
+  });
+
   test('the admin API\'s refusals reject with MockgateAdminError, its status and its message', async ({ session }) => {
     const refused = await session.addFault({ match: { operationId: 'getCredential' }, status: 500 }).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(MockgateAdminError);

@@ -66,12 +66,12 @@ describe('a handler of your own replaces the answer of its operation (--strict)'
 
   it('a handler that returns no reply answers 500 saying so', async () => {
     const { body } = await t.http.get('/v1/species/dog').expect(500);
-    expect(body.message).toBe(`the handler of getSpecies in ${petstoreHandlers} returned undefined, not a reply; return { status, body?, headers?, contentType? } (or ctx.next())`);
+    expect(body.detail).toBe(`the handler of getSpecies in ${petstoreHandlers} returned undefined, not a reply; return { status, body?, headers?, contentType? } (or ctx.next())`);
   });
 
   it('an answer that cannot be sent (a header with a line break, a body that refers to itself) is a 500, and the server goes on', async () => {
     await t.http.get('/v1/pets/search').expect(500);
-    expect((await t.http.get('/v1/owners/ann/keys').expect(500)).body.message).toContain('circular');
+    expect((await t.http.get('/v1/owners/ann/keys').expect(500)).body.detail).toContain('circular');
     await t.http.get('/v1/pets').expect(200);
   });
 
@@ -132,6 +132,44 @@ describe('embedded: the handlers as an object, typed by the package entry', () =
   });
 });
 
+describe('handlers keyed by `METHOD /path` (the spec\'s path, or with the mount\'s prefix) as well as by operationId', () => {
+  const handlers = {
+    'GET /pets/{petId}': (ctx) => ({ status: 200, body: { id: ctx.request.params.petId, name: 'by path', createdAt: '2026-01-01T00:00:00Z' } }),
+    'post /v1/pets/{petId}/feed': () => ({ status: 200, body: { fed: true } }),
+    listOwners: async (ctx) => ctx.next(),
+  } satisfies UserHandlers;
+  const t = useTestApp({ specs: [{ file: petstore }], handlers });
+
+  it('answers the operation the key names', async () => {
+    expect((await t.http.get('/v1/pets/5').expect(200)).body).toEqual({ id: 5, name: 'by path', createdAt: '2026-01-01T00:00:00Z' });
+    expect((await t.http.post('/v1/pets/5/feed').expect(200)).body).toEqual({ fed: true });
+    expect(t.app.userHandlers).toEqual(new Set(['getPet', 'feedPet', 'listOwners']));
+  });
+
+  it('a spec without operationIds is answered by path', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mockgate-no-ids-'));
+    const spec = path.join(dir, 'no-ids.yaml');
+    await writeFile(
+      spec,
+      [
+        'openapi: 3.0.3',
+        'info: { title: no operationIds, version: "1" }',
+        'servers: [{ url: /api }]',
+        'paths:',
+        '  /status:',
+        '    get:',
+        "      responses: { '200': { description: ok, content: { application/json: { schema: { type: object, properties: { up: { type: boolean } } } } } } }",
+      ].join('\n'),
+    );
+    const mock = await startMockgate({ specs: [spec], handlers: { 'GET /api/status': () => ({ status: 200, body: { up: false } }) }, logLevel: 'silent', strict: true });
+    try {
+      expect(await (await fetch(`${mock.url}/api/status`)).json()).toEqual({ up: false });
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
 describe('a handlers module that cannot be used is refused at start, naming the file', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mockgate-handlers-'));
   const module = async (name: string, text: string) => {
@@ -149,6 +187,19 @@ describe('a handlers module that cannot be used is refused at start, naming the 
     ['a default export that is a function', 'default.mjs', 'export default () => ({ status: 200 });\n', 'the default export is a function; export an object mapping operationIds to handlers'],
     ['a module with no handlers', 'empty.mjs', 'export {};\n', 'the module exports no handlers'],
   ])('%s', async (_, name, text, says) => {
+    const file = await module(name, text);
+    await expect(load(file)).rejects.toThrow(`${file}: ${says}`);
+  });
+
+  it.each([
+    [
+      'a method and path no operation has',
+      'path-typo.mjs',
+      "export default { 'GET /pets/{id}': () => ({ status: 200 }) };\n",
+      `"GET /pets/{id}" is not the method and path of any mounted spec's operation; the nearest are "GET /pets/{petId}", "PUT /pets/{petId}", "GET /pets"; key the handler by operationId, or by "METHOD /path" with the path as the spec writes it`,
+    ],
+    ['two keys for one operation', 'twice.mjs', "export const getPet = () => ({ status: 200 });\nexport default { 'GET /v1/pets/{petId}': () => ({ status: 200 }) };\n", '"getPet" and "GET /v1/pets/{petId}" both name GET /v1/pets/{petId} (getPet); keep one'],
+  ])('a handler keyed by path: %s', async (_, name, text, says) => {
     const file = await module(name, text);
     await expect(load(file)).rejects.toThrow(`${file}: ${says}`);
   });

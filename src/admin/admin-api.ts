@@ -181,33 +181,37 @@ export function createAdminApi(services: AdminServices): ApiModule {
       return { status: 200, body: { summary: { operations: rows.length, declared, covered: declared - missing }, operations: rows } };
     },
 
-    listSpecs: () => ({
-      status: 200,
-      body: {
-        // What the dashboard hides until asked: the mounted APIs' own declarations (engine/exposure.ts).
-        secrets: {
-          headers: [...services.exposure.secretHeaders].sort(),
-          fieldWords: services.exposure.secretFieldWords,
-          fields: services.exposure.secretFields,
-        },
-        specs: services.mounts().filter((m) => !m.internal).map((m) => ({
-          api: m.api.name,
-          title: m.spec.title,
-          file: m.spec.file,
-          prefix: m.prefix || '/',
-          // Why this API serves it: bundled, asked (--spec file@api), recognised (by: the bundled spec it holds) or generic.
-          binding: m.binding,
-          // A generic spec's inferred resources and stateless operations (src/generic).
-          ...(m.api.inferred ? { inferred: m.api.inferred } : {}),
-          operations: m.spec.operations.map((op) => ({
-            operationId: op.operationId,
-            method: op.method.toUpperCase(),
-            path: m.prefix + op.pathTemplate,
-            stateful: op.operationId in m.api.handlers,
+    listSpecs: ({ request }) => {
+      const scenario = sessions.scenarioFor(sessionOf(request.query));
+      return {
+        status: 200,
+        body: {
+          // What the dashboard hides until asked: the mounted APIs' own declarations (engine/exposure.ts).
+          secrets: {
+            headers: [...services.exposure.secretHeaders].sort(),
+            fieldWords: services.exposure.secretFieldWords,
+            fields: services.exposure.secretFields,
+          },
+          specs: services.mounts().filter((m) => !m.internal).map((m) => ({
+            api: m.api.name,
+            title: m.spec.title,
+            file: m.spec.file,
+            prefix: m.prefix || '/',
+            // Why this API serves it: bundled, asked (--spec file@api), recognised (by: the bundled spec it holds) or generic.
+            binding: m.binding,
+            // A generic spec's inferred resources and stateless operations (src/generic).
+            ...(m.api.inferred ? { inferred: m.api.inferred } : {}),
+            ...(m.binding.kind === 'generic' ? credentialMode(m, scenario.apis[m.api.name]) : {}),
+            operations: m.spec.operations.map((op) => ({
+              operationId: op.operationId,
+              method: op.method.toUpperCase(),
+              path: m.prefix + op.pathTemplate,
+              stateful: op.operationId in m.api.handlers,
+            })),
           })),
-        })),
-      },
-    }),
+        },
+      };
+    },
 
     getAdminOpenApi: () => ({ status: 200, body: services.adminDocument() }),
 
@@ -300,4 +304,15 @@ function issuesText(issues: ValidationIssue[]): string {
   }
   for (const issue of issues) if (!folded.has(issue)) parts.push(`${where(issue)}: ${issue.message}`);
   return parts.join('; ');
+}
+
+/**
+ * How a generic spec's security is checked under a scenario (src/generic/auth.ts): exactly, against the credentials
+ * its section lists (even none: `credentials: {}` lets nobody in), or by form alone when it lists none — the same
+ * test the start-up line makes.
+ */
+function credentialMode(mount: Mount, section: { credentials?: unknown } | undefined): { security?: { schemes: string[]; credentials: 'exact' | 'any-well-formed' } } {
+  const schemes = Object.keys(mount.spec.securitySchemes);
+  if (!schemes.length) return {};
+  return { security: { schemes, credentials: section?.credentials !== undefined ? 'exact' : 'any-well-formed' } };
 }

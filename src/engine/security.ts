@@ -27,6 +27,13 @@ export function readCredential(name: string, scheme: SecurityScheme, source: Cre
     const token = authorizationToken(source.headers, 'bearer');
     return token === undefined ? undefined : { scheme: name, type: 'bearer', value: token, key: token || '(empty bearer)' };
   }
+  if (scheme.type === 'http' && scheme.scheme) {
+    // Digest, HOBA, …: the Authorization header names the scheme; what follows is its parameters (undefined: another scheme).
+    const rest = authorizationToken(source.headers, scheme.scheme.toLowerCase());
+    return rest === undefined ? undefined : { scheme: name, type: 'http', value: rest, key: rest || `(empty ${scheme.scheme})` };
+  }
+  // A client certificate is a TLS matter: mockgate serves plain HTTP, so every request is taken to present one.
+  if (scheme.type === 'mutualTLS') return { scheme: name, type: 'mutualTLS', key: '' };
   if (scheme.type === 'apiKey' && scheme.name) {
     const raw =
       scheme.in === 'header'
@@ -98,8 +105,8 @@ export function readCredentials(schemes: Record<string, SecurityScheme>, source:
 
 /** The key that identifies the caller for rate limits and rule matching, whatever the operation's security. */
 export function credentialKey(presented: PresentedCredentials, headers: HeaderMap): string | undefined {
-  const first = presented.values().next().value;
-  if (first) return first.key;
+  // A mutual-TLS "credential" is on every request, the same for all: it names no caller.
+  for (const credential of presented.values()) if (credential.type !== 'mutualTLS') return credential.key;
   const header = headers.authorization;
   return Array.isArray(header) ? header[0] : header;
 }

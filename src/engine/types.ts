@@ -69,7 +69,12 @@ export interface Principal {
   [key: string]: unknown;
 }
 
-export type CredentialType = 'basic' | 'bearer' | 'apiKey';
+/**
+ * `http`: an HTTP authentication scheme other than Basic and Bearer (Digest, HOBA, a vendor's), read as the scheme word
+ * of the Authorization header and the rest of it. `mutualTLS`: a client certificate, which mockgate's plain HTTP never
+ * sees; it is presented on every request so that an API may treat it as satisfied (a user's spec does, and says so).
+ */
+export type CredentialType = 'basic' | 'bearer' | 'apiKey' | 'http' | 'mutualTLS';
 
 /** A credential found on the request for one security scheme of the spec. */
 export interface PresentedCredential {
@@ -84,7 +89,7 @@ export interface PresentedCredential {
    * text and password is empty, as with `user:`; servers that refuse the first tell them apart by this.
    */
   separated?: boolean;
-  /** Bearer token or API key value; for basic auth, the base64 text as sent. */
+  /** Bearer token or API key value; for basic auth, the base64 text as sent; for another HTTP scheme, what follows its word. */
   value?: string;
   /** Identity of the credential for rule matching and rate limits: basic username, token or key value. */
   key: string;
@@ -212,6 +217,12 @@ export interface ApiModule<S = any, O = any> {
    * reported first, as both FastAPI and Go servers fail while reading the body.
    */
   order: 'validate-first' | 'authenticate-first';
+  /**
+   * An error this API renders for a status the operation does not declare is its documented fallback (RFC 7807 for a
+   * user's spec), not an answer that breaks the spec: --strict sends it as it is, as it sends a refused request's.
+   * Unset for the bundled APIs, so that --strict still catches a handler raising a status their spec does not list.
+   */
+  answersUndeclaredErrors?: boolean;
   /**
    * Whether a HEAD the spec does not declare is answered by the path's GET operation (default true, as most HTTP
    * servers do). false: it is a method the path does not serve (lakeFS's router answers 404).

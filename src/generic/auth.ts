@@ -35,8 +35,12 @@ import type { PresentedCredential, Principal, SecurityContext, Verifier } from '
 import { isPlainObject, type Schema } from './schema.js';
 import { own, put } from './store.js';
 
-/** What mockgate can check of a scheme: the kind of credential it carries, or why it cannot check it. */
-export type SchemeKind = 'apiKey' | 'basic' | 'bearer';
+/**
+ * What mockgate can check of a scheme: the kind of credential it carries. `http` is any HTTP scheme but Basic and
+ * Bearer (Digest, HOBA, …): well-formed is its word in the Authorization header plus a parameter, and a listed
+ * credential is the rest of the header. `mutualTLS` cannot be checked over plain HTTP: it is taken as satisfied.
+ */
+export type SchemeKind = 'apiKey' | 'basic' | 'bearer' | 'http' | 'mutualTLS';
 
 /** One listed credential, as the session's state keeps it (keyed by key, token or user name). */
 export interface StoredCredential {
@@ -52,20 +56,30 @@ export interface StoredCredential {
 /** `credentials` in a user spec's state: scheme name → key (API key, token, basic user) → credential. */
 export type CredentialTable = Record<string, Record<string, StoredCredential>>;
 
-/** The kind of credential a scheme carries, or undefined when mockgate cannot read it (mutualTLS, HTTP digest, …). */
+/** The kind of credential a scheme carries, or undefined when mockgate cannot read it (an apiKey with no name, …). */
 export function schemeKind(scheme: SecurityScheme): SchemeKind | undefined {
   if (scheme.type === 'apiKey') return scheme.name ? 'apiKey' : undefined;
   if (scheme.type === 'oauth2' || scheme.type === 'openIdConnect') return 'bearer';
+  if (scheme.type === 'mutualTLS') return 'mutualTLS';
   if (scheme.type === 'http') {
     const name = scheme.scheme?.toLowerCase();
     if (name === 'basic') return 'basic';
     if (name === 'bearer') return 'bearer';
+    if (name) return 'http';
   }
   return undefined;
 }
 
+/** The schemes of a spec that mockgate takes as satisfied without a look (mutualTLS): for the start-up report. */
+export function uncheckedSchemes(schemes: Record<string, SecurityScheme>): string[] {
+  return Object.keys(schemes).filter((name) => schemeKind(schemes[name]!) === 'mutualTLS');
+}
+
+/** The kinds a scenario can list credentials of. */
+type ListedKind = Exclude<SchemeKind, 'mutualTLS'>;
+
 /** The field that names a credential of each kind in a scenario. */
-const KEY_FIELD: Record<SchemeKind, 'key' | 'token' | 'username'> = { apiKey: 'key', bearer: 'token', basic: 'username' };
+const KEY_FIELD: Record<ListedKind, 'key' | 'token' | 'username' | 'value'> = { apiKey: 'key', bearer: 'token', basic: 'username', http: 'value' };
 
 /** The scopes an oauth2 scheme's flows declare (undefined for other schemes: nothing to check a listed scope against). */
 function declaredScopes(scheme: SecurityScheme): string[] | undefined {
@@ -87,7 +101,13 @@ export function credentialsSchema(schemes: Record<string, SecurityScheme>): Sche
       anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } }],
     },
   };
-  const entry: Record<SchemeKind, Schema> = {
+  const entry: Record<ListedKind, Schema> = {
+    http: {
+      type: 'object',
+      required: ['value'],
+      additionalProperties: false,
+      properties: { value: { type: 'string', minLength: 1, description: "The Authorization header after the scheme's word." }, ...common },
+    },
     apiKey: { type: 'object', required: ['key'], additionalProperties: false, properties: { key: { type: 'string', minLength: 1 }, ...common } },
     bearer: { type: 'object', required: ['token'], additionalProperties: false, properties: { token: { type: 'string', minLength: 1 }, ...common } },
     basic: {
@@ -100,7 +120,7 @@ export function credentialsSchema(schemes: Record<string, SecurityScheme>): Sche
   const properties: Record<string, Schema> = {};
   for (const [name, scheme] of Object.entries(schemes)) {
     const kind = schemeKind(scheme);
-    if (kind) properties[name] = { type: 'array', items: entry[kind], description: `Credentials of ${name} (${describeScheme(scheme)}).` };
+    if (kind && kind !== 'mutualTLS') properties[name] = { type: 'array', items: entry[kind], description: `Credentials of ${name} (${describeScheme(scheme)}).` };
   }
   return {
     type: 'object',
@@ -136,6 +156,7 @@ export function checkCredentials(apiName: string, given: unknown, schemes: Recor
     }
     const kind = schemeKind(scheme);
     if (!kind) throw new Error(`${where}: mockgate cannot check ${describeScheme(scheme)} credentials; remove the list (calls with such a scheme alone answer 401)`);
+    if (kind === 'mutualTLS') throw new Error(`${where}: a client certificate (mutualTLS) cannot be checked over mockgate's plain HTTP, and is taken as presented; remove the list`);
     if (!Array.isArray(list)) throw new Error(`${where}: must be a list of credentials`);
     const field = KEY_FIELD[kind];
     const known = declaredScopes(scheme);
@@ -195,22 +216,24 @@ export function genericVerifiers(schemes: Record<string, SecurityScheme>, realm:
   const verifiers: Record<string, Verifier<WithCredentials>> = {};
   for (const [name, scheme] of Object.entries(schemes)) {
     const kind = schemeKind(scheme);
-    if (kind) verifiers[name] = verifierFor(name, kind, realm);
+    if (kind === 'mutualTLS') verifiers[name] = (_credential, _ctx, required) => ({ id: `${name} (mutualTLS, not checked)`, scopes: [...required] });
+    else if (kind) verifiers[name] = verifierFor(name, kind, scheme, realm);
   }
   return verifiers;
 }
 
-function verifierFor(name: string, kind: SchemeKind, realm: string): Verifier<WithCredentials> {
+function verifierFor(name: string, kind: ListedKind, scheme: SecurityScheme, realm: string): Verifier<WithCredentials> {
+  const word = challengeWord(kind, scheme);
   const challenge = (extra?: string) => {
-    if (kind === 'apiKey') return undefined;
-    const base = `${kind === 'basic' ? 'Basic' : 'Bearer'} realm=${quoted(realm)}`;
+    if (!word) return undefined;
+    const base = `${word} realm=${quoted(realm)}`;
     return extra ? `${base}, ${extra}` : base;
   };
   const refuse = (failure: AuthFailure, message: string, bearerError?: string): never => {
     const header = challenge(kind === 'bearer' && bearerError ? `error="${bearerError}", error_description=${quoted(message)}` : undefined);
     throw new MockError(ErrorCode.Unauthenticated, 401, { authFailure: failure, message, headers: header ? { 'WWW-Authenticate': header } : {} });
   };
-  const what = kind === 'apiKey' ? 'API key' : kind === 'bearer' ? 'token' : 'username or password';
+  const what = kind === 'apiKey' ? 'API key' : kind === 'bearer' ? 'token' : kind === 'http' ? `${scheme.scheme} credentials` : 'username or password';
 
   return (credential: PresentedCredential, ctx: SecurityContext<WithCredentials>, required: readonly string[]): Principal => {
     if (kind === 'bearer' && !B64TOKEN.test(credential.value ?? '')) refuse('malformed', 'the bearer token is empty or malformed', 'invalid_token');
@@ -218,6 +241,8 @@ function verifierFor(name: string, kind: SchemeKind, realm: string): Verifier<Wi
       // A user, a colon and a password (possibly empty), as the engine read them.
       if (!BASE64.test(credential.value ?? '') || !credential.separated || !credential.username) refuse('malformed', 'basic credentials must be base64 of user:password');
     }
+    // Another HTTP scheme: its word alone is not a credential; what follows it is (compared whole when listed).
+    if (kind === 'http' && !credential.value) refuse('malformed', `${scheme.scheme} credentials need parameters after "${scheme.scheme}"`);
     const table = ctx.state?.credentials;
     // First run: nothing listed, so any well-formed credential is someone, holding whatever is asked.
     if (table === undefined) return { id: credential.key, scopes: [...required] };
@@ -250,11 +275,19 @@ export function challengeFor(security: SecurityRequirements, schemes: Record<str
     for (const name of Object.keys(requirement)) {
       const scheme = own(schemes, name);
       const kind = scheme && schemeKind(scheme);
-      if (kind === 'basic') challenges.add(`Basic realm=${quoted(realm)}`);
-      if (kind === 'bearer') challenges.add(`Bearer realm=${quoted(realm)}`);
+      const word = kind && kind !== 'mutualTLS' ? challengeWord(kind, scheme) : undefined;
+      if (word) challenges.add(`${word} realm=${quoted(realm)}`);
     }
   }
   return challenges.size ? [...challenges].join(', ') : undefined;
+}
+
+/** The auth-scheme word of a kind's challenge (`Basic`, `Bearer`, or the spec's own: `Digest`); API keys have none. */
+function challengeWord(kind: ListedKind, scheme: SecurityScheme): string | undefined {
+  if (kind === 'basic') return 'Basic';
+  if (kind === 'bearer') return 'Bearer';
+  if (kind === 'http') return scheme.scheme!.replace(/[^\x21-\x7e]/g, '');
+  return undefined;
 }
 
 /**

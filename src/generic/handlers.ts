@@ -6,7 +6,8 @@
  *   an id already stored answers 409;
  * - read and list answer from the store (list filters, pages and wraps as paging.ts says); an unknown id answers 404;
  * - replace (PUT) stores the body as the item, keeping the id of the path; merge (PATCH) applies the body to the
- *   item as a JSON Merge Patch (RFC 7386); delete answers 204 (or the declared success), and the item is gone.
+ *   item as a JSON Merge Patch (RFC 7386), or as a JSON Patch (RFC 6902, json-patch.ts) when it is sent as
+ *   application/json-patch+json; delete answers 204 (or the declared success), and the item is gone.
  *
  * 404 and 409 are answered only where the operation declares them (or a 4XX range, or `default`); otherwise the
  * nearest declared 4xx by number stands in, leaving out 401, 407 and 429, which tell a client to authenticate or
@@ -24,6 +25,7 @@ import type { Handler, HandlerContext, Reply } from '../engine/types.js';
 import type { SpecValidator } from '../engine/validator.js';
 import { copy, writeOnlyProperties, type Conformer } from './conform.js';
 import type { Inference, OperationBinding, Resource } from './inference.js';
+import { applyJsonPatch, isJsonPatch } from './json-patch.js';
 import { envelope, filtered, filtersOf, nextLink, pageOf, pagingOf } from './paging.js';
 import { isJsonMedia, isPlainObject, listItems, objectShape, responseMedia, successSchema, successStatus, typeOf, type JsonObject, type Schema } from './schema.js';
 import { keyOf, own, put, scopeKey, type GenericOptions, type GenericState, type Scope } from './store.js';
@@ -39,6 +41,7 @@ type Ctx = HandlerContext<GenericState, GenericOptions | undefined>;
 
 /** Statuses that never stand in for 404 / 409: they ask the client to authenticate or to retry. */
 const SIGNALS = new Set([401, 407, 429]);
+const NOT_FOUND: ReadonlySet<number> = new Set([404]);
 
 export function resourceHandlers(deps: HandlerDeps): Record<string, Handler<GenericState, GenericOptions | undefined>> {
   const handlers: Record<string, Handler<GenericState, GenericOptions | undefined>> = {};
@@ -120,16 +123,20 @@ function handlerFor(op: Operation, binding: OperationBinding, deps: HandlerDeps)
       case 'merge': {
         if (!found && (creates || binding.action === 'merge')) answers.refuse(404, `${label} not found`);
         const body = isPlainObject(ctx.request.body) ? copy(ctx.request.body) : {};
-        // JSON Merge Patch (RFC 7386) with json-merge-patch (maintained, one small dependency), on a copy: it changes
-        // its target in place. It stops at a `__proto__` / `constructor` / `prototype` key of the patch, so such a key
-        // and those after it are not applied. A JSON Patch (RFC 6902) array is not a merge patch: it changes nothing.
-        const merged = binding.action === 'merge' ? mergePatch.apply(copy(found ?? {}), body) : body;
+        // A JSON Patch (RFC 6902: application/json-patch+json) applies its operations, all or none (json-patch.ts).
+        // Otherwise JSON Merge Patch (RFC 7386) with json-merge-patch (maintained, one small dependency), on a copy: it
+        // changes its target in place. It stops at a `__proto__` / `constructor` / `prototype` key of the patch, so
+        // such a key and those after it are not applied.
+        const jsonPatched = binding.action === 'merge' && isJsonPatch(ctx.request.headers['content-type']) ? answers.jsonPatched(found ?? {}, ctx.request.body) : undefined;
+        const merged = jsonPatched ?? (binding.action === 'merge' ? mergePatch.apply(copy(found ?? {}), body) : body);
         let next: JsonObject = isPlainObject(merged) ? merged : {};
         // A replacement carries the server's own fields (readOnly: ids, creation dates) over when it leaves them out.
         if (binding.action === 'replace' && found) {
           for (const name of readOnly) if (next[name] === undefined && found[name] !== undefined) next[name] = copy(found[name]);
         }
         if (idField !== undefined && id !== undefined) next = withId(next, idField, typedId(resource, id));
+        // A JSON Patch's result is checked, not repaired: the client said exactly what the item becomes.
+        if (jsonPatched) answers.checkPatched(next, resource);
         const item = deps.conformer.conform(next, resource.itemSchema, ctx.faker) as JsonObject;
         const target = scopeForWrite();
         // Keyed by the id as stored (`/pets/007` stores id 7 under "7").
@@ -227,15 +234,42 @@ class Answers {
     const status = errorStatus(this.op, wanted, this.deps.validator());
     if (status !== undefined) throw new MockError(wanted === 404 ? ErrorCode.NotFound : ErrorCode.Conflict, status, { message });
   }
+
+  /**
+   * The item with a JSON Patch applied, or a refusal: 400 for a malformed patch, 422 for one that cannot apply (the
+   * nearest declared 4xx). Unlike a missing item, a patch that cannot apply is refused even where the operation
+   * declares no 4xx (then as problem+json): applying part of it, or none silently, would lose what the client asked.
+   */
+  jsonPatched(item: JsonObject, patch: unknown): JsonObject {
+    const outcome = applyJsonPatch(item, patch);
+    if ('item' in outcome) return outcome.item;
+    throw this.unprocessable(outcome.status, outcome.message);
+  }
+
+  /** A JSON Patch's result must be an item of its resource: 422 (or the nearest declared 4xx) naming the first issue. */
+  checkPatched(item: JsonObject, resource: Resource): void {
+    const [issue] = this.deps.conformer.check(resource.itemSchema, item);
+    if (!issue) return;
+    const where = issue.path.length ? `/${issue.path.join('/')}` : 'the item';
+    throw this.unprocessable(422, `the patched ${resource.name} item is not valid: ${where}: ${issue.message}; nothing was changed`);
+  }
+
+  private unprocessable(wanted: 400 | 422, message: string): MockError {
+    // The item was found: a declared 404 would tell the client the wrong thing.
+    return new MockError(ErrorCode.BadRequest, errorStatus(this.op, wanted, this.deps.validator(), NOT_FOUND) ?? wanted, { message });
+  }
 }
 
-/** The status an error is answered with: `wanted` when covered, else the nearest declared 4xx (ties: the lower). */
-export function errorStatus(op: Operation, wanted: number, validator: SpecValidator): number | undefined {
+/**
+ * The status an error is answered with: `wanted` when covered, else the nearest declared 4xx (ties: the lower), never
+ * one of SIGNALS or of `unfit` (statuses that would say something else of this error).
+ */
+export function errorStatus(op: Operation, wanted: number, validator: SpecValidator, unfit?: ReadonlySet<number>): number | undefined {
   if (validator.statusKey(op, wanted) !== undefined) return wanted;
   const declared = Object.keys(op.responses)
     .filter((key) => key.length === 3 && key.startsWith('4') && Number.isInteger(Number(key)))
     .map(Number)
-    .filter((code) => !SIGNALS.has(code))
+    .filter((code) => !SIGNALS.has(code) && !unfit?.has(code))
     .sort((a, b) => Math.abs(a - wanted) - Math.abs(b - wanted) || a - b);
   return declared[0];
 }

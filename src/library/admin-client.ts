@@ -80,6 +80,8 @@ export interface MockgateSession {
   coverage(): Promise<CoverageReport>;
   state(): Promise<StateSnapshot>;
   restoreState(apis: StateSnapshot['apis']): Promise<StateSnapshot>;
+  /** The mounted specs, with each generic spec's credential mode under this session's scenario. */
+  specs(): Promise<MountedSpecs>;
   /** Re-seeds the session from its scenario and forgets its faults, counters, journal and coverage. */
   reset(): Promise<void>;
 }
@@ -104,7 +106,11 @@ export interface AdminClient {
   coverageJUnit(session?: string): Promise<string>;
   state(session?: string): Promise<StateSnapshot>;
   restoreState(apis: StateSnapshot['apis'], session?: string): Promise<StateSnapshot>;
-  specs(): Promise<MountedSpecs>;
+  /**
+   * The mounted specs: each one's binding, operations and (generic ones) inferred resources and credential mode —
+   * `exact` or `any-well-formed` under the scenario of the session named (default "default").
+   */
+  specs(session?: string): Promise<MountedSpecs>;
   sessions(): Promise<SessionInfo[]>;
   scenarios(): Promise<BundledScenario[]>;
   /**
@@ -164,7 +170,7 @@ export function createAdminClient(url: string, options: AdminClientOptions = {})
       unwrap(await api.GET('/coverage', { params: { query: { ...(session === undefined ? {} : { session }), format: 'junit' } }, parseAs: 'text' })),
     state: async (session) => unwrap(await api.GET('/state', q(session))),
     restoreState: async (apis, session) => unwrap(await api.PUT('/state', { ...q(session), body: { session: session ?? 'default', apis } })),
-    specs: async () => unwrap(await api.GET('/specs')),
+    specs: async (session) => unwrap(await api.GET('/specs', q(session))),
     sessions: async () => unwrap(await api.GET('/sessions')).sessions,
     scenarios: async () => unwrap(await api.GET('/scenarios')).scenarios,
     session: (name = `test-${randomUUID().slice(0, 12)}`) => ({
@@ -179,6 +185,7 @@ export function createAdminClient(url: string, options: AdminClientOptions = {})
       coverage: () => client.coverage(name),
       state: () => client.state(name),
       restoreState: (apis) => client.restoreState(apis, name),
+      specs: () => client.specs(name),
       reset: () => client.reset(name),
     }),
   };

@@ -768,7 +768,10 @@ export interface operations {
     };
     listSpecs: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Session name (the X-Mock-Session value); "default" when absent. */
+                session?: components["parameters"]["session"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -821,6 +824,12 @@ export interface operations {
                                     [key: string]: string;
                                 };
                             };
+                            /** @description A generic spec's security schemes and what they are checked against under the scenario the session runs: `exact` when the scenario lists credentials (apis.<api>.credentials, even empty: only those pass), `any-well-formed` when it lists none (any well-formed credential passes; a missing or malformed one is 401). Absent when the spec declares no scheme. */
+                            security?: {
+                                schemes: string[];
+                                /** @enum {string} */
+                                credentials: "exact" | "any-well-formed";
+                            };
                             operations: {
                                 operationId: string;
                                 method: string;
@@ -832,6 +841,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
         };
     };

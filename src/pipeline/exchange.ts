@@ -36,6 +36,8 @@ export interface Trace {
   internalFailure: boolean;
   /** The request was refused (a 4xx from routing, validation or security) before any handler or mock answered. */
   refused?: boolean;
+  /** The answer is the API's rendering of a typed error (a MockError below 500) that a stage threw. */
+  typedError?: boolean;
 }
 
 export interface Exchange {

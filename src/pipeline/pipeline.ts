@@ -159,7 +159,10 @@ export class Pipeline {
     // The mock's own failure (a bug, a schema it cannot compile, a state file it cannot write) is reported as
     // it is: --strict must not replace that 500 by "the answer breaks the spec" and lose what went wrong.
     if (!isMockError(err) || err.code === ErrorCode.Internal) ex.trace.internalFailure = true;
-    else if (err.status < 500 && REFUSING_STAGES.has(ex.trace.source)) ex.trace.refused = true;
+    else if (err.status < 500) {
+      ex.trace.typedError = true;
+      if (REFUSING_STAGES.has(ex.trace.source)) ex.trace.refused = true;
+    }
     ex.reply = this.renderError(ex.mount, err, ex.requestId, ex.operation?.operationId);
   }
 
@@ -219,8 +222,10 @@ export class Pipeline {
           ? checked.issues
           : mount.validator.validateResponse(operation, reply.status, reply.body, hasBody, reply.contentType);
       // A request refused with a status the spec does not declare (a 400 where it lists none) has no declared answer
-      // to be checked against: the client broke the contract first. It is answered as it is, never a strict 500.
-      if (trace.refused && issues.every((issue) => issue.keyword === 'status')) issues = [];
+      // to be checked against: the client broke the contract first. It is answered as it is, never a strict 500. So is
+      // a typed error of an API whose renderer has a fallback for statuses the spec does not declare (RFC 7807).
+      const undeclaredFallback = trace.typedError === true && mount.api.answersUndeclaredErrors === true;
+      if ((trace.refused || undeclaredFallback) && issues.every((issue) => issue.keyword === 'status')) issues = [];
       trace.responseIssues = issues;
       // An answer a test forced (fault, rule, Prefer) may break the spec on purpose: journaled, not warned about.
       if (issues.length && !trace.explicit && !trace.internalFailure) {

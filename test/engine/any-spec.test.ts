@@ -75,7 +75,7 @@ describe('generated answers satisfy their schema', async () => {
 
   it('a schema nothing satisfies answers a 500 naming the operation, and the server goes on', async () => {
     const res = await t.http.get('/x/impossible').expect(500);
-    expect(res.body.message).toMatch(/^cannot generate a 200 answer for impossible that satisfies its schema: must match exactly one schema in oneOf/);
+    expect(res.body.detail).toMatch(/^cannot generate a 200 answer for impossible that satisfies its schema: must match exactly one schema in oneOf/);
     await t.http.get('/x/ipv6').expect(200);
   });
 

@@ -33,7 +33,8 @@ describe('a spec with schemas ajv cannot compile, served by the real command', (
     for (let i = 0; i < 3; i++) {
       const res = await fetch(`${cli.url}${path}`, { method, body, headers: body ? { 'Content-Type': 'application/json' } : {} });
       expect(res.status).toBe(500);
-      expect(((await res.json()) as { message: string }).message).toMatch(message);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(((await res.json()) as { detail: string }).detail).toMatch(message);
     }
   });
 
@@ -75,6 +76,6 @@ describe('the same spec with --strict', () => {
   it('keeps the 500 that names an uncompilable request schema (not replaced by "the answer breaks the spec")', async () => {
     const res = await fetch(`${cli.url}/things?since=x`);
     expect(res.status).toBe(500);
-    expect(((await res.json()) as { message: string }).message).toMatch(/listThings: its request schema \(query parameter since\)/);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/listThings: its request schema \(query parameter since\)/);
   });
 });

@@ -73,15 +73,28 @@ describe('first run: no credentials listed, any well-formed credential passes', 
     await t.http.get('/v1/health').set('Authorization', 'Bearer').expect(200);
   });
 
-  it('an operation that declares no 401 answers it in the plain shape, never a strict 500', async () => {
+  it('an operation that declares no 401 answers it as RFC 7807 problem+json, never a strict 500', async () => {
     const { body, headers } = await t.http.get('/v1/undeclared').expect(401);
-    expect(body).toEqual({ message: 'Unauthorized' });
+    expect(headers['content-type']).toBe('application/problem+json');
+    expect(body).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'authentication required' });
     expect(headers['www-authenticate']).toBe(`Bearer ${REALM}`);
   });
 });
 
 describe('credentials listed in the scenario: exact checks', () => {
   const t = useTestApp({ specs: [{ file: secured }], scenario: credentials });
+  const SCHEMES = ['bearerAuth', 'basicAuth', 'api_key', 'app_id', 'session', 'token_query', 'oidc', 'petstore_auth'];
+
+  it("GET /__admin/specs shows the credential mode under the session's scenario: exact when it lists credentials, any-well-formed when not", async () => {
+    const specs = async (query = '') => (await t.http.get(`/__admin/specs${query}`).expect(200)).body.specs;
+    expect((await specs())[0].security).toEqual({ schemes: SCHEMES, credentials: 'exact' });
+    await t.http.put('/__admin/scenario?session=first-run').send({ scenario: { name: 'no-credentials', apis: {} } }).expect(200);
+    expect((await specs('?session=first-run'))[0].security).toEqual({ schemes: SCHEMES, credentials: 'any-well-formed' });
+    // `credentials: {}` lists none, and lets nobody in: exact too.
+    await t.http.put('/__admin/scenario?session=nobody').send({ scenario: { name: 'nobody', apis: { secured: { credentials: {} } } } }).expect(200);
+    expect((await specs('?session=nobody'))[0].security.credentials).toBe('exact');
+    await t.http.get('/v1/pets').set('X-Mock-Session', 'nobody').set('X-API-Key', 'k-123').expect(401);
+  });
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   it.each([

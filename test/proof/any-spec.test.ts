@@ -6,7 +6,8 @@
  *
  * What is not an answer the mock chose, and how it is held instead:
  * - a request the sweep could not build validly (a parameter style or a oneOf body it does not construct) is refused
- *   4xx in the operation's declared shape or as {message}: counted, never a 5xx;
+ *   4xx in the operation's declared shape or, where it declares nothing for that status, as RFC 7807
+ *   application/problem+json: counted, never a 5xx;
  * - a schema that cannot work at all (ajv refuses to compile it, or no value satisfies it) answers an in-shape 500
  *   naming the operation and the schema problem: counted, and each is listed here so a new one fails the test.
  *
@@ -81,6 +82,7 @@ async function sweep(name: string, file: string, sample = 1): Promise<Outcome | 
         } else if (entry?.source === 'validation' || entry?.source === 'security' || entry?.source === 'router') {
           outcome.refusedRequests++;
           expect(answer.status, `${name} ${op.operationId}: ${answer.body}`).toBeLessThan(500);
+          if (mount.validator.statusKey(op, answer.status) === undefined) expect(answer.contentType, `${name} ${op.operationId}`).toBe('application/problem+json');
         } else {
           outcome.answered++;
           if (entry?.responseValid === false) outcome.invalid.push(`${op.operationId} ${answer.status} ${answer.body.slice(0, 300)}`);

@@ -15,6 +15,7 @@ export interface SweepAnswer {
   path: string;
   status: number;
   body: string;
+  contentType?: string;
 }
 
 const value = (schema: unknown, seed: number, optionals = false): unknown => {
@@ -89,5 +90,5 @@ export async function send(http: ReturnType<typeof supertest>, mount: Mount, op:
     response.on('data', (chunk: string) => (data += chunk));
     response.on('end', () => done(null, data));
   });
-  return { operationId: op.operationId, method: r.method.toUpperCase(), path: r.path, status: res.status, body: String(res.body ?? '') };
+  return { operationId: op.operationId, method: r.method.toUpperCase(), path: r.path, status: res.status, body: String(res.body ?? ''), contentType: res.headers['content-type'] };
 }

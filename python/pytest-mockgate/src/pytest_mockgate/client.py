@@ -264,8 +264,9 @@ class AdminClient:
     def scenarios(self) -> List[Dict[str, str]]:
         return cast(List[Dict[str, str]], self.call("GET", "/scenarios")["scenarios"])
 
-    def specs(self) -> Dict[str, Any]:
-        return cast(Dict[str, Any], self.call("GET", "/specs"))
+    def specs(self, session: Optional[str] = None) -> Dict[str, Any]:
+        """The mounted specs; a generic spec's credential mode is the one under this session's scenario."""
+        return cast(Dict[str, Any], self.call("GET", "/specs", {"session": session}))
 
     def session(self, name: Optional[str] = None) -> MockgateSession:
         """A session of its own (a fresh name unless given); the server makes it on first use."""
