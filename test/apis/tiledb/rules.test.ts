@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { redactMaterial, materialToStore } from '../../../src/apis/tiledb/material.js';
-import { paginate, readPageRequest } from '../../../src/apis/tiledb/pagination.js';
+import { pageByKey, readPageRequest } from '../../../src/apis/tiledb/pagination.js';
 import { DEFAULT_OPTIONS } from '../../../src/apis/tiledb/state.js';
 import { credentialRequestIssues, fieldName, updateRequestIssues } from '../../../src/apis/tiledb/validation.js';
 import { awsKeys } from './helpers.js';
@@ -59,6 +59,22 @@ describe('pagination', () => {
   });
 
   it('answers an empty list with zero pages', () => {
-    expect(paginate([], { page: 1, perPage: 10 }).pagination_metadata).toEqual({ page: 1, per_page: 10, total_pages: 0, total_items: 0 });
+    expect(pageByKey([], () => true, String, { page: 1, perPage: 10 }).pagination_metadata).toEqual({ page: 1, per_page: 10, total_pages: 0, total_items: 0 });
+  });
+
+  it('pages as a stable sort of every match does, for early, middle, late and past-the-end pages', () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    // Repeated names (ties keep their order), and a filter.
+    const items = Array.from({ length: 500 }, (_, i) => ({ i, name: `c-${Math.floor(random() * 300)}`, keep: random() < 0.8 }));
+    const kept = items.filter((x) => x.keep);
+    const sorted = [...kept].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const perPage of [1, 7, 25, 100]) {
+      for (let page = 1; page <= Math.ceil(kept.length / perPage) + 1; page++) {
+        const got = pageByKey(items, (x) => x.keep, (x) => x.name, { page, perPage });
+        expect(got.data).toEqual(sorted.slice((page - 1) * perPage, page * perPage));
+        expect(got.pagination_metadata.total_items).toBe(kept.length);
+      }
+    }
   });
 });

@@ -7,7 +7,8 @@
 import type { HandlerContext, Reply } from '../../../engine/types.js';
 import { credentialNotFound, nameTaken, providerDefaultTaken } from '../errors.js';
 import { materialToStore, MATERIAL_KINDS, presentKinds } from '../material.js';
-import { paginate, readPageRequest } from '../pagination.js';
+import { forReading } from '../../../engine/collection.js';
+import { pageByKey, readPageRequest } from '../pagination.js';
 import { reply, toAccessCredential } from '../present.js';
 import { resolveScope } from '../scope.js';
 import {
@@ -88,13 +89,12 @@ export function getCredentials(ctx: Ctx): Reply {
   const page = readPageRequest(query, ctx.options);
   throwIfIssues([...page.issues, ...listFilterIssues(query)]);
   const scope = scopeOf(ctx);
-  const items = ctx.state.credentials
-    .filter((c) => inScope(c, scope))
-    .filter((c) => query.provider === undefined || c.provider === query.provider)
-    .filter((c) => query.type === undefined || credentialType(c) === query.type)
-    // Code-unit order, not locale order: the same answer on every machine.
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const { data, pagination_metadata } = paginate(items, page.request);
+  const listed = (c: StoredCredential) =>
+    inScope(c, scope) &&
+    (query.provider === undefined || c.provider === query.provider) &&
+    (query.type === undefined || credentialType(c) === query.type);
+  // Names are unique within a scope, so they order the page. Read from the state itself: a listing writes nothing.
+  const { data, pagination_metadata } = pageByKey(forReading(ctx.state).credentials, listed, (c) => c.name, page.request);
   return reply(ctx, 200, { data: data.map(toAccessCredential), pagination_metadata });
 }
 
