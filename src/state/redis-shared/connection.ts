@@ -1,0 +1,103 @@
+/**
+ * The connection the replicas' shared parts use (rule counters and faults, per-session scenarios, the journal,
+ * coverage, session lifetime): a second ioredis client on the `--store` URL, beside the session store's own.
+ * Why a second one: the store's connection carries its version checks and commits in order, and writes that
+ * nobody waits for (the journal's XADD, coverage's HINCRBY) must not queue in front of them. It fails fast, like
+ * the store's: a request never waits for a Redis that is down.
+ *
+ * Writes nobody awaits before answering are tracked (`background`), so an admin read can first wait for every
+ * write this replica has already sent (`flush`): what this replica answered is in Redis before it is read back.
+ */
+import { Redis } from 'ioredis';
+import { parseStoreUrl } from '../redis-store.js';
+import { StoreError, StoreUnavailableError } from '../store-errors.js';
+
+/** Every shared key starts with this (the session store's keys are `mockgate:s:…` and `mockgate:sessions`). */
+export const SHARED_PREFIX = 'mockgate:';
+
+export class SharedRedis {
+  /** Writes sent and not yet acknowledged (the answer did not wait for them). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** The last background failure, said once until a write succeeds again (not once per request). */
+  private failing = false;
+  private closing = false;
+
+  private constructor(
+    readonly redis: Redis,
+    readonly url: string,
+    private readonly onBackgroundFailure: (message: string) => void,
+  ) {}
+
+  static async connect(url: string, onBackgroundFailure: (message: string) => void): Promise<SharedRedis> {
+    const redis = new Redis({
+      ...parseStoreUrl(url),
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 2000,
+      commandTimeout: 5000,
+      retryStrategy: (times) => Math.min(100 * times, 1000),
+      // Commands issued in the same tick (several requests' journal and coverage writes) go in one write.
+      enableAutoPipelining: true,
+    });
+    // The store's connection reports outages; this one's are the same outage.
+    redis.on('error', () => {});
+    try {
+      await redis.connect();
+    } catch (err) {
+      redis.disconnect();
+      throw new StoreError(`--store ${url}: cannot reach Redis (${(err as Error).message}); start Redis there, or fix the URL`);
+    }
+    return new SharedRedis(redis, url, onBackgroundFailure);
+  }
+
+  /** A Lua script, run by its SHA (ioredis sends EVALSHA, and the script itself on a NOSCRIPT). */
+  script(name: string, numberOfKeys: number, lua: string): (redis: Redis, ...args: string[]) => Promise<unknown> {
+    this.redis.defineCommand(name, { numberOfKeys, lua });
+    return (redis, ...args) => (redis as unknown as Record<string, (...a: string[]) => Promise<unknown>>)[name]!(...args);
+  }
+
+  /** A command whose failure is the request's: a StoreUnavailableError saying which Redis did not answer. */
+  async call<T>(command: (redis: Redis) => Promise<T>): Promise<T> {
+    try {
+      return await command(this.redis);
+    } catch (err) {
+      throw new StoreUnavailableError(`the session store (Redis, --store ${this.url}) did not answer: ${(err as Error).message}`);
+    }
+  }
+
+  /** A write the answer does not wait for; flush() waits for it. A failure is logged (once per outage), not thrown. */
+  background(command: (redis: Redis) => Promise<unknown>): void {
+    let sent: Promise<unknown>;
+    try {
+      sent = command(this.redis);
+    } catch (err) {
+      sent = Promise.reject(err);
+    }
+    const tracked = sent.then(
+      () => {
+        this.failing = false;
+      },
+      (err: unknown) => {
+        if (!this.failing && !this.closing) this.onBackgroundFailure((err as Error).message);
+        this.failing = true;
+      },
+    );
+    this.inFlight.add(tracked);
+    void tracked.then(() => this.inFlight.delete(tracked));
+  }
+
+  /** Waits until every background write sent so far is acknowledged (or failed). */
+  async flush(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    try {
+      await this.flush();
+    } finally {
+      this.redis.disconnect();
+    }
+  }
+}
