@@ -7,6 +7,8 @@
  *
  * Writes nobody awaits before answering are tracked (`background`), so an admin read can first wait for every
  * write this replica has already sent (`flush`): what this replica answered is in Redis before it is read back.
+ * Such a write is sent at once (written to the socket before the answer is): a read through another replica after
+ * the answer arrives at Redis after it.
  */
 import { Redis } from 'ioredis';
 import { parseStoreUrl } from '../redis-store.js';
@@ -37,8 +39,9 @@ export class SharedRedis {
       connectTimeout: 2000,
       commandTimeout: 5000,
       retryStrategy: (times) => Math.min(100 * times, 1000),
-      // Commands issued in the same tick (several requests' journal and coverage writes) go in one write.
-      enableAutoPipelining: true,
+      // No auto-pipelining (which defers a tick's commands to the next tick): a journal entry's XADD must be on
+      // the socket to Redis before the answer is on the client's, so that a client reading the journal through
+      // another replica right after its answer finds it (with it, test/redis/shared.test.ts once missed the last one).
     });
     // The store's connection reports outages; this one's are the same outage.
     redis.on('error', () => {});

@@ -1,7 +1,7 @@
 /**
  * Contract coverage aggregated across replicas (--store redis://): one hash per session, `mockgate:c:<session>`,
  * field `<api>\0<operationId>\0<status or fault>` → times served, counted with HINCRBY (sent, not waited for: the
- * answer does not wait; auto-pipelining sends a tick's worth in one write). `/__admin/coverage` and the coverage
+ * answer does not wait). `/__admin/coverage` and the coverage
  * gate on any replica read the union; a read first waits for the counts this replica has sent. `mockgate:cs` is the
  * set of sessions with counts. The hashes expire with their session (--session-idle).
  */

@@ -4,7 +4,7 @@
  * and `times` count every replica's calls, and a one-shot fault fires exactly once.
  *
  * Per request: one round trip reads the session's queued faults (LRANGE) and its scenario tokens (HMGET, see
- * scenarios.ts), sent in one tick so auto-pipelining makes them one write. When a rule or fault matches the request,
+ * scenarios.ts), both sent before either answer is awaited. When a rule or fault matches the request,
  * one Lua script (a second round trip) walks the matching ones in order, as RuleEngine.evaluate does in one process,
  * and decides each atomically: its `after` count, its `times` count, whether a one-shot fault is still queued (and
  * takes it off the queue as it fires), and its rate limit (a fixed window: INCR, PEXPIRE on the first call, PTTL
@@ -205,7 +205,7 @@ export class SharedRules implements RuleService {
 
   evaluate(request: RuleRequest): Promise<RuleOutcome> {
     const { session } = request;
-    // Sent in one tick: one write, one round trip.
+    // Both sent before either answer is awaited: one round trip.
     const faults = this.shared.call((redis) => redis.lrange(faultsKey(session), 0, -1));
     const scenario = this.scenarios.sync(session);
     return Promise.all([faults, scenario]).then(([texts]) => this.walk(request, texts));

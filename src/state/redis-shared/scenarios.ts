@@ -4,7 +4,7 @@
  *
  * Layout: `mockgate:scn` is a hash, field `*` (the global switch) or a session name → a random token naming the
  * switch; `mockgate:scd:<field>` holds `<token>\n<scenario as JSON>`. A request reads both tokens of its session
- * (one HMGET, sent in the same tick as the rule stage's other reads, so in the same round trip) and fetches a
+ * (one HMGET, sent with the rule stage's other read before either is awaited: one round trip) and fetches a
  * scenario only when a token differs from the one this replica adopted. A global switch drops every session's
  * own scenario, as it does in one process. The replica that switched also reset what the switch resets (state,
  * faults, counters, journal, coverage), in Redis: the others only adopt the scenario.
@@ -52,8 +52,8 @@ export class SharedScenarios {
   }
 
   /**
-   * Brings the session's scenario (and the global one) up to what Redis holds. Its HMGET is sent at once, in the
-   * caller's tick: the rule stage sends its other reads in the same tick, and auto-pipelining makes them one write.
+   * Brings the session's scenario (and the global one) up to what Redis holds. Its HMGET is sent at once: the rule
+   * stage sends its other read before awaiting either, so both take one round trip.
    */
   sync(session: string): Promise<void> {
     const field = fieldOf(session);
