@@ -126,6 +126,16 @@ describe.skipIf(!runRedisSuites)('what three mockgate processes on one Redis sha
     expect(count(answers, 200)).toBe(8);
   });
 
+  it('a token bucket of 3 holds across the three: of 9 concurrent calls spread over them, exactly 3 pass', async () => {
+    const fault = { match: { operationId: 'getUser' }, rateLimit: { limit: 3, window: '1m', algorithm: 'token-bucket' }, times: 100 };
+    expect((await admin(replicas[2]!, 'POST', '/faults?session=bucket', fault)).status).toBe(201);
+    const answers = await Promise.all(Array.from({ length: 9 }, (_, i) => getUser(rr(i), 'bucket', 'quickstart')));
+    expect(count(answers, 200)).toBe(3);
+    expect(count(answers, 429)).toBe(6);
+    // A token is back after 20 s (3 a minute): the countdown says so.
+    expect(answers.find((a) => a.status === 429)!.headers.get('retry-after')).toBe('20');
+  });
+
   it("a session's scenario switched through one replica is in force on the others, and only for that session", async () => {
     // Seen by the others first, so that they hold the session under the old scenario.
     for (const replica of replicas) expect((await getUser(replica, 'switched', 'quickstart')).status).toBe(200);
@@ -227,6 +237,24 @@ describe.skipIf(!runRedisSuites)('session lifetime in Redis (--session-idle with
     }
     // Its next request starts again from the seed.
     expect((await getUser(b, 'idle', 'ephemeral')).status).toBe(404);
+  });
+
+  it('a scenario switched for every session through one replica is in force on the others, over sessions\' own', async () => {
+    const [a, b] = replicas as [RunningCli, RunningCli];
+    const down = { name: 'all-down', apis: {}, rules: [{ match: { operationId: 'listUsers' }, status: 503 }] };
+    const own = { name: 'own', apis: {}, rules: [{ match: { operationId: 'listUsers' }, status: 502 }] };
+    expect((await admin(a, 'PUT', '/scenario?session=own', { scenario: own })).status).toBe(200);
+    expect((await listUsers(b, 'own')).status).toBe(502);
+    expect((await listUsers(b, 'global')).status).toBe(200);
+    expect((await admin(a, 'PUT', '/scenario', { scenario: down })).status).toBe(200);
+    for (const replica of [a, b]) {
+      expect((await listUsers(replica, 'global')).status).toBe(503);
+      // A global switch drops the sessions' own scenarios, as in one process.
+      expect((await listUsers(replica, 'own')).status).toBe(503);
+      expect((await admin(replica, 'GET', '/scenario?session=global')).body.name).toBe('all-down');
+    }
+    expect((await admin(b, 'PUT', '/scenario', { name: 'default' })).status).toBe(200);
+    for (const replica of [a, b]) expect((await listUsers(replica, 'global')).status).toBe(200);
   });
 
   it('the default session never expires', async () => {

@@ -1,7 +1,7 @@
 /**
  * Contract coverage aggregated across replicas (--store redis://): one hash per session, `mockgate:c:<session>`,
- * field `<api>\0<operationId>\0<status or fault>` → times served, counted with HINCRBY (sent, not waited for: the
- * answer does not wait). `/__admin/coverage` and the coverage
+ * field `<api>\0<operationId>\0<status or fault>` → times served, counted with HINCRBY (one script with the
+ * set's SADD and the TTL, sent and not waited for: the answer does not wait). `/__admin/coverage` and the coverage
  * gate on any replica read the union; a read first waits for the counts this replica has sent. `mockgate:cs` is the
  * set of sessions with counts. The hashes expire with their session (--session-idle).
  */
@@ -10,6 +10,14 @@ import { SHARED_PREFIX, type SharedRedis } from './connection.js';
 
 export const coverageKey = (session: string) => `${SHARED_PREFIX}c:${session}`;
 const SESSIONS_KEY = `${SHARED_PREFIX}cs`;
+
+/** KEYS: the session's hash, the sessions set. ARGV: field, session, ttl (ms, 0: none). */
+const RECORD_LUA = `
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('SADD', KEYS[2], ARGV[2])
+if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return 1
+`;
 
 /** KEYS: the sessions set. ARGV: session ('' all), key prefix. */
 const CLEAR_LUA = `
@@ -23,8 +31,7 @@ return 1
 `;
 
 export class SharedCoverage implements CoverageCounter {
-  /** Sessions this replica has added to the sessions set (one SADD per session, not per request). */
-  private readonly listed = new Set<string>();
+  private readonly recordScript;
   private readonly clearScript;
 
   constructor(
@@ -33,24 +40,22 @@ export class SharedCoverage implements CoverageCounter {
     /** Session idle expiry (ms; Infinity: none): the hash's TTL. */
     private readonly idleMs: number,
   ) {
+    this.recordScript = shared.script('mockgateCoverageRecord', 2, RECORD_LUA);
     this.clearScript = shared.script('mockgateCoverageClear', 1, CLEAR_LUA);
   }
 
   record(session: string, api: string, operationId: string, status: number | string): void {
-    const key = coverageKey(session);
-    this.shared.background((redis) => redis.hincrby(key, `${api}\u0000${operationId}\u0000${status}`, 1));
-    if (Number.isFinite(this.idleMs)) this.shared.background((redis) => redis.pexpire(key, this.idleMs));
-    if (!this.listed.has(session)) {
-      if (this.listed.size >= 10_000) this.listed.clear();
-      this.listed.add(session);
-      this.shared.background((redis) => redis.sadd(SESSIONS_KEY, session));
-    }
+    const ttl = Number.isFinite(this.idleMs) ? String(this.idleMs) : '0';
+    this.shared.background((redis) => this.recordScript(redis, coverageKey(session), SESSIONS_KEY, `${api}\u0000${operationId}\u0000${status}`, session, ttl));
   }
 
   async report(session?: string): Promise<CoverageRow[]> {
     await this.shared.flush();
     const sessions = session !== undefined ? [session] : await this.shared.call((redis) => redis.smembers(SESSIONS_KEY));
     const hashes = await Promise.all(sessions.map((s) => this.shared.call((redis) => redis.hgetall(coverageKey(s)))));
+    // Hashes gone with their session's idle time leave its name in the set: dropped as they are met.
+    const gone = sessions.filter((_, i) => Object.keys(hashes[i]!).length === 0);
+    if (session === undefined && gone.length) this.shared.background((redis) => redis.srem(SESSIONS_KEY, ...gone));
     // "api operationId" → status → times, summed over the sessions.
     const served = new Map<string, Record<string, number>>();
     for (const hash of hashes) {
@@ -72,14 +77,12 @@ export class SharedCoverage implements CoverageCounter {
   }
 
   clear(session?: string): Promise<void> {
-    this.listed.clear();
     return this.shared.flush().then(() => this.shared.call((redis) => this.clearScript(redis, SESSIONS_KEY, session ?? '', SHARED_PREFIX)).then(() => {}));
   }
 
   /** A reset forgets the session's coverage for every replica; the caps dropping it from this replica's cache do not. */
   forgetSession(session: string | undefined, reason?: 'reset' | 'evicted'): void {
     if (reason === 'evicted') return;
-    this.listed.clear();
     this.shared.background((redis) => this.clearScript(redis, SESSIONS_KEY, session ?? '', SHARED_PREFIX));
   }
 }

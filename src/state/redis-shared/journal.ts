@@ -82,6 +82,9 @@ export class SharedJournal implements RequestJournal {
     const streams = await Promise.all(
       sessions.map((session) => this.shared.call((redis) => redis.xrevrange(journalKey(session), '+', '-', 'COUNT', this.limitPerSession))),
     );
+    // Streams gone with their session's idle time leave its name in the set: dropped as they are met.
+    const gone = sessions.filter((_, i) => streams[i]!.length === 0);
+    if (filter.session === undefined && gone.length) this.shared.background((redis) => redis.srem(SESSIONS_KEY, ...gone));
     const stored: Array<RecordedExchange & { id: number }> = [];
     for (const stream of streams) {
       for (const [, fields] of stream) {
