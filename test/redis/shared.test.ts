@@ -5,12 +5,15 @@
  * session's scenario switched through one is in force on the others; the journal and coverage of any replica show
  * what all served; GET /__admin/sessions lists every replica's sessions; --session-idle expires a session in Redis.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type MockgateApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
-import { startCli, stopAll, type RunningCli } from '../support/spawn.js';
+import { runCli, startCli, stopAll, type RunningCli } from '../support/spawn.js';
 import { runRedisSuites, startRedis, type RunningRedis } from './redis-server.js';
 
 const KEY = 'AKIAIOSFOLQUICKSTART';
@@ -182,6 +185,22 @@ describe.skipIf(!runRedisSuites)('what three mockgate processes on one Redis sha
       expect(row.missing).not.toContain('200');
       expect(row.missing).not.toContain('404');
     }
+    // The coverage gate, asking one replica, sees what the others served.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mockgate-gate-'));
+    try {
+      const served = path.join(dir, 'served.yaml');
+      writeFileSync(served, 'operations:\n  - { api: lakefs, operationId: getUser, statuses: [200, 404] }\n');
+      const passed = await runCli(['coverage', '--require', served, '--url', replicas[0]!.url, '--session', 'coverage']);
+      expect(passed.stderr).toMatch(/all 2 required operation × status pairs were served/);
+      expect(passed.code).toBe(0);
+      const unserved = path.join(dir, 'unserved.yaml');
+      writeFileSync(unserved, 'operations:\n  - { api: lakefs, operationId: getUser, statuses: [404, 401] }\n');
+      const failed = await runCli(['coverage', '--require', unserved, '--url', replicas[0]!.url, '--session', 'coverage']);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(/1 of 2 required/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('GET /__admin/sessions on any replica lists the sessions all three used, with their size and last use', async () => {
@@ -229,7 +248,7 @@ describe.skipIf(!runRedisSuites)('session lifetime in Redis (--session-idle with
     expect(await raw.pttl('mockgate:s:idle')).toBeGreaterThan(0);
     expect(await raw.exists('mockgate:j:idle', 'mockgate:c:idle')).toBe(2);
     // Then left alone longer than the idle time (plus the refresh interval).
-    await sleep(3000);
+    await sleep(3500);
     expect(await raw.exists('mockgate:s:idle', 'mockgate:j:idle', 'mockgate:c:idle')).toBe(0);
     for (const replica of [a, b]) {
       const listed = await admin(replica, 'GET', '/sessions');

@@ -7,7 +7,7 @@
  * The TTLs and the last use are refreshed after a request's answer (its commit has then created what it writes),
  * at most once per TOUCH_INTERVAL per session per replica, and not waited for: a busy session costs one
  * background write every few seconds, not a round trip per request. `GET /__admin/sessions` lists the sessions
- * any replica used within the idle time, with the size of their state in Redis.
+ * any replica used within the idle time, with the memory their state takes in Redis.
  */
 import { DEFAULT_SESSION, type SessionInfo } from '../sessions.js';
 import { SHARED_PREFIX, type SharedRedis } from './connection.js';
@@ -38,19 +38,15 @@ return 1
 
 /**
  * KEYS: the seen set. ARGV: cutoff (ms: sessions last used before are gone), state key prefix. Answers, per session
- * used since, its name, last use and the JSON bytes of its state (field names and values of its hash).
+ * used since, its name, last use and the bytes its state takes in Redis (MEMORY USAGE, which samples a large hash:
+ * summing the fields' lengths would read every session's whole state inside Redis, blocking it meanwhile).
  */
 const LIST_LUA = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
 local out = {}
 local seen = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 for i = 1, #seen, 2 do
-  local bytes = 0
-  local fields = redis.call('HGETALL', ARGV[2] .. seen[i])
-  for j = 1, #fields, 2 do
-    if fields[j] ~= 'v' then bytes = bytes + #fields[j] + #fields[j + 1] end
-  end
-  out[#out + 1] = {seen[i], seen[i + 1], bytes}
+  out[#out + 1] = {seen[i], seen[i + 1], redis.call('MEMORY', 'USAGE', ARGV[2] .. seen[i]) or 0}
 end
 return out
 `;

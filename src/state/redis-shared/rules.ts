@@ -156,7 +156,8 @@ export class SharedRules implements RuleService {
   private readonly addFaultScript;
   private readonly forgetScript;
   private readonly compiled = new WeakMap<Rule[], CompiledRule[]>();
-  private readonly compiledFaults = new Map<string, CompiledRule>();
+  /** Queued faults compiled, by their text, with the counter field of each. */
+  private readonly compiledFaults = new Map<string, { compiled: CompiledRule; field: string }>();
   /** Per session and rule, the rule's random numbers (under --seed, the same sequence in every replica). */
   private readonly randoms = new Map<string, () => number>();
 
@@ -215,8 +216,8 @@ export class SharedRules implements RuleService {
     const { session } = request;
     const candidates: Array<{ compiled: CompiledRule; field: string; fault: string }> = [];
     for (const text of faultTexts) {
-      const compiled = this.fault(text);
-      if (compiled?.matches(request)) candidates.push({ compiled, field: `fault:${(JSON.parse(text) as StoredFault).id}`, fault: text });
+      const fault = this.fault(text);
+      if (fault?.compiled.matches(request)) candidates.push({ ...fault, fault: text });
     }
     this.scenarioRules(session).forEach((compiled, index) => {
       if (compiled.matches(request)) candidates.push({ compiled, field: `rule:${index}:${compiled.name}`, fault: '' });
@@ -283,19 +284,20 @@ export class SharedRules implements RuleService {
   }
 
   /** A queued fault, compiled once per text (undefined: a text this version cannot read — it is skipped). */
-  private fault(text: string): CompiledRule | undefined {
-    let compiled = this.compiledFaults.get(text);
-    if (compiled) return compiled;
+  private fault(text: string): { compiled: CompiledRule; field: string } | undefined {
+    let fault = this.compiledFaults.get(text);
+    if (fault) return fault;
     try {
       const stored = JSON.parse(text) as StoredFault;
-      compiled = compileRule(stored.rule, 0);
+      const compiled = compileRule(stored.rule, 0);
       compiled.name = stored.name;
+      fault = { compiled, field: `fault:${stored.id}` };
     } catch {
       return undefined;
     }
     if (this.compiledFaults.size >= MAX_COMPILED_FAULTS) this.compiledFaults.delete(this.compiledFaults.keys().next().value!);
-    this.compiledFaults.set(text, compiled);
-    return compiled;
+    this.compiledFaults.set(text, fault);
+    return fault;
   }
 
   /** As RuleEngine's: under --seed, from a faker seeded by the seed, the session and the rule's name. */
