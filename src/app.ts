@@ -143,10 +143,10 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
     })),
   );
   // With --store redis://, rule counters, faults, the journal, coverage and session lifetime are shared by the
-  // replicas (src/state/redis-shared); otherwise they are this process's own, in memory, synchronous.
+  // replicas (src/replicas); otherwise they are this process's own, in memory, synchronous.
   const shared =
     config.store !== undefined
-      ? await (await import('./state/redis-shared/index.js'))
+      ? await (await import('./replicas/index.js'))
           .openSharedParts({
           url: config.store,
           sessions,

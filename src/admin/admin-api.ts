@@ -26,7 +26,7 @@ import { dashboardPage } from './dashboard/page.js';
 export const adminSpecFile = path.join(packageRoot, 'specs', 'admin.yaml');
 
 /**
- * With --store redis:// (src/state/redis-shared): what replicas share beyond the rules, journal and coverage,
+ * With --store redis:// (src/replicas): what replicas share beyond the rules, journal and coverage,
  * which are then the shared ones.
  */
 export interface SharedServices {

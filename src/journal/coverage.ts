@@ -19,7 +19,7 @@ export interface CoverageRow extends CoverageOperation {
 
 /**
  * What the observers and the admin API use of coverage: the in-memory Coverage below, or the one replicas
- * aggregate in Redis (src/state/redis-shared/coverage.ts), whose reports are promises.
+ * aggregate in Redis (src/replicas/coverage.ts), whose reports are promises.
  */
 export interface CoverageCounter {
   record(session: string, api: string, operationId: string, status: number | string): void;

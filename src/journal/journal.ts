@@ -121,7 +121,7 @@ export interface JournalBounds {
 
 /**
  * What the observers and the admin API use of a journal: the in-memory Journal below, or the one replicas share
- * through Redis (src/state/redis-shared/journal.ts), whose reads are promises.
+ * through Redis (src/replicas/journal.ts), whose reads are promises.
  */
 export interface RequestJournal {
   record(entry: RecordedExchange): void;

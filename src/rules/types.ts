@@ -42,7 +42,7 @@ export interface RuleRequest {
 
 /**
  * What the rule stage and the admin API use: the in-memory RuleEngine (rules.ts), synchronous, or the one shared
- * by replicas through Redis (src/state/redis-shared/rules.ts), whose answers are promises.
+ * by replicas through Redis (src/replicas/rules.ts), whose answers are promises.
  */
 export interface RuleService {
   evaluate(request: RuleRequest): RuleOutcome | Promise<RuleOutcome>;

@@ -1,5 +1,5 @@
 /**
- * What replicas on one Redis share besides session state (src/state/redis-shared), for real: one redis-server and
+ * What replicas on one Redis share besides session state (src/replicas), for real: one redis-server and
  * three mockgate processes started through the CLI, requests spread round-robin over them. A rate limit and "from the
  * Nth call" count across the three; a fault added through one fires exactly as often as it says, across all; a
  * session's scenario switched through one is in force on the others; the journal and coverage of any replica show

@@ -9,7 +9,7 @@
  * background write every few seconds, not a round trip per request. `GET /__admin/sessions` lists the sessions
  * any replica used within the idle time, with the memory their state takes in Redis.
  */
-import { DEFAULT_SESSION, type SessionInfo } from '../sessions.js';
+import { DEFAULT_SESSION, type SessionInfo } from '../state/sessions.js';
 import { SHARED_PREFIX, type SharedRedis } from './connection.js';
 import { coverageKey } from './coverage.js';
 import { journalKey } from './journal.js';

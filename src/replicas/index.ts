@@ -1,15 +1,15 @@
 /**
- * What replicas on one Redis (--store redis://) share besides session state (redis-store.ts): rule counters and
+ * What replicas on one Redis (--store redis://) share besides session state (src/state/redis-store.ts): rule counters and
  * rate limits, admin faults and per-session scenarios (rules.ts, scenarios.ts), the journal (journal.ts), coverage
  * (coverage.ts) and session lifetime (lifetime.ts). app.ts builds these in place of the in-memory RuleEngine,
  * Journal and Coverage when --store is given, and only then (this module and ioredis are loaded only then).
  */
-import type { Exposure } from '../../engine/exposure.js';
-import type { CoverageOperation } from '../../journal/coverage.js';
-import type { ExchangeListener } from '../../pipeline/exchange.js';
-import type { Scenario } from '../../scenario/types.js';
-import type { RuleEngineOptions } from '../../rules/rules.js';
-import type { SessionInfo, Sessions } from '../sessions.js';
+import type { Exposure } from '../engine/exposure.js';
+import type { CoverageOperation } from '../journal/coverage.js';
+import type { ExchangeListener } from '../pipeline/exchange.js';
+import type { Scenario } from '../scenario/types.js';
+import type { RuleEngineOptions } from '../rules/rules.js';
+import type { SessionInfo, Sessions } from '../state/sessions.js';
 import { SharedRedis } from './connection.js';
 import { SharedCoverage } from './coverage.js';
 import { SharedJournal } from './journal.js';

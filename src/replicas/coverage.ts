@@ -5,7 +5,7 @@
  * gate on any replica read the union; a read first waits for the counts this replica has sent. `mockgate:cs` is the
  * set of sessions with counts. The hashes expire with their session (--session-idle).
  */
-import { statusCovers, type CoverageCounter, type CoverageOperation, type CoverageRow } from '../../journal/coverage.js';
+import { statusCovers, type CoverageCounter, type CoverageOperation, type CoverageRow } from '../journal/coverage.js';
 import { SHARED_PREFIX, type SharedRedis } from './connection.js';
 
 export const coverageKey = (session: string) => `${SHARED_PREFIX}c:${session}`;

@@ -13,9 +13,9 @@
  * Entries are presented (secrets redacted, bodies parsed, times formatted) by an in-memory Journal made for the read:
  * the redaction rules stay in one place (src/journal/journal.ts).
  */
-import type { ValidationIssue } from '../../engine/errors.js';
-import type { Exposure } from '../../engine/exposure.js';
-import { Journal, type JournalEntry, type JournalFilter, type RecordedExchange, type RequestJournal } from '../../journal/journal.js';
+import type { ValidationIssue } from '../engine/errors.js';
+import type { Exposure } from '../engine/exposure.js';
+import { Journal, type JournalEntry, type JournalFilter, type RecordedExchange, type RequestJournal } from '../journal/journal.js';
 import { SHARED_PREFIX, type SharedRedis } from './connection.js';
 
 export const journalKey = (session: string) => `${SHARED_PREFIX}j:${session}`;

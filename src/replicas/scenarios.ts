@@ -10,8 +10,8 @@
  * faults, counters, journal, coverage), in Redis: the others only adopt the scenario.
  */
 import { randomUUID } from 'node:crypto';
-import type { Scenario } from '../../scenario/types.js';
-import type { Sessions } from '../sessions.js';
+import type { Scenario } from '../scenario/types.js';
+import type { Sessions } from '../state/sessions.js';
 import { SHARED_PREFIX, type SharedRedis } from './connection.js';
 
 const TOKENS_KEY = `${SHARED_PREFIX}scn`;

@@ -11,8 +11,8 @@
  * the answer arrives at Redis after it.
  */
 import { Redis } from 'ioredis';
-import { parseStoreUrl } from '../redis-store.js';
-import { StoreError, StoreUnavailableError } from '../store-errors.js';
+import { parseStoreUrl } from '../state/redis-store.js';
+import { StoreError, StoreUnavailableError } from '../state/store-errors.js';
 
 /** Every shared key starts with this (the session store's keys are `mockgate:s:…` and `mockgate:sessions`). */
 export const SHARED_PREFIX = 'mockgate:';

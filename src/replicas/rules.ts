@@ -20,11 +20,11 @@
  * `mockgate:rls:<session>` so a reset finds them; `mockgate:rs` the sessions that have any of these.
  */
 import { randomUUID } from 'node:crypto';
-import { createFaker } from '../../engine/faker.js';
-import { ANSWERING_KEYS, type RuleAction } from '../../rules/actions.js';
-import type { RateCounter, RateDecision } from '../../rules/rate-limit.js';
-import { compileRule, NOTHING, type CompiledRule, type RuleEngineOptions } from '../../rules/rules.js';
-import type { Rule, RuleOutcome, RuleRequest, RuleService } from '../../rules/types.js';
+import { createFaker } from '../engine/faker.js';
+import { ANSWERING_KEYS, type RuleAction } from '../rules/actions.js';
+import type { RateCounter, RateDecision } from '../rules/rate-limit.js';
+import { compileRule, NOTHING, type CompiledRule, type RuleEngineOptions } from '../rules/rules.js';
+import type { Rule, RuleOutcome, RuleRequest, RuleService } from '../rules/types.js';
 import { SHARED_PREFIX, type SharedRedis } from './connection.js';
 import type { SharedScenarios } from './scenarios.js';
 
