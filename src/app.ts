@@ -205,6 +205,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   pipeline.onExchange(coverageObserver(coverage));
   const requestLog = requestLogObserver(logger);
   if (requestLog) pipeline.onExchange(requestLog);
+  // Last: it sends the exchange's journal entry and coverage count to Redis, queued by the listeners above.
   if (shared) pipeline.onExchange(shared.lifetimeObserver);
   const handler = createHttpHandler(pipeline, {
     bodyLimitBytes: config.bodyLimitBytes,

@@ -7,10 +7,12 @@
  *
  * Writes nobody awaits before answering are tracked (`background`), so an admin read can first wait for every
  * write this replica has already sent (`flush`): what this replica answered is in Redis before it is read back.
- * Such a write is sent at once (written to the socket before the answer is): a read through another replica after
- * the answer arrives at Redis after it.
+ * The writes an exchange makes once answered (its journal entry, its coverage count, its session's lifetime) are
+ * queued (`queue`) and sent together as one pipeline (`send`, called by the exchange's last listener): one write to
+ * the socket, made before the answer is written to the client's, so a read through another replica after the answer
+ * arrives at Redis after them.
  */
-import { Redis } from 'ioredis';
+import { Redis, type ChainableCommander } from 'ioredis';
 import { parseStoreUrl } from '../state/redis-store.js';
 import { StoreError, StoreUnavailableError } from '../state/store-errors.js';
 
@@ -20,6 +22,8 @@ export const SHARED_PREFIX = 'mockgate:';
 export class SharedRedis {
   /** Writes sent and not yet acknowledged (the answer did not wait for them). */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Writes queued, not sent yet (see queue). */
+  private batch: ChainableCommander | undefined;
   /** The last background failure, said once until a write succeeds again (not once per request). */
   private failing = false;
   private closing = false;
@@ -54,10 +58,13 @@ export class SharedRedis {
     return new SharedRedis(redis, url, onBackgroundFailure);
   }
 
-  /** A Lua script, run by its SHA (ioredis sends EVALSHA, and the script itself on a NOSCRIPT). */
-  script(name: string, numberOfKeys: number, lua: string): (redis: Redis, ...args: string[]) => Promise<unknown> {
+  /**
+   * A Lua script, run by its SHA (ioredis sends EVALSHA, and the script itself on a NOSCRIPT): on the connection (a
+   * promise of its answer) or added to a pipeline.
+   */
+  script(name: string, numberOfKeys: number, lua: string): <T extends Redis | ChainableCommander>(target: T, ...args: string[]) => T extends Redis ? Promise<unknown> : ChainableCommander {
     this.redis.defineCommand(name, { numberOfKeys, lua });
-    return (redis, ...args) => (redis as unknown as Record<string, (...a: string[]) => Promise<unknown>>)[name]!(...args);
+    return (target, ...args) => (target as unknown as Record<string, (...a: string[]) => never>)[name]!(...args);
   }
 
   /** A command whose failure is the request's: a StoreUnavailableError saying which Redis did not answer. */
@@ -69,7 +76,7 @@ export class SharedRedis {
     }
   }
 
-  /** A write the answer does not wait for; flush() waits for it. A failure is logged (once per outage), not thrown. */
+  /** A write the answer does not wait for, sent now; flush() waits for it. A failure is logged (once per outage). */
   background(command: (redis: Redis) => Promise<unknown>): void {
     let sent: Promise<unknown>;
     try {
@@ -77,6 +84,35 @@ export class SharedRedis {
     } catch (err) {
       sent = Promise.reject(err);
     }
+    this.track(sent);
+  }
+
+  /**
+   * A write the answer does not wait for, sent with the others queued until send() — which the exchange's last
+   * listener calls, before its answer goes out — or at the next tick at the latest.
+   */
+  queue(command: (pipeline: ChainableCommander) => void): void {
+    if (!this.batch) {
+      this.batch = this.redis.pipeline();
+      process.nextTick(() => this.send());
+    }
+    command(this.batch);
+  }
+
+  /** Sends the writes queued, as one pipeline. */
+  send(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = undefined;
+    this.track(
+      batch.exec().then((results) => {
+        const failed = results?.find(([err]) => err);
+        if (failed) throw failed[0];
+      }),
+    );
+  }
+
+  private track(sent: Promise<unknown>): void {
     const tracked = sent.then(
       () => {
         this.failing = false;
@@ -90,8 +126,9 @@ export class SharedRedis {
     void tracked.then(() => this.inFlight.delete(tracked));
   }
 
-  /** Waits until every background write sent so far is acknowledged (or failed). */
+  /** Waits until every background write sent or queued so far is acknowledged (or failed). */
   async flush(): Promise<void> {
+    this.send();
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 

@@ -1,7 +1,7 @@
 /**
  * Contract coverage aggregated across replicas (--store redis://): one hash per session, `mockgate:c:<session>`,
  * field `<api>\0<operationId>\0<status or fault>` → times served, counted with HINCRBY (one script with the
- * set's SADD and the TTL, sent and not waited for: the answer does not wait). `/__admin/coverage` and the coverage
+ * set's SADD and the TTL, queued with the exchange's other writes: the answer does not wait for it). `/__admin/coverage` and the coverage
  * gate on any replica read the union; a read first waits for the counts this replica has sent. `mockgate:cs` is the
  * set of sessions with counts. The hashes expire with their session (--session-idle).
  */
@@ -46,7 +46,7 @@ export class SharedCoverage implements CoverageCounter {
 
   record(session: string, api: string, operationId: string, status: number | string): void {
     const ttl = Number.isFinite(this.idleMs) ? String(this.idleMs) : '0';
-    this.shared.background((redis) => this.recordScript(redis, coverageKey(session), SESSIONS_KEY, `${api}\u0000${operationId}\u0000${status}`, session, ttl));
+    this.shared.queue((pipeline) => this.recordScript(pipeline, coverageKey(session), SESSIONS_KEY, `${api}\u0000${operationId}\u0000${status}`, session, ttl));
   }
 
   async report(session?: string): Promise<CoverageRow[]> {

@@ -46,7 +46,10 @@ export interface SharedParts {
   journal: SharedJournal;
   coverage: SharedCoverage;
   admin: SharedAdmin;
-  /** Refreshes a session's lifetime after each answer (at most every few seconds per session). */
+  /**
+   * Refreshes a session's lifetime after each answer (at most every few seconds per session), then sends the
+   * exchange's queued writes: registered after the journal and coverage listeners.
+   */
   lifetimeObserver: ExchangeListener;
   close(): Promise<void>;
 }
@@ -72,7 +75,11 @@ export async function openSharedParts(options: SharedPartsOptions): Promise<Shar
       syncScenario: (session) => scenarios.sync(session),
       listSessions: () => lifetime.list(),
     },
-    lifetimeObserver: (ex) => lifetime.touch(ex.session),
+    lifetimeObserver: (ex) => {
+      lifetime.touch(ex.session);
+      // The last listener (app.ts registers it last): the exchange's journal entry, coverage count and touch go now.
+      shared.send();
+    },
     close: () => shared.close(),
   };
 }

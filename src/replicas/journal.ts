@@ -4,8 +4,8 @@
  * replica shows what all of them served. Entries carry a number from one counter (`mockgate:jid`), so the journal
  * of all sessions reads newest first across replicas; `mockgate:js` is the set of sessions with a stream.
  *
- * Recording stays off the answer's path: the XADD (one script with the counter) is sent and not waited for; the
- * answer goes out meanwhile. An admin read on this replica first waits for the writes it has sent (SharedRedis.flush),
+ * Recording stays off the answer's path: the XADD (one script with the counter) is queued with the exchange's other
+ * writes, sent before the answer goes out and not waited for. An admin read on this replica first waits for the writes it has sent (SharedRedis.flush),
  * so every entry it has answered is read back. The approximate trim (~) keeps a little more than the limit in Redis
  * (a whole macro node): a read takes the newest `limit` entries of a stream, so exactly as many are shown as in one
  * process. Streams expire with their session (--session-idle).
@@ -72,7 +72,7 @@ export class SharedJournal implements RequestJournal {
     }
     const text = JSON.stringify({ ...entry, request: { ...entry.request, headers: boundedHeaders(entry.request.headers) } });
     const ttl = Number.isFinite(this.idleMs) ? String(this.idleMs) : '0';
-    this.shared.background((redis) => this.appendScript(redis, journalKey(entry.session), ID_KEY, SESSIONS_KEY, String(this.limitPerSession), text, entry.session, ttl));
+    this.shared.queue((pipeline) => this.appendScript(pipeline, journalKey(entry.session), ID_KEY, SESSIONS_KEY, String(this.limitPerSession), text, entry.session, ttl));
   }
 
   /** Entries matching the filter across replicas, newest first, secrets redacted. */

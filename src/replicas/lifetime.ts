@@ -80,7 +80,7 @@ export class SharedLifetime {
     this.touched.set(session, now);
     // Idle time plus the refresh interval: a use just after a refresh (not refreshed itself) still counts in full.
     const ttl = session === DEFAULT_SESSION || !Number.isFinite(this.idleMs) ? '0' : String(Math.ceil(this.idleMs + this.intervalMs));
-    this.shared.background((redis) => this.touchScript(redis, SEEN_KEY, session, String(now), ttl, ...sessionKeys(session)));
+    this.shared.queue((pipeline) => this.touchScript(pipeline, SEEN_KEY, session, String(now), ttl, ...sessionKeys(session)));
   }
 
   /** Sessions any replica used within the idle time, least recently used first. */

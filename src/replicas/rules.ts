@@ -3,10 +3,9 @@
  * count together: a rate limit of N per window lets N requests through across all of them, "the first N calls"
  * and `times` count every replica's calls, and a one-shot fault fires exactly once.
  *
- * Per request: one round trip reads the session's queued faults (LRANGE) and its scenario tokens (HMGET, see
- * scenarios.ts), both sent before either answer is awaited. When a rule or fault matches the request,
- * one Lua script (a second round trip) walks the matching ones in order, as RuleEngine.evaluate does in one process,
- * and decides each atomically: its `after` count, its `times` count, whether a one-shot fault is still queued (and
+ * Per request: one script (one round trip) reads the session's queued faults and its scenario tokens (see
+ * scenarios.ts). When a rule or fault matches the request, one Lua script (a second round trip) walks the matching
+ * ones in order, as RuleEngine.evaluate does in one process, and decides each atomically: its `after` count, its `times` count, whether a one-shot fault is still queued (and
  * takes it off the queue as it fires), and its rate limit (a fixed window: INCR, PEXPIRE on the first call, PTTL
  * for the countdown; a token bucket: tokens and last refill in a hash). The script stops where the in-memory walk
  * stops (a rule that answers, a rate limit exhausted); the actions then run here, with the decisions it returned.
@@ -26,7 +25,7 @@ import type { RateCounter, RateDecision } from '../rules/rate-limit.js';
 import { compileRule, NOTHING, type CompiledRule, type RuleEngineOptions } from '../rules/rules.js';
 import type { Rule, RuleOutcome, RuleRequest, RuleService } from '../rules/types.js';
 import { SHARED_PREFIX, type SharedRedis } from './connection.js';
-import type { SharedScenarios } from './scenarios.js';
+import { fieldOf, TOKENS_KEY, type SharedScenarios } from './scenarios.js';
 
 export const faultsKey = (session: string) => `${SHARED_PREFIX}f:${session}`;
 export const countersKey = (session: string) => `${SHARED_PREFIX}n:${session}`;
@@ -106,6 +105,12 @@ end
 return out
 `;
 
+/** KEYS: faults list, scenario tokens hash. ARGV: the session's field. Answers the faults and both tokens ('' none). */
+const VIEW_LUA = `
+local tokens = redis.call('HMGET', KEYS[2], '*', ARGV[1])
+return {redis.call('LRANGE', KEYS[1], 0, -1), tokens[1] or '', tokens[2] or ''}
+`;
+
 /** KEYS: faults list, counters hash. ARGV: the rule (JSON), its name ('' to number it), id, ttl (ms, 0: none). */
 const ADD_FAULT_LUA = `
 local name = ARGV[2]
@@ -152,6 +157,7 @@ export interface SharedRulesOptions extends RuleEngineOptions {
 }
 
 export class SharedRules implements RuleService {
+  private readonly viewScript;
   private readonly evaluateScript;
   private readonly addFaultScript;
   private readonly forgetScript;
@@ -168,6 +174,7 @@ export class SharedRules implements RuleService {
     private readonly nowMs: () => number,
     private readonly options: SharedRulesOptions,
   ) {
+    this.viewScript = shared.script('mockgateRulesView', 2, VIEW_LUA);
     this.evaluateScript = shared.script('mockgateRules', 4, EVALUATE_LUA);
     this.addFaultScript = shared.script('mockgateAddFault', 2, ADD_FAULT_LUA);
     this.forgetScript = shared.script('mockgateForgetRules', 1, FORGET_LUA);
@@ -204,12 +211,12 @@ export class SharedRules implements RuleService {
     this.shared.background((redis) => this.forgetScript(redis, RULE_SESSIONS_KEY, session ?? '', SHARED_PREFIX));
   }
 
-  evaluate(request: RuleRequest): Promise<RuleOutcome> {
+  async evaluate(request: RuleRequest): Promise<RuleOutcome> {
     const { session } = request;
-    // Both sent before either answer is awaited: one round trip.
-    const faults = this.shared.call((redis) => redis.lrange(faultsKey(session), 0, -1));
-    const scenario = this.scenarios.sync(session);
-    return Promise.all([faults, scenario]).then(([texts]) => this.walk(request, texts));
+    const [texts, global, own] = (await this.shared.call((redis) => this.viewScript(redis, faultsKey(session), TOKENS_KEY, fieldOf(session)))) as [string[], string, string];
+    // A scenario another replica switched to is adopted before the rules are read.
+    await this.scenarios.follow(session, global || undefined, own || undefined);
+    return this.walk(request, texts);
   }
 
   private async walk(request: RuleRequest, faultTexts: string[]): Promise<RuleOutcome> {

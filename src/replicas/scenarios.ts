@@ -4,7 +4,7 @@
  *
  * Layout: `mockgate:scn` is a hash, field `*` (the global switch) or a session name → a random token naming the
  * switch; `mockgate:scd:<field>` holds `<token>\n<scenario as JSON>`. A request reads both tokens of its session
- * (one HMGET, sent with the rule stage's other read before either is awaited: one round trip) and fetches a
+ * (read with its faults by the rule stage, one script: rules.ts) and fetches a
  * scenario only when a token differs from the one this replica adopted. A global switch drops every session's
  * own scenario, as it does in one process. The replica that switched also reset what the switch resets (state,
  * faults, counters, journal, coverage), in Redis: the others only adopt the scenario.
@@ -14,10 +14,10 @@ import type { Scenario } from '../scenario/types.js';
 import type { Sessions } from '../state/sessions.js';
 import { SHARED_PREFIX, type SharedRedis } from './connection.js';
 
-const TOKENS_KEY = `${SHARED_PREFIX}scn`;
+export const TOKENS_KEY = `${SHARED_PREFIX}scn`;
 const GLOBAL = '*';
 /** The session `*` (a name a client may choose) is kept apart from the global field. */
-const fieldOf = (session: string) => (session === GLOBAL ? `session:${GLOBAL}` : session);
+export const fieldOf = (session: string) => (session === GLOBAL ? `session:${GLOBAL}` : session);
 export const scenarioDocKey = (field: string) => `${SHARED_PREFIX}scd:${field}`;
 
 /**
@@ -51,16 +51,19 @@ export class SharedScenarios {
     this.publishScript = shared.script('mockgatePublishScenario', 1, PUBLISH_LUA);
   }
 
+  /** Brings the session's scenario (and the global one) up to what Redis holds (the admin API's reads). */
+  async sync(session: string): Promise<void> {
+    const [global, own] = await this.shared.call((redis) => redis.hmget(TOKENS_KEY, GLOBAL, fieldOf(session)));
+    await this.follow(session, global ?? undefined, own ?? undefined);
+  }
+
   /**
-   * Brings the session's scenario (and the global one) up to what Redis holds. Its HMGET is sent at once: the rule
-   * stage sends its other read before awaiting either, so both take one round trip.
+   * Adopts the scenarios the tokens name, when they are not the ones in force here (the rule stage reads the tokens
+   * with the session's faults, in one script). Undefined when nothing changed: nothing to wait for.
    */
-  sync(session: string): Promise<void> {
-    const field = fieldOf(session);
-    return this.shared.call((redis) => redis.hmget(TOKENS_KEY, GLOBAL, field)).then(([global, own]) => {
-      if (this.adopted.get(GLOBAL) === (global ?? undefined) && this.adopted.get(field) === (own ?? undefined)) return;
-      return this.adopt(global ?? undefined, own ?? undefined, session);
-    });
+  follow(session: string, global: string | undefined, own: string | undefined): Promise<void> | undefined {
+    if (this.adopted.get(GLOBAL) === global && this.adopted.get(fieldOf(session)) === own) return undefined;
+    return this.adopt(global, own, session);
   }
 
   /** Publishes a switch this replica made (after Sessions.switchScenario reset what it resets). */
