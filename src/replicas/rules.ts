@@ -5,8 +5,8 @@
  *
  * Per request: one script (one round trip) reads the session's queued faults and its scenario tokens (see
  * scenarios.ts). When a rule or fault matches the request, one Lua script (a second round trip) walks the matching
- * ones in order, as RuleEngine.evaluate does in one process, and decides each atomically: its `after` count, its `times` count, whether a one-shot fault is still queued (and
- * takes it off the queue as it fires), and its rate limit (a fixed window: INCR, PEXPIRE on the first call, PTTL
+ * ones in order, as RuleEngine.evaluate does in one process, and decides each atomically: its `after` count, its
+ * `times` count, whether a one-shot fault is still queued (and takes it off the queue as it fires), and its rate limit (a fixed window: INCR, PEXPIRE on the first call, PTTL
  * for the countdown; a token bucket: tokens and last refill in a hash). The script stops where the in-memory walk
  * stops (a rule that answers, a rate limit exhausted); the actions then run here, with the decisions it returned.
  *
