@@ -100,7 +100,9 @@ export class SharedJournal implements RequestJournal {
       }
     }
     stored.sort((a, b) => b.id - a.id);
-    return present(filter.limit ? stored.slice(0, filter.limit) : stored, this.secrets);
+    // At most as many as one process keeps in all (the newest): the read is bounded like the in-memory one.
+    const kept = Math.max(10_000, 10 * this.limitPerSession);
+    return present(stored.slice(0, filter.limit ? Math.min(filter.limit, kept) : kept), this.secrets);
   }
 
   clear(session?: string): Promise<void> {
@@ -126,15 +128,19 @@ function valueOf(fields: string[], name: string): string {
 }
 
 /**
- * Entries (newest first) as the admin API shows them: recorded oldest first into a Journal made for this read,
- * whose list() redacts and formats them, newest first; their ids are then the shared ones.
+ * Entries (newest first) as the admin API shows them: recorded into a Journal made for this read, whose list()
+ * redacts and formats them; each then gets its shared id back by its request id (unique per request), so an entry
+ * the scratch journal would not keep could only be missing, never shown under another's id.
  */
 function present(newestFirst: Array<RecordedExchange & { id: number }>, secrets: Pick<Exposure, 'secretHeaders' | 'isSecretField'>): JournalEntry[] {
   if (newestFirst.length === 0) return [];
-  const ids = newestFirst.map((entry) => entry.id);
+  const ids = new Map(newestFirst.map((entry) => [entry.requestId, entry.id]));
   const scratch = new Journal(newestFirst.length, { maxEntries: newestFirst.length, secrets });
   for (let i = newestFirst.length - 1; i >= 0; i--) scratch.record(newestFirst[i]!);
-  return scratch.list().map((entry, i) => ({ ...entry, id: ids[i]! }));
+  return scratch
+    .list()
+    .map((entry) => ({ ...entry, id: ids.get(entry.requestId)! }))
+    .sort((a, b) => b.id - a.id);
 }
 
 /** Header values longer than MAX_HEADER_CHARS replaced by a placeholder (a request may send ~96 KB of them). */
