@@ -16,10 +16,11 @@ import { Router } from './engine/router.js';
 import type { ApiModule } from './engine/types.js';
 import { SpecError } from './engine/spec.js';
 import { closest } from 'fastest-levenshtein';
-import { Coverage } from './journal/coverage.js';
-import { Journal } from './journal/journal.js';
+import { Coverage, type CoverageCounter } from './journal/coverage.js';
+import { Journal, type RequestJournal } from './journal/journal.js';
 import { knownOperationsOf } from './rules/references.js';
 import { RuleEngine } from './rules/rules.js';
+import type { RuleService } from './rules/types.js';
 import { ScenarioLoader } from './scenario/load.js';
 import type { Scenario } from './scenario/types.js';
 import { createHttpHandler } from './server/http.js';
@@ -45,9 +46,10 @@ export interface MockgateApp {
   handler: http.RequestListener;
   pipeline: Pipeline;
   sessions: Sessions;
-  rules: RuleEngine;
-  journal: Journal;
-  coverage: Coverage;
+  /** In memory (synchronous), or shared by the replicas through Redis with --store redis:// (promises). */
+  rules: RuleService;
+  journal: RequestJournal;
+  coverage: CoverageCounter;
   mounts: Mount[];
   scenarios: ScenarioLoader;
   /** The operationIds answered by the --handlers module, when there is one. */
@@ -130,24 +132,51 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   const store = await openStore(config, logger);
   const maxStateBytes = config.maxStateMb !== undefined ? Math.floor(config.maxStateMb * 1024 * 1024) : undefined;
   const sessions = new Sessions({ store, apis: allApis, now, fakerFor, maxStateBytes, idleMs: config.sessionIdleMs }, scenario);
-  const rules = new RuleEngine((session) => sessions.scenarioFor(session).rules, () => now().getTime(), { seed: config.seed, maxStallMs: config.maxStallMs });
-  const journal = new Journal(config.journalLimit, { secrets: exposure });
-  const coverage = new Coverage(
-    apiMounts.flatMap((m) =>
-      m.spec.operations.map((op) => ({
-        api: m.api.name,
-        operationId: op.operationId,
-        method: op.method,
-        path: m.prefix + op.pathTemplate,
-        declared: Object.keys(op.responses),
-      })),
-    ),
+  const ruleOptions = { seed: config.seed, maxStallMs: config.maxStallMs };
+  const operations = apiMounts.flatMap((m) =>
+    m.spec.operations.map((op) => ({
+      api: m.api.name,
+      operationId: op.operationId,
+      method: op.method,
+      path: m.prefix + op.pathTemplate,
+      declared: Object.keys(op.responses),
+    })),
   );
-
-  // What is kept per session is forgotten with the session: on reset, on eviction, on a scenario switch.
-  sessions.join(rules);
-  sessions.join(journal);
-  sessions.join(coverage);
+  // With --store redis://, rule counters, faults, the journal, coverage and session lifetime are shared by the
+  // replicas (src/replicas); otherwise they are this process's own, in memory, synchronous.
+  const shared =
+    config.store !== undefined
+      ? await (await import('./replicas/index.js'))
+          .openSharedParts({
+          url: config.store,
+          sessions,
+          nowMs: () => now().getTime(),
+          rules: ruleOptions,
+          journalLimit: config.journalLimit,
+          secrets: exposure,
+          operations,
+            onBackgroundFailure: (message) => logger.error({ store: config.store, err: message }, 'a journal, coverage or session-lifetime write to Redis (--store) failed'),
+          })
+          // The store's connection is not left open behind a start that failed.
+          .catch(async (err: unknown) => {
+            await sessions.close().catch(() => {});
+            throw err;
+          })
+      : undefined;
+  let rules: RuleService;
+  let journal: RequestJournal;
+  let coverage: CoverageCounter;
+  if (shared) {
+    ({ rules, journal, coverage } = shared);
+  } else {
+    rules = new RuleEngine((session) => sessions.scenarioFor(session).rules, () => now().getTime(), ruleOptions);
+    journal = new Journal(config.journalLimit, { secrets: exposure });
+    coverage = new Coverage(operations);
+    // What is kept per session is forgotten with the session: on reset, on eviction, on a scenario switch.
+    sessions.join(rules);
+    sessions.join(journal);
+    sessions.join(coverage);
+  }
 
   let mounts: Mount[] = apiMounts;
   const admin = createAdminApi({
@@ -162,6 +191,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
     startedAt: Date.now(),
     knownOperations: () => knownOperations,
     exposure,
+    ...(shared ? { shared: shared.admin } : {}),
   });
   const adminMount = await mountSpec({ file: adminSpecFile, prefix: ADMIN_PREFIX, api: admin, internal: true }, apis);
   mounts = [...apiMounts, adminMount];
@@ -175,6 +205,8 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
   pipeline.onExchange(coverageObserver(coverage));
   const requestLog = requestLogObserver(logger);
   if (requestLog) pipeline.onExchange(requestLog);
+  // Last: it sends the exchange's journal entry and coverage count to Redis, queued by the listeners above.
+  if (shared) pipeline.onExchange(shared.lifetimeObserver);
   const handler = createHttpHandler(pipeline, {
     bodyLimitBytes: config.bodyLimitBytes,
     corsOrigins: config.corsOrigins,
@@ -210,7 +242,11 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
         s.closeAllConnections();
         await new Promise<void>((resolve) => s.close(() => resolve()));
       }
-      await sessions.close();
+      try {
+        await sessions.close();
+      } finally {
+        await shared?.close();
+      }
     },
   };
 }

@@ -6,6 +6,7 @@
  *   diff-command.ts
  *   diff/                                                the differential runner (a client over HTTP, like library/)
  *   library/                                             the admin API's typed client (knows only specs/admin.yaml)
+ *   replicas/                                            what replicas on Redis share (--store redis://)
  *   admin/  server/                                      the admin API, the node:http edge
  *   pipeline/                                            the stages of a request
  *   state/ → scenario/ → rules/,  journal/               per-session services
@@ -78,6 +79,8 @@ const ALLOWED: Record<string, string[]> = {
   pipeline: ['engine', 'state', 'rules', 'journal', 'scenario'],
   server: ['engine'],
   admin: ['engine', 'state', 'rules', 'journal', 'scenario', 'pipeline', 'config'],
+  // The Redis-backed rules, journal, coverage and session lifetime: built by app.ts in place of the in-memory ones.
+  replicas: ['engine', 'state', 'rules', 'journal', 'scenario', 'pipeline'],
   // A client of the server over HTTP: it must not depend on the server's code, only on the admin API's document.
   library: [],
   // `mockgate diff` talks to servers over HTTP; it reads YAML and trims URLs with the engine's helpers, nothing more.

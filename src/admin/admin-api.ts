@@ -10,27 +10,42 @@ import type { Exposure } from '../engine/exposure.js';
 import { badRequest, ErrorCode, internal, notFound, unauthorized, type MockError, type ValidationIssue } from '../engine/errors.js';
 import type { Mount } from '../engine/mount.js';
 import type { ApiModule, Handler } from '../engine/types.js';
-import { coverageToJUnit, type Coverage } from '../journal/coverage.js';
-import type { Journal } from '../journal/journal.js';
+import { coverageToJUnit, type CoverageCounter } from '../journal/coverage.js';
+import type { RequestJournal } from '../journal/journal.js';
 import { ScenarioError, ScenarioNotFoundError, type ScenarioLoader } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
-import type { RuleEngine } from '../rules/rules.js';
 import { ruleReferenceProblems, type KnownOperations } from '../rules/references.js';
 import { ACTION_KEYS } from '../rules/actions.js';
 import { compileRule } from '../rules/rules.js';
-import type { Rule } from '../rules/types.js';
-import { DEFAULT_SESSION, type Sessions } from '../state/sessions.js';
+import type { Rule, RuleService } from '../rules/types.js';
+import { DEFAULT_SESSION, type SessionInfo, type Sessions } from '../state/sessions.js';
 import { StoreUnavailableError } from '../state/store-errors.js';
 import { listBundledScenarios } from './bundled-scenarios.js';
 import { dashboardPage } from './dashboard/page.js';
 
 export const adminSpecFile = path.join(packageRoot, 'specs', 'admin.yaml');
 
+/**
+ * With --store redis:// (src/replicas): what replicas share beyond the rules, journal and coverage,
+ * which are then the shared ones.
+ */
+export interface SharedServices {
+  /** Waits for the writes this replica sent without waiting (a reset's deletes, journal entries). */
+  flush(): Promise<void>;
+  /** Makes a scenario switch made here the one in force on every replica. */
+  publishScenario(scenario: Scenario, session?: string): Promise<void>;
+  /** Brings the session's scenario up to what another replica may have switched it to. */
+  syncScenario(session: string): Promise<void>;
+  /** Sessions any replica used within the idle time. */
+  listSessions(): Promise<SessionInfo[]>;
+}
+
 export interface AdminServices {
   sessions: Sessions;
-  rules: RuleEngine;
-  journal: Journal;
-  coverage: Coverage;
+  rules: RuleService;
+  journal: RequestJournal;
+  coverage: CoverageCounter;
+  shared?: SharedServices;
   scenarios: ScenarioLoader;
   mounts: () => Mount[];
   /**
@@ -50,9 +65,14 @@ export interface AdminServices {
 const sessionOf = (query: Record<string, any>): string => query.session ?? DEFAULT_SESSION;
 
 /** Brings a session shared through Redis up to date; a Redis that does not answer is the admin request's 500. */
-async function syncSession(sessions: Sessions, session: string): Promise<void> {
+function syncSession(sessions: Sessions, session: string): Promise<void> {
+  return fromStore(() => sessions.sync(session));
+}
+
+/** Work on what Redis shares (--store redis://), or on this process's own: a Redis that does not answer is a 500. */
+async function fromStore<T>(work: () => T | Promise<T>): Promise<T> {
   try {
-    await sessions.sync(session);
+    return await work();
   } catch (err) {
     if (err instanceof StoreUnavailableError) throw internal(`${err.message}; retry once it is back`);
     throw err;
@@ -66,7 +86,7 @@ function sameToken(presented: string | undefined, expected: string): boolean {
 }
 
 export function createAdminApi(services: AdminServices): ApiModule {
-  const { sessions, rules, journal, coverage } = services;
+  const { sessions, rules, journal, coverage, shared } = services;
 
   const summary = (scenario: Scenario, session: string) => ({
     name: scenario.name,
@@ -93,11 +113,14 @@ export function createAdminApi(services: AdminServices): ApiModule {
       sessions.reset(request.query.session);
       // The pipeline saves nothing for the admin mount: a reset must survive a restart like any write.
       await sessions.persist();
+      // Shared: the faults, counters, journal and coverage deleted for every replica before this answers.
+      if (shared) await fromStore(() => shared.flush());
       return { status: 200, body: { reset: request.query.session ?? 'all' } };
     },
 
-    getScenario: ({ request }) => {
+    getScenario: async ({ request }) => {
       const session = sessionOf(request.query);
+      if (shared) await fromStore(() => shared.syncScenario(session));
       return { status: 200, body: summary(sessions.scenarioFor(session), session) };
     },
 
@@ -115,6 +138,12 @@ export function createAdminApi(services: AdminServices): ApiModule {
       const session: string | undefined = request.query.session;
       sessions.switchScenario(scenario, session);
       await sessions.persist();
+      if (shared) {
+        await fromStore(async () => {
+          await shared.publishScenario(scenario, session);
+          await shared.flush();
+        });
+      }
       return { status: 200, body: summary(scenario, session ?? 'all') };
     },
 
@@ -132,9 +161,9 @@ export function createAdminApi(services: AdminServices): ApiModule {
       return { status: 200, body: { session, apis: sessions.snapshot(session) } };
     },
 
-    listFaults: ({ request }) => ({ status: 200, body: { faults: rules.pendingFaults(sessionOf(request.query)) } }),
+    listFaults: async ({ request }) => ({ status: 200, body: { faults: await fromStore(() => rules.pendingFaults(sessionOf(request.query))) } }),
 
-    addFault: ({ request }) => {
+    addFault: async ({ request }) => {
       const session = sessionOf(request.query);
       const rule = request.body as Rule;
       try {
@@ -150,29 +179,31 @@ export function createAdminApi(services: AdminServices): ApiModule {
       if (problem) throw badRequest(`body/match/${problem.field}: ${problem.message}`);
       // A fault is kept for its session: the session is in use, and its faults go with it.
       sessions.use(session);
-      return { status: 201, body: { name: rules.addFault(session, rule), session } };
+      return { status: 201, body: { name: await fromStore(() => rules.addFault(session, rule)), session } };
     },
 
-    listRequests: ({ request }) => ({
+    listRequests: async ({ request }) => ({
       status: 200,
       body: {
-        requests: journal.list({
-          session: request.query.session,
-          operationId: request.query.operationId,
-          api: request.query.api,
-          status: request.query.status,
-          limit: request.query.limit,
-        }),
+        requests: await fromStore(() =>
+          journal.list({
+            session: request.query.session,
+            operationId: request.query.operationId,
+            api: request.query.api,
+            status: request.query.status,
+            limit: request.query.limit,
+          }),
+        ),
       },
     }),
 
-    clearRequests: ({ request }) => {
-      journal.clear(request.query.session);
+    clearRequests: async ({ request }) => {
+      await fromStore(() => journal.clear(request.query.session));
       return { status: 204 };
     },
 
-    getCoverage: ({ request }) => {
-      const rows = coverage.report(request.query.session);
+    getCoverage: async ({ request }) => {
+      const rows = await fromStore(() => coverage.report(request.query.session));
       if (request.query.format === 'junit') {
         return { status: 200, body: coverageToJUnit(rows, request.query.session), contentType: 'application/xml' };
       }
@@ -215,9 +246,11 @@ export function createAdminApi(services: AdminServices): ApiModule {
 
     getAdminOpenApi: () => ({ status: 200, body: services.adminDocument() }),
 
-    listSessions: () => {
-      // Every session in use (state or not), plus "default" (always there, seeded on first use).
-      const known = new Map(sessions.list().map((info) => [info.name, info]));
+    listSessions: async () => {
+      // Every session in use (state or not), plus "default" (always there, seeded on first use); shared, every
+      // session any replica used within the idle time.
+      const listed = shared ? await fromStore(() => shared.listSessions()) : sessions.list();
+      const known = new Map(listed.map((info) => [info.name, info]));
       const rest = [...known.keys()].filter((n) => n !== DEFAULT_SESSION).sort();
       return {
         status: 200,

@@ -17,7 +17,18 @@ export interface CoverageRow extends CoverageOperation {
   missing: string[];
 }
 
-export class Coverage {
+/**
+ * What the observers and the admin API use of coverage: the in-memory Coverage below, or the one replicas
+ * aggregate in Redis (src/replicas/coverage.ts), whose reports are promises.
+ */
+export interface CoverageCounter {
+  record(session: string, api: string, operationId: string, status: number | string): void;
+  report(session?: string): CoverageRow[] | Promise<CoverageRow[]>;
+  clear(session?: string): void | Promise<void>;
+  forgetSession(session: string | undefined, reason?: 'reset' | 'evicted'): void;
+}
+
+export class Coverage implements CoverageCounter {
   /**
    * session → "api operationId" → status or transport fault → count. Bounded by sessions × operations × statuses: the session cap
    * decides how many sessions there are, and tells coverage (forgetSession) when one is forgotten.

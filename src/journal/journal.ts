@@ -96,6 +96,18 @@ export interface JournalBounds {
   secrets?: Pick<Exposure, 'secretHeaders' | 'isSecretField'>;
 }
 
+/**
+ * What the observers and the admin API use of a journal: the in-memory Journal below, or the one replicas share
+ * through Redis (src/replicas/journal.ts), whose reads are promises.
+ */
+export interface RequestJournal {
+  record(entry: RecordedExchange): void;
+  list(filter?: JournalFilter): JournalEntry[] | Promise<JournalEntry[]>;
+  clear(session?: string): void | Promise<void>;
+  forgetSession(session: string | undefined, reason?: 'reset' | 'evicted'): void;
+  violations(): Array<{ operationId?: string; status: number; issues: ValidationIssue[] }>;
+}
+
 export class Journal {
   /** Rings by session, least recently written first. */
   private readonly rings = new Map<string, ByteRing>();

@@ -865,7 +865,7 @@ export interface operations {
                             name: string;
                             /** @description Name of the scenario in force for the session. */
                             scenario: string;
-                            /** @description Estimated JSON bytes of its state (0 before its first request reaches state). */
+                            /** @description Estimated JSON bytes of its state (0 before its first request reaches state); with --store redis://, the memory its state takes in Redis (MEMORY USAGE). */
                             stateBytes: number;
                             /**
                              * Format: date-time

@@ -2,12 +2,12 @@
  * The listeners of finished exchanges: the journal, contract coverage and the one-line request log. They are
  * not stages; the pipeline hands each of them the exchange once its answer is final.
  */
-import type { Coverage } from '../journal/coverage.js';
-import { appliedFault, keptBodyText, type Journal } from '../journal/journal.js';
+import type { CoverageCounter } from '../journal/coverage.js';
+import { appliedFault, keptBodyText, type RequestJournal } from '../journal/journal.js';
 import type { CompletedExchange, ExchangeListener } from './exchange.js';
 import type { Logger } from './stages.js';
 
-export function journalObserver(journal: Journal): ExchangeListener {
+export function journalObserver(journal: RequestJournal): ExchangeListener {
   return (ex: CompletedExchange) => {
     const { request, reply, trace } = ex;
     journal.record({
@@ -41,7 +41,7 @@ export function journalObserver(journal: Journal): ExchangeListener {
  * that got a transport fault counts under the fault's name (reset, truncate, …): the client never read a whole
  * answer, and a consumer can require that its SDK met one.
  */
-export function coverageObserver(coverage: Coverage): ExchangeListener {
+export function coverageObserver(coverage: CoverageCounter): ExchangeListener {
   return (ex) => {
     if (ex.operation) coverage.record(ex.session, ex.mount.api.name, ex.operation.operationId, ex.trace.transport?.action ?? ex.reply.status);
   };

@@ -12,8 +12,7 @@ import { authenticate, credentialKey, isPromise, readCredentials } from '../engi
 import type { Operation } from '../engine/spec.js';
 import type { ApiModule, HandlerContext } from '../engine/types.js';
 import type { AnswerSource } from '../journal/journal.js';
-import type { RuleEngine } from '../rules/rules.js';
-import type { RuleOutcome } from '../rules/types.js';
+import type { RuleOutcome, RuleService } from '../rules/types.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Sessions } from '../state/sessions.js';
 import { StateConflict, StoreUnavailableError } from '../state/store-errors.js';
@@ -33,7 +32,7 @@ export interface Logger {
 /** What stages may use besides the exchange. */
 export interface StageContext {
   sessions: Sessions;
-  rules: RuleEngine;
+  rules: RuleService;
   /** --strict: every request keeps an undo log, and an undeclared GET write is an error. */
   strict: boolean;
   seed?: number;
@@ -84,13 +83,16 @@ export const readRequest: Stage = {
   },
 };
 
-/** Scenario rules and admin faults, before validation: a scripted 429 or 503 answers whatever the request looks like. */
+/**
+ * Scenario rules and admin faults, before validation: a scripted 429 or 503 answers whatever the request looks like.
+ * In memory the verdict is synchronous; shared by replicas (--store redis://) it is a promise (counted in Redis).
+ */
 export const applyRules: Stage = {
   name: 'rules',
   source: 'rule',
   run(ex, ctx) {
     const { request, operation } = ex;
-    const outcome = ctx.rules.evaluate({
+    const verdict = ctx.rules.evaluate({
       api: ex.mount.api.name,
       operationId: operation!.operationId,
       method: request.method,
@@ -99,21 +101,34 @@ export const applyRules: Stage = {
       clientAddress: request.clientAddress,
       session: ex.session,
     });
-    ex.trace.rules = outcome.fired;
-    ex.trace.ruleHeaders = outcome.headers;
-    ex.trace.transport = outcome.answer?.reply?.transport ?? outcome.transport;
-    const delayMs = outcome.delayMs + (ex.prefs.delayMs ?? 0);
-    // Synchronous unless there is a delay to wait: most requests spend no microtask here.
-    if (delayMs > 0) {
-      return sleep(delayMs).then(() => {
-        // The handler sees the time after the wait (creation dates, token expiry).
-        ex.now = ctx.now();
-        answerWith(ex, outcome.answer);
-      });
+    if (isPromise(verdict)) {
+      return verdict.then(
+        (outcome) => followRules(ex, ctx, outcome),
+        (err: unknown) => {
+          throw storeFailed(ctx, err);
+        },
+      );
     }
-    answerWith(ex, outcome.answer);
+    return followRules(ex, ctx, verdict);
   },
 };
+
+/** What the rules decided: their headers, a delay, a transport fault, an answer in place of the handler's. */
+function followRules(ex: Exchange, ctx: StageContext, outcome: RuleOutcome): void | Promise<void> {
+  ex.trace.rules = outcome.fired;
+  ex.trace.ruleHeaders = outcome.headers;
+  ex.trace.transport = outcome.answer?.reply?.transport ?? outcome.transport;
+  const delayMs = outcome.delayMs + (ex.prefs.delayMs ?? 0);
+  // Synchronous unless there is a delay to wait: most requests spend no microtask here.
+  if (delayMs > 0) {
+    return sleep(delayMs).then(() => {
+      // The handler sees the time after the wait (creation dates, token expiry).
+      ex.now = ctx.now();
+      answerWith(ex, outcome.answer);
+    });
+  }
+  answerWith(ex, outcome.answer);
+}
 
 /** A rule's answer: a reply sent as the rule gives it, or an error the API renders in its own shape. */
 function answerWith(ex: Exchange, answer: RuleOutcome['answer']): void {

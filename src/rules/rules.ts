@@ -9,9 +9,9 @@ import { ACTIONS, ANSWERING_KEYS, type RuleAction } from './actions.js';
 import { parseDuration } from './duration.js';
 import { compileMatcher, type Matcher } from './match.js';
 import { FixedWindow, TokenBucket, type RateCounter } from './rate-limit.js';
-import type { Rule, RuleOutcome, RuleRequest } from './types.js';
+import type { Rule, RuleOutcome, RuleRequest, RuleService } from './types.js';
 
-interface CompiledRule {
+export interface CompiledRule {
   rule: Rule;
   name: string;
   matches: Matcher;
@@ -56,9 +56,9 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
 }
 
 /** What evaluate() answers when no fault is queued and no rule matches: shared, never mutated. */
-const NOTHING: RuleOutcome = Object.freeze({ delayMs: 0, headers: Object.freeze({}) as Record<string, string>, fired: Object.freeze([]) as unknown as string[] });
+export const NOTHING: RuleOutcome = Object.freeze({ delayMs: 0, headers: Object.freeze({}) as Record<string, string>, fired: Object.freeze([]) as unknown as string[] });
 
-export class RuleEngine {
+export class RuleEngine implements RuleService {
   /**
    * Per-session counters, limiters and faults. As many as there are sessions: the session cap decides, and
    * forgets a session's runtime with the session (app.ts joins the engine to the sessions' lifecycle).

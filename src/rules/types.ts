@@ -39,3 +39,15 @@ export interface RuleRequest {
   clientAddress: string;
   session: string;
 }
+
+/**
+ * What the rule stage and the admin API use: the in-memory RuleEngine (rules.ts), synchronous, or the one shared
+ * by replicas through Redis (src/replicas/rules.ts), whose answers are promises.
+ */
+export interface RuleService {
+  evaluate(request: RuleRequest): RuleOutcome | Promise<RuleOutcome>;
+  /** Queues a fault for one session; answers its name. */
+  addFault(session: string, rule: Rule): string | Promise<string>;
+  pendingFaults(session: string): Rule[] | Promise<Rule[]>;
+  forgetSession(session: string | undefined, reason?: 'reset' | 'evicted'): void;
+}

@@ -251,6 +251,18 @@ export class Sessions {
     }
   }
 
+  /**
+   * A scenario another process switched to (--store redis://: it reset what the switch resets, in Redis): in force
+   * here from now on, without a reset of this process's own. Undefined for a session: its own scenario was dropped.
+   */
+  adoptScenario(scenario: Scenario | undefined, session?: string): void {
+    if (session === undefined) {
+      if (scenario) this.globalScenario = scenario;
+      this.scenarioOverrides.clear();
+    } else if (scenario) this.scenarioOverrides.set(session, scenario);
+    else this.scenarioOverrides.delete(session);
+  }
+
   snapshot(session: string): SessionState {
     return structuredClone(this.stateOf(session));
   }

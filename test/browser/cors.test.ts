@@ -88,7 +88,7 @@ describe('CORS in a real browser', () => {
     expect(String(preflight.headers['access-control-request-headers']).split(',').sort()).toEqual(['x-mock-session', 'x-tiledb-rest-api-key']);
     expect(call.headers.origin).toBe(h.appOrigin);
     // The preflight is answered at the edge: only the real call is journaled.
-    expect(h.mock.journal.list({ session: 'cors-1' }).map((e) => e.method)).toEqual(['GET']);
+    expect((await h.mock.journal.list({ session: 'cors-1' })).map((e) => e.method)).toEqual(['GET']);
   });
 
   it('caches the preflight as Access-Control-Max-Age allows: a second identical call goes straight out', async () => {
@@ -136,7 +136,7 @@ describe('CORS in a real browser', () => {
       wire.stop();
       expect(result.error).toMatch(/Failed to fetch/);
       expect(wire.seen.map((r) => r.method)).toEqual(['OPTIONS']);
-      expect(strict.app.journal.list({ session: 'blocked' })).toEqual([]);
+      expect(await strict.app.journal.list({ session: 'blocked' })).toEqual([]);
       // Chromium reports the blocked call on the console: expected here, not elsewhere.
       expect(h.pageErrors.join('\n')).toMatch(/CORS policy/);
       h.pageErrors.length = 0;

@@ -66,7 +66,7 @@ describe('binding a user spec to a bundled API', () => {
     };
     await supertest(app.handler).get('/pets-api/healthcheck').expect(200, { ok: true });
     expect(checks).toBe(1);
-    expect(app.journal.list()[0]).toMatchObject({ operationId: 'healthCheck', responseValid: true });
+    expect((await app.journal.list())[0]).toMatchObject({ operationId: 'healthCheck', responseValid: true });
     await app.close();
   });
 

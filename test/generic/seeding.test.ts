@@ -106,7 +106,7 @@ describe('a bad seed is refused at load, naming the file, the place and the fix'
     try {
       const http = supertest(app.handler);
       await http.post('/v1/pets').send({ name: 'rex' }).expect(201);
-      expect(app.journal.list({ operationId: 'createPet', limit: 1 })[0]!.source).toBe('mock');
+      expect((await app.journal.list({ operationId: 'createPet', limit: 1 }))[0]!.source).toBe('mock');
       expect((await http.get('/v1/pets').expect(200)).body).toEqual({ items: [], total: 0 });
       expect(app.journal.violations()).toEqual([]);
     } finally {

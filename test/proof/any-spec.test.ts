@@ -76,7 +76,7 @@ async function sweep(name: string, file: string, sample = 1): Promise<Outcome | 
       for (const [i, op] of mount.spec.operations.entries()) {
         if (i % sample) continue;
         const answer = await send(http, mount, op);
-        const entry = app.journal.list({ operationId: op.operationId, limit: 1 })[0];
+        const entry = (await app.journal.list({ operationId: op.operationId, limit: 1 }))[0];
         if (answer.status >= 500 && /cannot be compiled|cannot generate|interim response/.test(answer.body)) {
           outcome.schemaFailures.push(op.operationId);
         } else if (entry?.source === 'validation' || entry?.source === 'security' || entry?.source === 'router') {

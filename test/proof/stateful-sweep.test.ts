@@ -40,8 +40,8 @@ async function lifecycle(file: string): Promise<Outcome> {
   const app = await createApp({ ...defaultConfig(), logLevel: 'silent', strict: true, seed: 11, specs: [{ file, prefix: '/x' }] });
   const http = supertest(app.handler);
   const outcome: Outcome = { resources: 0, created: 0, readable: 0, readBack: 0, invalid: [], failures: [] };
-  const check = (what: string, status: number, body: string) => {
-    const entry = app.journal.list({ limit: 1 })[0];
+  const check = async (what: string, status: number, body: string) => {
+    const entry = (await app.journal.list({ limit: 1 }))[0];
     if (entry?.responseValid === false) outcome.invalid.push(`${what} ${status} ${body.slice(0, 200)}`);
     if (status >= 500) outcome.failures.push(`${what} ${status} ${body.slice(0, 200)}`);
   };
@@ -50,7 +50,7 @@ async function lifecycle(file: string): Promise<Outcome> {
     const r = requestFor(mount, op);
     const target = id === undefined ? r.path : r.path.replace(/[^/]*$/, encodeURIComponent(id));
     const res = await http[op.method as 'get'](target).query(r.query).set(r.headers);
-    check(`${op.operationId} ${target}`, res.status, res.text ?? '');
+    await check(`${op.operationId} ${target}`, res.status, res.text ?? '');
     return res;
   };
   try {
@@ -64,7 +64,7 @@ async function lifecycle(file: string): Promise<Outcome> {
       if (!create) continue;
       outcome.resources++;
       const made = await send(http, mount, create);
-      check(`${create.operationId}`, made.status, made.body);
+      await check(`${create.operationId}`, made.status, made.body);
       if (made.status < 200 || made.status >= 300) continue;
       outcome.created++;
       const item = (() => {
