@@ -36,7 +36,7 @@ describe('errors a user spec declares nothing for: RFC 7807 problem+json (--stri
     const { body, headers } = await t.http.post('/v1/pets/7/feed').expect(409);
     expect(headers['content-type']).toBe('application/problem+json');
     expect(body).toEqual({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'pet 7 has eaten already' });
-    const [entry] = t.app.journal.list({ operationId: 'feedPet', limit: 1 });
+    const [entry] = await t.app.journal.list({ operationId: 'feedPet', limit: 1 });
     expect(entry!.responseValid).toBe(true);
   });
 
