@@ -50,8 +50,15 @@ interface Composition {
   listeners: ExchangeListener[];
 }
 
-/** How many times a request runs when other processes keep changing its session under it (shared store). */
-const MAX_STATE_ATTEMPTS = 10;
+/**
+ * How many times a request runs when other processes keep changing its session under it (shared store), and the
+ * cap of the random wait before each re-run. A re-run is cheap (the conflict caught the cache up), so the wait is
+ * short and capped rather than doubling without bound: 16 concurrent writers on one session over three replicas
+ * had requests lose 10 races in a row with waits of up to 2^attempt ms; with 32 attempts of at most 32 ms each a
+ * request waits at most about a second in all before it is answered 500.
+ */
+const MAX_STATE_ATTEMPTS = 32;
+const MAX_RERUN_WAIT_MS = 32;
 
 /** Stages whose 4xx refuses the request before any answer was chosen. */
 const REFUSING_STAGES = new Set(['router', 'validation', 'security']);
@@ -140,7 +147,7 @@ export class Pipeline {
             rewindForRerun(ex);
             // A random wait, doubling with each attempt, so that replicas racing on one session do not keep
             // colliding in step (without it, 16 concurrent creates spread over three replicas starved some requests).
-            const next = new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt)).then(
+            const next = new Promise<void>((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, MAX_RERUN_WAIT_MS))).then(
               () => this.run(composition.stages, ex, composition.stages.indexOf(readRequestBody)),
             );
             return this.settle(next, ex, composition, attempt + 1);
