@@ -475,7 +475,14 @@ export class RedisStateStore implements SessionStore {
     for (const [exact, prefix] of plan.wholesale) args.push(exact, prefix);
     args.push(String(plan.deletes.length), ...plan.deletes, String(plan.sets.length));
     for (const [field, value] of plan.sets) args.push(field, value);
-    return this.call(() => this.redis.mockgateCommit(sessionKey(session), SESSIONS_KEY, logKey(session), ...args));
+    // Not connected: refused before anything is sent, so certainly not written. Once sent, a failure leaves the
+    // commit in doubt (Redis may have run it and the answer been lost with the connection).
+    if (this.redis.status !== 'ready') throw this.unavailable('it is not connected');
+    try {
+      return await this.redis.mockgateCommit(sessionKey(session), SESSIONS_KEY, logKey(session), ...args);
+    } catch (err) {
+      throw this.unavailable((err as Error).message, true);
+    }
   }
 
   private async reload(session: string): Promise<void> {
@@ -522,8 +529,12 @@ export class RedisStateStore implements SessionStore {
     try {
       return await command();
     } catch (err) {
-      throw new StoreUnavailableError(`the session store (Redis, --store ${this.url}) did not answer: ${(err as Error).message}`);
+      throw this.unavailable((err as Error).message);
     }
+  }
+
+  private unavailable(reason: string, inDoubt = false): StoreUnavailableError {
+    return new StoreUnavailableError(`the session store (Redis, --store ${this.url}) did not answer: ${reason}`, inDoubt);
   }
 
   /** The operation that makes `path` what the cache holds now. */
