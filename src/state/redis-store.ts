@@ -4,18 +4,31 @@
  * sessions it served (the same in-memory objects the handlers work on with a single process) and Redis is the
  * source of truth:
  *
- * - **Version check per request** (one HGET): each session carries a version token; a request reloads the
- *   session from Redis only when the token differs from the one this replica's cache is at (another replica
- *   wrote, a reset, a Redis restart). Tokens are random (a UUID per commit), not counters: a Redis restarted from
- *   an older dump, or a session reset and written again, can never bring back a token a cache was at (ABA).
+ * - **Version check per request** (one EVALSHA): each session carries a version token; a request asks Redis for
+ *   the session's token and, when it differs from the one this replica's cache is at (another replica wrote),
+ *   for the entries of the session's change log written since the cache's token, in the same call. Tokens are
+ *   random (a UUID per commit), not counters: a Redis restarted from an older dump, or a session reset and
+ *   written again, can never bring back a token a cache was at (ABA).
+ * - **Catch-up from the change log**: every commit also appends its change set to a capped per-session log (a
+ *   list, `mockgate:l:<session>`, the last CHANGE_LOG_LENGTH commits), in the commit's own script, so a commit
+ *   and its entry are written together or not at all. An entry names the token it was written on top of and the
+ *   token it made: a replica applies the chain of entries that leads from its token to the current one to its
+ *   cached objects in place (O(what changed)). Because a token names one state and the script lets only one
+ *   commit be written on top of a token, an entry written on top of the cache's token is exactly the change from
+ *   the state the cache holds. When no such chain exists (the log was trimmed past it, Redis restarted or lost
+ *   it, the session was reset, an entry does not read, or a whole-session write left a barrier) the replica
+ *   reloads the session whole (HGETALL, O(state)), as before the log existed.
  * - **Optimistic commit** (one EVALSHA): a request's change set is written by a Lua script that first checks the
- *   version is still the one the cache is at, and sets a new token; on a mismatch nothing is written, the cache
- *   is dropped, and the request is re-run on the state reloaded (StateConflict; the pipeline re-runs it, bounded).
- *   So two replicas never both create the same id. Seeding a session on first use is part of its first commit
- *   (expected version: none), so it is atomic as well; a session only read is seeded in the cache alone.
+ *   version is still the one the cache is at, and sets a new token; on a mismatch nothing is written, the script
+ *   answers the log's entries since the cache's token, the cache catches up with them, and the request is re-run
+ *   on that state (StateConflict; the pipeline re-runs it, bounded). So two replicas never both create the same
+ *   id. Seeding a session on first use is part of its first commit (expected version: none), so it is atomic as
+ *   well; a session only read is seeded in the cache alone.
  * - Commits of one session from one replica go one after the other (a lane), each against the token the one
- *   before it left, so concurrent requests of one replica do not conflict with each other; a request whose
- *   session was reloaded while it ran is re-run (its view was of the old objects).
+ *   before it left, so concurrent requests of one replica do not conflict with each other. The cache holds the
+ *   changes of requests whose commits are queued in the lane; catching up in place first undoes them (their
+ *   Transactions' compare-and-undo, newest first), and every catch-up or reload starts a new generation of the
+ *   cache: a request whose view was of an older one is re-run (its commit would be refused anyway).
  * - Admin writes (reset, restore, scenario switch) write through unconditionally.
  *
  * Layout (why: a commit costs O(size of its change), not O(state)): one hash per session,
@@ -30,9 +43,9 @@
  * A create of one user writes one field; a change deep inside an entry rewrites that entry. A top-level value
  * that is not an object (an array) is rewritten whole when it changes, and a wholesale write (seeding, restore,
  * a handler that replaces a whole table) deletes the fields under its path first, which scans the session's
- * field names (HKEYS) inside the script. A reload reads the whole session (HGETALL): it is O(state), paid only
- * when another replica wrote the session since this one last saw it. `mockgate:sessions` is the set of session
- * names (for a reset of all).
+ * field names (HKEYS) inside the script. `mockgate:l:<session>` holds the change log (entries
+ * "<from token>\n<to token>\n<the fields written, as JSON>"; an empty change set is a barrier), and
+ * `mockgate:sessions` the set of session names (for a reset of all).
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
