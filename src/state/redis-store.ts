@@ -214,8 +214,9 @@ export class RedisStateStore implements SessionStore {
   /**
    * Per session: this replica's request commits not yet written (queued in the lane). Their requests' changes are
    * in the cached objects; catching the cache up in place first takes them back out (CommitOf.undo), newest first.
+   * The flag: the commit carries wholesale changes (a seed) that no undo takes out, so the session is reloaded instead.
    */
-  private readonly queued = new Map<string, Set<CommitOf>>();
+  private readonly queued = new Map<string, Map<CommitOf, boolean>>();
   /** Per session: the commits and reloads of this replica, one after the other. */
   private readonly lanes = new Map<string, Promise<void>>();
   private nextGeneration = 1;
@@ -379,8 +380,8 @@ export class RedisStateStore implements SessionStore {
     }
     if (at !== version) return false;
     const queued = [...(this.queued.get(session) ?? [])];
-    if (queued.some((commit) => !commit.undo)) return false;
-    for (const commit of queued.reverse()) commit.undo!();
+    if (queued.some(([commit, wholesale]) => wholesale || !commit.undo)) return false;
+    for (const [commit] of queued.reverse()) commit.undo!();
     undoFirst?.();
     for (const change of changes) applyLogged(root, change);
     // Derived indexes of the tables (engine/collection.ts) followed key by key; secondary ones are rebuilt.
@@ -420,8 +421,8 @@ export class RedisStateStore implements SessionStore {
     // Planned now, from the values as this request left them (later requests may change the cache meanwhile).
     const plan = this.plan(session, [...taken.map((p) => this.opAt(p)), ...ops]);
     let queued = this.queued.get(session);
-    if (!queued) this.queued.set(session, (queued = new Set()));
-    queued.add(commit);
+    if (!queued) this.queued.set(session, (queued = new Map()));
+    queued.set(commit, taken.length > 0);
     return this.lane(session, async () => {
       this.unqueue(session, commit);
       if (this.generation(session) !== generation) throw new StateConflict(session);

@@ -139,4 +139,19 @@ describe.skipIf(!runRedisSuites)('a replica behind catches up from the change lo
     await request(b, 'conflict', (s) => (s.users.fromB1 = { id: 'fromB1' }));
     expect(Object.keys((await fresh('conflict') as { lakefs: Lakefs }).lakefs.users).sort()).toEqual(['alice', 'fromA', 'fromB1']);
   });
+
+  it('reloads instead when a queued commit carries a seed no undo takes out: the cache never keeps what was not written', async () => {
+    const [a, b] = await seeded('seed-queued');
+    await request(a, 'seed-queued', (s) => (s.users.fromA = { id: 'fromA' }));
+    const first = request(b, 'seed-queued', (s) => (s.users.x = { id: 'x' }));
+    // An API seeded in b's cache on first use: written with b's next commit (a wholesale change), not undone by it.
+    Object.defineProperty(b.get('seed-queued')!, 'other', { value: { things: { t: { id: 't' } } }, writable: true, enumerable: true, configurable: true });
+    b.changed(['seed-queued', 'other']);
+    const second = request(b, 'seed-queued', (s) => (s.users.y = { id: 'y' }));
+    await expect(first).rejects.toBeInstanceOf(StateConflict);
+    await expect(second).rejects.toBeInstanceOf(StateConflict);
+    await b.refresh('seed-queued');
+    expect(JSON.parse(JSON.stringify(b.get('seed-queued')))).toEqual(await fresh('seed-queued'));
+    expect(b.get('seed-queued')!.other).toBeUndefined();
+  });
 });
