@@ -201,7 +201,7 @@ export function rewindForRerun(ex: Exchange): void {
 function storeFailed(ctx: StageContext, err: unknown): unknown {
   if (!(err instanceof StoreUnavailableError)) return err;
   ctx.logger.error({ err: err.message }, 'session store unavailable');
-  if (err.inDoubt) return internal(`${err.message} while this change was being saved: it may or may not have been saved; read it back once the store is back`);
+  if (err.inDoubt) return internal(`${err.message}; the change was sent before the connection failed, so it may or may not have been saved: read it back once the store is back`);
   return internal(`${err.message}; nothing was changed, retry once it is back`);
 }
 
