@@ -6,7 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANGE_LOG_LENGTH, RedisStateStore, StateConflict } from '../../src/state/redis-store.js';
+import { CHANGE_LOG_LENGTH, RedisStateStore, StateConflict, StoreUnavailableError } from '../../src/state/redis-store.js';
 import { Transaction, type ChangeOp } from '../../src/state/transaction.js';
 import { runRedisSuites, startRedis, type RunningRedis } from './redis-server.js';
 
@@ -153,5 +153,25 @@ describe.skipIf(!runRedisSuites)('a replica behind catches up from the change lo
     await b.refresh('seed-queued');
     expect(JSON.parse(JSON.stringify(b.get('seed-queued')))).toEqual(await fresh('seed-queued'));
     expect(b.get('seed-queued')!.other).toBeUndefined();
+  });
+
+  // Last: it kills the Redis.
+  it('a commit sent before the connection failed is reported in doubt; one refused before sending is not', async () => {
+    const [a] = await seeded('doubt');
+    // Redis holds write commands (the commit script) unanswered; then it dies with the commit sent.
+    await raw.call('CLIENT', 'PAUSE', '5000', 'WRITE');
+    const sent = request(a, 'doubt', (s) => (s.users.sent = { id: 'sent' })).then(() => undefined, (err: unknown) => err);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await redis.kill();
+    const inDoubt = await sent;
+    expect(inDoubt).toBeInstanceOf(StoreUnavailableError);
+    expect((inDoubt as StoreUnavailableError).inDoubt).toBe(true);
+    // Not connected now: refused before anything is sent, so certainly not written.
+    const b = await RedisStateStore.connect(redis.url).catch(() => undefined);
+    expect(b).toBeUndefined();
+    a.set('doubt', { lakefs: { users: {}, order: [], counter: 0 } });
+    const refused = await a.persist([], { session: 'doubt', generation: a.generation('doubt') }).then(() => undefined, (err: unknown) => err);
+    expect(refused).toBeInstanceOf(StoreUnavailableError);
+    expect((refused as StoreUnavailableError).inDoubt).toBe(false);
   });
 });
