@@ -41,6 +41,8 @@ interface Measured {
   p99: number;
   bad: number;
   statuses: Record<string, number>;
+  /** The first few bodies of answers outside 2xx (what went wrong, for the report). */
+  failures: string[];
 }
 interface Row extends Measured {
   setup: Setup;
@@ -53,6 +55,7 @@ let runs = 0;
 /** One load run over every process at once; the figures are the sum of their rates and the worst p99. */
 async function runSpread(origins: string[], load: Load, tag: string, connections: number, seconds: number): Promise<Measured> {
   // The connections split as evenly as they go (16 over three: 6, 5, 5).
+  const failures: string[] = [];
   const share = (i: number) => Math.floor(connections / origins.length) + (i < connections % origins.length ? 1 : 0);
   const results = await Promise.all(
     origins.map((url, i) =>
@@ -71,6 +74,9 @@ async function runSpread(origins: string[], load: Load, tag: string, connections
               if (!load.write) return { ...request, headers };
               return { ...request, headers, path: '/api/v1/auth/users', body: JSON.stringify({ id: `${tag}-${n}` }) };
             },
+            onResponse: (status, body) => {
+              if ((status < 200 || status > 299) && failures.length < 3) failures.push(`${status} ${body.slice(0, 300)}`);
+            },
           },
         ],
       }),
@@ -85,6 +91,7 @@ async function runSpread(origins: string[], load: Load, tag: string, connections
     p99: Math.max(...results.map((r) => r.latency.p99)),
     bad: results.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0),
     statuses,
+    failures,
   };
 }
 
@@ -118,8 +125,10 @@ async function measure(setup: Setup, servers: Server[], options: ReplicaOptions)
       p99: median(rounds.map((r) => r.p99)),
       bad: rounds.reduce((n, r) => n + r.bad, 0),
       statuses,
+      failures: rounds.flatMap((r) => r.failures).slice(0, 3),
     };
     process.stdout.write(`replicas: ${setup}, ${load.title}: ${fmt.int(row.rps)}/s p99 ${row.p99} ms${row.bad ? ` (${row.bad} bad: ${JSON.stringify(statuses)})` : ''}\n`);
+    for (const failure of row.failures) process.stdout.write(`replicas:   ${failure}\n`);
     rows.push(row);
   }
   return rows;
@@ -182,6 +191,8 @@ function render(rows: Row[], options: ReplicaOptions, elapsedMs: number, skipped
     const many = rows.find((r) => r.load.id === load.id && r.setup.startsWith('Redis'));
     if (one && many) ratios.push([load.title, fmt.ratio(many.rps / one.rps)]);
   }
+  const failures = rows.flatMap((r) => r.failures.map((f) => `- ${r.setup}, ${r.load.title}: \`${f}\``));
+  if (failures.length) lines.push('Answers outside 2xx (the first few):', '', ...failures, '');
   if (ratios.length) lines.push(`### ${REPLICAS} processes on Redis ÷ 1 process in memory (same run)`, '', table(['load', 'ratio of req/s'], ratios), '');
   return lines.join('\n');
 }
