@@ -328,7 +328,7 @@ export class RedisStateStore implements SessionStore {
    * and a full reload (HGETALL) only when the log no longer holds them. Rejects with StoreUnavailableError when
    * Redis does not answer. Why not the catch-up script alone, which answers the version too: a script call costs
    * Redis and ioredis more than an HGET, and reads were measured slower with it (getUser over 16 sessions on three
-   * replicas: about 7 000/s with the HGET, 5 000–6 400/s with the script).
+   * replicas, npm run bench -- --only replicas: 8 600–9 900/s with the HGET, 4 600–6 400/s with the script).
    */
   async refresh(session: string): Promise<void> {
     const version = (await this.call(() => this.redis.hget(sessionKey(session), 'v'))) ?? '';
