@@ -1,5 +1,7 @@
 /**
- * Creates through one or more mockgate processes, in memory or on Redis (not yet part of `npm run bench`):
+ * Creates through one or more mockgate processes, in memory or on Redis, from the sources (tsx) and with fetch: a
+ * quick check while working on the Redis store. `npm run bench -- --only replicas` (bench/lib/replica-cases.ts) is
+ * the benchmark, on the compiled build:
  *
  *   node bench/redis-replicas.mjs <memory|redis> <replicas> <users stored first> [concurrency=16] [sessions=1]
  *

@@ -11,6 +11,7 @@
  *   BENCH_NODE_ARGS='--max-semi-space-size=8' npm run bench   # other V8 flags on mockgate (noted in the report)
  *   npm run bench -- --only state --duration 5 --rounds 1      # large state only (bench/lib/state-cases.ts)
  *   BENCH_BASELINE_ROOT=/work/main npm run bench -- --only state  # …and the same cases on another checkout
+ *   npm run bench -- --only replicas                        # 3 processes on Redis vs 1 in memory (bench/lib/replica-cases.ts)
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -32,6 +33,7 @@ import {
   type Server,
 } from './lib/processes.js';
 import { fmt, machineLine, replaceSection, table } from './lib/report.js';
+import { runReplicaCases } from './lib/replica-cases.js';
 import { runStateCases } from './lib/state-cases.js';
 
 const { values } = parseArgs({
@@ -400,7 +402,8 @@ async function main(): Promise<void> {
   const only = values.only?.split(',');
   const cases = CASES.filter((c) => !only || only.includes(c.id));
   const stateCases = !only || only.includes('state');
-  if (cases.length === 0 && !stateCases) throw new Error(`no case named ${values.only}; cases: ${CASES.map((c) => c.id).join(', ')}, state`);
+  const replicaCases = !only || only.includes('replicas');
+  if (cases.length === 0 && !stateCases && !replicaCases) throw new Error(`no case named ${values.only}; cases: ${CASES.map((c) => c.id).join(', ')}, state, replicas`);
   process.stdout.write(`bench: building mockgate into a scratch folder\n`);
   const build = await buildMockgate();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'mockgate-bench-specs-'));
@@ -417,6 +420,14 @@ async function main(): Promise<void> {
       } finally {
         baseline?.dispose();
       }
+      if (cases.length === 0 && !replicaCases) return;
+    }
+    if (replicaCases) {
+      // Shorter than the other cases (six loads on four processes): enough for the ratios, and keeps `npm run bench` short.
+      const options = { durationSeconds: Math.min(DURATION, 5), connections: 16, rounds: Math.min(ROUNDS, 2), warmupSeconds: Math.min(WARMUP, 2), nodeArgs: NODE_ARGS };
+      const markdown = await runReplicaCases(build.cli, options);
+      process.stdout.write(`\n${markdown}\n`);
+      if (!values['no-report']) replaceSection('replicas', markdown);
       if (cases.length === 0) return;
     }
     process.stdout.write('bench: start-up\n');

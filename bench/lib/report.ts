@@ -17,7 +17,7 @@ number in a section comes from one run on one machine: compare the ratios inside
 figures across machines.
 `;
 
-export function replaceSection(name: 'bench' | 'limit' | 'soak' | 'state' | 'large-spec', markdown: string, file = REPORT_FILE): void {
+export function replaceSection(name: 'bench' | 'limit' | 'soak' | 'state' | 'large-spec' | 'replicas', markdown: string, file = REPORT_FILE): void {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
   const block = `${start}\n${markdown.trim()}\n${end}`;

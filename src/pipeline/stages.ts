@@ -216,6 +216,7 @@ export function rewindForRerun(ex: Exchange): void {
 function storeFailed(ctx: StageContext, err: unknown): unknown {
   if (!(err instanceof StoreUnavailableError)) return err;
   ctx.logger.error({ err: err.message }, 'session store unavailable');
+  if (err.inDoubt) return internal(`${err.message}; the change was sent before the connection failed, so it may or may not have been saved: read it back once the store is back`);
   return internal(`${err.message}; nothing was changed, retry once it is back`);
 }
 
@@ -418,7 +419,10 @@ function changeSet(ex: Exchange, ctx: StageContext): ChangeOp[] {
 
 /** Writes the request's changes to --state-file; a failure is the request's 500. */
 function saveState(ctx: StageContext, ops: ChangeOp[], ex: Exchange): Promise<void> {
-  const commit = ex.stateGeneration === undefined ? undefined : { session: ex.session, generation: ex.stateGeneration };
+  const tx = ex.tx;
+  // undo: a shared store that catches the session up in place first takes this request's changes back out.
+  const undo = tx && !ex.trace.stateChanged ? () => tx.rollback() : undefined;
+  const commit = ex.stateGeneration === undefined ? undefined : { session: ex.session, generation: ex.stateGeneration, undo };
   return ctx.sessions.persist(ops, commit).catch((err: unknown) => {
     // Another process changed the session meanwhile: the pipeline re-runs the request on the state reloaded.
     if (err instanceof StateConflict) throw err;

@@ -22,7 +22,7 @@ import v8 from 'node:v8';
 import type { Faker } from '@faker-js/faker';
 import type { ApiModule } from '../engine/types.js';
 import type { Scenario } from '../scenario/types.js';
-import type { SessionState, SessionStore } from './store.js';
+import type { CommitOf, SessionState, SessionStore } from './store.js';
 import type { ChangeOp } from './transaction.js';
 
 export const DEFAULT_SESSION = 'default';
@@ -288,7 +288,7 @@ export class Sessions {
    * Redis). With a shared store a request's `commit` is checked against the load of the session its view was of,
    * and rejects with StateConflict when another process changed the session meanwhile (the request is re-run).
    */
-  persist(ops?: ChangeOp[], commit?: { session: string; generation: number }): Promise<void> {
+  persist(ops?: ChangeOp[], commit?: CommitOf): Promise<void> {
     return this.deps.store.persist(ops, commit);
   }
 

@@ -57,13 +57,25 @@ export interface SessionStore {
   sessionNames(): string[];
   changed(path: string[]): void;
   /** `commit`: a request's, checked against the version its view of the session was loaded at (shared store). */
-  persist(ops?: ChangeOp[], commit?: { session: string; generation: number }): Promise<void>;
+  persist(ops?: ChangeOp[], commit?: CommitOf): Promise<void>;
   close(): Promise<void>;
   compact(): Promise<void>;
   /** Shared store: brings the cached session up to date (rejects when the store does not answer). */
   refresh?(session: string): Promise<void>;
   /** Shared store: which load of the session the cache holds (a request on an older one is re-run). */
   generation?(session: string): number;
+}
+
+/** Which request a commit is (shared store): the load of the session its view was of, and how to undo it. */
+export interface CommitOf {
+  session: string;
+  generation: number;
+  /**
+   * Undoes the request's changes in the cached state (its Transaction's rollback; idempotent). Absent when the
+   * request changed state where its Transaction could not see it: the shared store then cannot take its changes
+   * back out of the cache, and reloads the session instead of catching it up in place.
+   */
+  undo?: () => void;
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -39,13 +39,18 @@ export interface RunningRedis {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RunningRedis> {
+/**
+ * `appendFsync`: with an append-only file fsynced on every write (`appendfsync always`), so that what Redis
+ * acknowledged survives its SIGKILL and restart, as a Redis set up for durability keeps it.
+ */
+export async function startRedis(options: { appendFsync?: boolean } = {}): Promise<RunningRedis> {
   if (!redisAvailable()) throw new Error(`${REDIS_SERVER} is not installed, and CI is set: install it (apt-get install redis-server; scripts/ensure-test-tools.sh does when CI is set)`);
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mockgate-redis-'));
   let child: ChildProcess | undefined;
   const launch = async () => {
-    const started = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const durability = options.appendFsync ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    const started = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...durability, '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
     let output = '';
     started.stdout!.on('data', (chunk) => (output += chunk));

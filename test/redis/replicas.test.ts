@@ -143,6 +143,120 @@ describe.skipIf(!runRedisSuites)('three mockgate processes on one Redis (--store
   });
 });
 
+/**
+ * Creates of distinct lakeFS users through `targets` (round-robin), `workers` at a time, until `stop()` says so.
+ * Every answer is recorded: 201s are acknowledged writes; anything else must be an answer in lakeFS's shape (a
+ * replica killed mid-request gives no answer at all, recorded as `cut`).
+ */
+function writeLoad(targets: () => RunningCli[], session: string, prefix: string, workers: number, stop: (acknowledged: number) => boolean) {
+  const acknowledged: string[] = [];
+  const refused: Answer[] = [];
+  let cut = 0;
+  let next = 0;
+  const worker = async () => {
+    while (!stop(acknowledged.length)) {
+      const i = next++;
+      const live = targets();
+      const id = `${prefix}-${String(i).padStart(5, '0')}`;
+      let answer: Answer;
+      try {
+        answer = await createUser(live[i % live.length]!, session, id);
+      } catch {
+        cut++;
+        continue;
+      }
+      if (answer.status === 201) acknowledged.push(id);
+      else refused.push(answer);
+    }
+  };
+  const done = Promise.all(Array.from({ length: workers }, worker));
+  return { acknowledged, refused, done, cut: () => cut };
+}
+
+async function listIds(replica: RunningCli, session: string, prefix: string): Promise<string[]> {
+  const ids: string[] = [];
+  let after = '';
+  for (;;) {
+    const page = await call(replica, 'GET', `/api/v1/auth/users?prefix=${prefix}&amount=1000&after=${encodeURIComponent(after)}`, session);
+    expect(page.status, JSON.stringify(page.body)).toBe(200);
+    ids.push(...page.body.results!.map((u) => u.id));
+    const pagination = page.body.pagination as { has_more: boolean; next_offset: string };
+    if (!pagination.has_more) return ids;
+    after = pagination.next_offset;
+  }
+}
+
+describe.skipIf(!runRedisSuites)('replicas and Redis failing under write load (Redis with appendfsync always)', () => {
+  let redis: RunningRedis;
+  let replicas: RunningCli[];
+  const args = () => ['--port', '0', '--store', redis.url, '--log-level', 'error', '--log-format', 'json'];
+
+  beforeAll(async () => {
+    redis = await startRedis({ appendFsync: true });
+    replicas = await Promise.all([0, 1, 2].map(() => startCli(args())));
+  });
+
+  afterAll(async () => {
+    await stopAll();
+    await redis?.stop();
+  });
+
+  it('a replica killed (SIGKILL) under write load loses no acknowledged write: every 201 reads back through the survivors', { timeout: 60_000 }, async () => {
+    const [a, b, victim] = replicas as [RunningCli, RunningCli, RunningCli];
+    expect((await createUser(a, 'kill', 'warm')).status).toBe(201);
+    let killed = false;
+    const load = writeLoad(() => (killed ? [a, b] : [a, b, victim]), 'kill', 'k', 16, (n) => n >= 300);
+    // Kill the victim once it has answered part of the load, with requests to it still in flight.
+    while (load.acknowledged.length < 100) await new Promise((resolve) => setTimeout(resolve, 5));
+    victim.child.kill('SIGKILL');
+    killed = true;
+    await load.done;
+    expect(victim.child.signalCode ?? (await new Promise((resolve) => victim.child.once('exit', (_, signal) => resolve(signal))))).toBe('SIGKILL');
+    // Survivors refused nothing: only answers cut off by the kill are missing.
+    expect(load.refused.map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+    expect(load.acknowledged.length).toBeGreaterThanOrEqual(300);
+    for (const survivor of [a, b]) {
+      const ids = new Set(await listIds(survivor, 'kill', 'k-'));
+      expect(load.acknowledged.filter((id) => !ids.has(id)), 'acknowledged but not readable').toEqual([]);
+      for (const id of load.acknowledged.slice(-3)) expect((await getUser(survivor, 'kill', id)).status).toBe(200);
+    }
+    // A write through a survivor after the kill is seen by the other.
+    expect((await createUser(a, 'kill', 'after-kill')).status).toBe(201);
+    expect((await getUser(b, 'kill', 'after-kill')).status).toBe(200);
+    replicas = [a, b];
+  });
+
+  it('Redis killed and restarted under write load: a clear error in lakeFS shape while down, every acknowledged write kept, the replicas agree after', { timeout: 60_000 }, async () => {
+    const [a, b] = replicas as [RunningCli, RunningCli];
+    expect((await createUser(a, 'outage', 'warm')).status).toBe(201);
+    const afterRestart = { acknowledged: 0 };
+    const load = writeLoad(() => [a, b], 'outage', 'o', 16, () => afterRestart.acknowledged >= 100);
+    while (load.acknowledged.length < 100) await new Promise((resolve) => setTimeout(resolve, 5));
+    await redis.kill();
+    const ackedBeforeRestart = load.acknowledged.length;
+    // Down for a while, under load: every answer is a 500 in lakeFS's shape, at once (no request waits for Redis).
+    await until(async () => load.refused.length >= 20);
+    await redis.restart();
+    await until(async () => {
+      afterRestart.acknowledged = load.acknowledged.length - ackedBeforeRestart;
+      return afterRestart.acknowledged >= 100;
+    }, 30_000);
+    await load.done;
+    for (const refused of load.refused) {
+      expect(refused.status).toBe(500);
+      expect(Object.keys(refused.body)).toEqual(['message']);
+      expect(refused.body.message).toMatch(/the session store \(Redis, --store redis:\/\/127\.0\.0\.1:\d+\/0\) did not answer.*(nothing was changed|may or may not have been saved)/);
+    }
+    // Nothing acknowledged was lost, each user is there once, and both replicas (and Redis itself) hold the same.
+    const listed = await listIds(a, 'outage', 'o-');
+    expect(new Set(listed).size).toBe(listed.length);
+    expect(load.acknowledged.filter((id) => !listed.includes(id)), 'acknowledged but lost').toEqual([]);
+    expect(await listIds(b, 'outage', 'o-')).toEqual(listed);
+    const fields = await redisCommand(redis.port, ['HLEN', 'mockgate:s:outage']);
+    expect(Number(/:(\d+)/.exec(fields)![1])).toBeGreaterThanOrEqual(listed.length);
+  });
+});
+
 async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
