@@ -9,6 +9,7 @@
  * background write every few seconds, not a round trip per request. `GET /__admin/sessions` lists the sessions
  * any replica used within the idle time, with the memory their state takes in Redis.
  */
+import { logKey, sessionKey } from '../state/redis-store.js';
 import { DEFAULT_SESSION, type SessionInfo } from '../state/sessions.js';
 import { SHARED_PREFIX, type SharedRedis } from './connection.js';
 import { coverageKey } from './coverage.js';
@@ -17,10 +18,11 @@ import { countersKey, faultsKey } from './rules.js';
 import { scenarioDocKey } from './scenarios.js';
 
 const SEEN_KEY = `${SHARED_PREFIX}seen`;
-/** The session store's hash of a session (src/state/redis-store.ts). */
-const stateKey = (session: string) => `${SHARED_PREFIX}s:${session}`;
-/** The keys that live as long as the session (rate limiters expire with their own window). */
-const sessionKeys = (session: string) => [stateKey(session), faultsKey(session), countersKey(session), `${SHARED_PREFIX}rls:${session}`, journalKey(session), coverageKey(session), scenarioDocKey(session)];
+/**
+ * The keys that live as long as the session (rate limiters expire with their own window). The store's state hash
+ * and its change log go together: a log left behind would only waste memory (a broken chain makes a reload).
+ */
+const sessionKeys = (session: string) => [sessionKey(session), logKey(session), faultsKey(session), countersKey(session), `${SHARED_PREFIX}rls:${session}`, journalKey(session), coverageKey(session), scenarioDocKey(session)];
 
 /** At most this often per session and replica, the last use and the TTLs are refreshed. */
 export const TOUCH_INTERVAL_MS = 5000;
@@ -87,7 +89,7 @@ export class SharedLifetime {
   async list(): Promise<SessionInfo[]> {
     await this.shared.flush();
     const cutoff = Number.isFinite(this.idleMs) ? this.nowMs() - this.idleMs : 0;
-    const rows = (await this.shared.call((redis) => this.listScript(redis, SEEN_KEY, String(cutoff), stateKey('')))) as Array<[string, string, number]>;
+    const rows = (await this.shared.call((redis) => this.listScript(redis, SEEN_KEY, String(cutoff), sessionKey('')))) as Array<[string, string, number]>;
     return rows.map(([name, lastUsed, bytes]) => ({ name, lastUsedMs: Number(lastUsed), stateBytes: bytes }));
   }
 

@@ -57,8 +57,9 @@ import type { ChangeOp } from './transaction.js';
 export { StateConflict, StoreError, StoreUnavailableError };
 
 const KEY_PREFIX = 'mockgate:';
-const sessionKey = (session: string) => `${KEY_PREFIX}s:${session}`;
-const logKey = (session: string) => `${KEY_PREFIX}l:${session}`;
+/** A session's state hash, and its change log (exported: the replicas' session lifetime expires both). */
+export const sessionKey = (session: string) => `${KEY_PREFIX}s:${session}`;
+export const logKey = (session: string) => `${KEY_PREFIX}l:${session}`;
 const SESSIONS_KEY = `${KEY_PREFIX}sessions`;
 
 /** How many commits each session's change log keeps: a replica further behind than that reloads the session. */

@@ -236,7 +236,7 @@ describe.skipIf(!runRedisSuites)('session lifetime in Redis (--session-idle with
     await redis?.stop();
   });
 
-  it('a session no replica used for the idle time is gone from Redis (state, journal, coverage), and from the list', async () => {
+  it('a session no replica used for the idle time is gone from Redis (state and its change log, journal, coverage), and from the list', async () => {
     const [a, b] = replicas as [RunningCli, RunningCli];
     expect((await createUser(a, 'idle', 'ephemeral')).status).toBe(201);
     expect((await getUser(b, 'idle', 'ephemeral')).status).toBe(200);
@@ -246,10 +246,10 @@ describe.skipIf(!runRedisSuites)('session lifetime in Redis (--session-idle with
       expect((await getUser(i % 2 ? a : b, 'idle', 'ephemeral')).status).toBe(200);
     }
     expect(await raw.pttl('mockgate:s:idle')).toBeGreaterThan(0);
-    expect(await raw.exists('mockgate:j:idle', 'mockgate:c:idle')).toBe(2);
+    expect(await raw.exists('mockgate:j:idle', 'mockgate:c:idle', 'mockgate:l:idle')).toBe(3);
     // Then left alone longer than the idle time (plus the refresh interval).
     await sleep(3500);
-    expect(await raw.exists('mockgate:s:idle', 'mockgate:j:idle', 'mockgate:c:idle')).toBe(0);
+    expect(await raw.exists('mockgate:s:idle', 'mockgate:j:idle', 'mockgate:c:idle', 'mockgate:l:idle')).toBe(0);
     for (const replica of [a, b]) {
       const listed = await admin(replica, 'GET', '/sessions');
       expect(listed.body.sessions!.map((s) => s.name)).not.toContain('idle');
