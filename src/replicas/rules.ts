@@ -20,9 +20,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createFaker } from '../engine/faker.js';
-import { ANSWERING_KEYS, type RuleAction } from '../rules/actions.js';
+import { ANSWERING_KEYS } from '../rules/actions.js';
 import type { RateCounter, RateDecision } from '../rules/rate-limit.js';
-import { compileRule, NOTHING, type CompiledRule, type RuleEngineOptions } from '../rules/rules.js';
+import { applyActions, compileRule, NOTHING, type CompiledRule, type RuleEngineOptions } from '../rules/rules.js';
 import type { Rule, RuleOutcome, RuleRequest, RuleService } from '../rules/types.js';
 import { SHARED_PREFIX, type SharedRedis } from './connection.js';
 import { fieldOf, TOKENS_KEY, type SharedScenarios } from './scenarios.js';
@@ -262,23 +262,13 @@ export class SharedRules implements RuleService {
       const { rule } = compiled;
       outcome.fired.push(compiled.name);
       const limiter = rule.rateLimit ? new Decided(decisionOf(rule.rateLimit.algorithm === 'token-bucket', rule.rateLimit.limit, allowed === 1, remaining, resetMs)) : undefined;
-      for (const { action, compiled: prepared } of compiled.actions) {
-        const answer = (action as RuleAction).apply({
-          rule,
-          name: compiled.name,
-          compiled: prepared,
-          request,
-          outcome,
-          nowMs,
-          limiter: () => limiter!,
-          random: () => this.random(session, compiled)(),
-          maxStallMs: this.options.maxStallMs,
-        });
-        if (answer) {
-          outcome.answer = answer;
-          return outcome;
-        }
-      }
+      const answered = applyActions(compiled, request, outcome, {
+        nowMs,
+        limiter: () => limiter!,
+        random: () => this.random(session, compiled)(),
+        maxStallMs: this.options.maxStallMs,
+      });
+      if (answered) return outcome;
     }
     return outcome;
   }

@@ -5,7 +5,7 @@
  * requests cannot both take the last one-shot fault.
  */
 import { createFaker } from '../engine/faker.js';
-import { ACTIONS, ANSWERING_KEYS, type RuleAction } from './actions.js';
+import { ACTIONS, ANSWERING_KEYS, type ActionContext, type RuleAction } from './actions.js';
 import { parseDuration } from './duration.js';
 import { compileMatcher, type Matcher } from './match.js';
 import { FixedWindow, TokenBucket, type RateCounter } from './rate-limit.js';
@@ -57,6 +57,27 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
 
 /** What evaluate() answers when no fault is queued and no rule matches: shared, never mutated. */
 export const NOTHING: RuleOutcome = Object.freeze({ delayMs: 0, headers: Object.freeze({}) as Record<string, string>, fired: Object.freeze([]) as unknown as string[] });
+
+/**
+ * Applies a fired rule's actions in order, onto the outcome, until one answers (true: the outcome holds that answer
+ * and the rules stop there). Shared by the in-memory engine and the replicas' (src/replicas/rules.ts), which differ
+ * only in where the counts, the limiter and the random numbers come from.
+ */
+export function applyActions(
+  compiled: CompiledRule,
+  request: RuleRequest,
+  outcome: RuleOutcome,
+  from: Pick<ActionContext, 'nowMs' | 'limiter' | 'random' | 'maxStallMs'>,
+): boolean {
+  for (const { action, compiled: prepared } of compiled.actions) {
+    const answer = action.apply({ ...from, rule: compiled.rule, name: compiled.name, compiled: prepared, request, outcome });
+    if (answer) {
+      outcome.answer = answer;
+      return true;
+    }
+  }
+  return false;
+}
 
 export class RuleEngine implements RuleService {
   /**
@@ -122,25 +143,14 @@ export class RuleEngine implements RuleService {
       runtime.fired.set(compiled, fired + 1);
       if (rule.times !== undefined && fired + 1 >= rule.times) this.dropFault(runtime, compiled);
       outcome.fired.push(compiled.name);
-      const nowMs = this.nowMs();
-      for (const { action, compiled: prepared } of compiled.actions) {
-        const answer = action.apply({
-          rule,
-          name: compiled.name,
-          compiled: prepared,
-          request,
-          outcome,
-          nowMs,
-          limiter: () => this.limiter(runtime, compiled, request),
-          // Made on first draw: most actions draw nothing, and a seeded generator is a faker of its own.
-          random: () => this.random(runtime, compiled, request.session)(),
-          maxStallMs: this.options.maxStallMs,
-        });
-        if (answer) {
-          outcome.answer = answer;
-          return outcome;
-        }
-      }
+      const answered = applyActions(compiled, request, outcome, {
+        nowMs: this.nowMs(),
+        limiter: () => this.limiter(runtime, compiled, request),
+        // Made on first draw: most actions draw nothing, and a seeded generator is a faker of its own.
+        random: () => this.random(runtime, compiled, request.session)(),
+        maxStallMs: this.options.maxStallMs,
+      });
+      if (answered) return outcome;
     }
     return outcome;
   }
