@@ -13,7 +13,7 @@
  * arrives at Redis after them.
  */
 import { Redis, type ChainableCommander } from 'ioredis';
-import { parseStoreUrl } from '../state/redis-store.js';
+import { clientOptions } from '../state/redis-store.js';
 import { StoreError, StoreUnavailableError } from '../state/store-errors.js';
 
 /** Every shared key starts with this (the session store's keys are `mockgate:s:…` and `mockgate:sessions`). */
@@ -35,18 +35,10 @@ export class SharedRedis {
   ) {}
 
   static async connect(url: string, onBackgroundFailure: (message: string) => void): Promise<SharedRedis> {
-    const redis = new Redis({
-      ...parseStoreUrl(url),
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: 2000,
-      commandTimeout: 5000,
-      retryStrategy: (times) => Math.min(100 * times, 1000),
-      // No auto-pipelining (which defers a tick's commands to the next tick): a journal entry's XADD must be on
-      // the socket to Redis before the answer is on the client's, so that a client reading the journal through
-      // another replica right after its answer finds it (with it, test/redis/shared.test.ts once missed the last one).
-    });
+    // No auto-pipelining (which defers a tick's commands to the next tick): a journal entry's XADD must be on the
+    // socket to Redis before the answer is on the client's, so that a client reading the journal through another
+    // replica right after its answer finds it (with it, test/redis/shared.test.ts once missed the last one).
+    const redis = new Redis(clientOptions(url));
     // The store's connection reports outages; this one's are the same outage.
     redis.on('error', () => {});
     try {

@@ -48,7 +48,7 @@
  * `mockgate:sessions` the set of session names (for a reset of all).
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { invalidateDerived, resync } from '../engine/collection.js';
 import { nullPrototypeTable, type CommitOf, type SessionState, type SessionStore } from './store.js';
 import { StateConflict, StoreError, StoreUnavailableError } from './store-errors.js';
@@ -159,6 +159,23 @@ interface Plan {
   sets: Array<[string, string]>;
 }
 
+/**
+ * How every connection to the store's Redis is made (the store's, and the replicas' shared one): the URL's target,
+ * connected explicitly, and a request never waits for a Redis that is down — it fails at once, in the API's shape,
+ * and Redis is reconnected to in the background.
+ */
+export function clientOptions(url: string): RedisOptions {
+  return {
+    ...parseStoreUrl(url),
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2000,
+    commandTimeout: 5000,
+    retryStrategy: (times) => Math.min(100 * times, 1000),
+  };
+}
+
 /** A `--store` value: `redis://[user:password@]host[:port][/db]`. */
 export function parseStoreUrl(url: string): { host: string; port: number; db: number; username?: string; password?: string } {
   const fix = `--store ${url}: expected redis://host:port/db (e.g. redis://127.0.0.1:6379/0)`;
@@ -232,17 +249,7 @@ export class RedisStateStore implements SessionStore {
   /** Connects, or refuses with one line naming --store and the fix (malformed URL, Redis unreachable). */
   static async connect(url: string, options: RedisStoreOptions = {}): Promise<RedisStateStore> {
     const target = parseStoreUrl(url);
-    const redis = new Redis({
-      ...target,
-      lazyConnect: true,
-      // A request never waits for a Redis that is down: it fails at once, in the API's shape, and Redis is
-      // reconnected to in the background.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: 2000,
-      commandTimeout: 5000,
-      retryStrategy: (times) => Math.min(100 * times, 1000),
-    }) as Redis & StoreCommands;
+    const redis = new Redis(clientOptions(url)) as Redis & StoreCommands;
     redis.defineCommand('mockgateCommit', { numberOfKeys: 3, lua: COMMIT_LUA });
     redis.defineCommand('mockgateCatchUp', { numberOfKeys: 2, lua: CATCH_UP_LUA });
     redis.defineCommand('mockgateClear', { numberOfKeys: 1, lua: CLEAR_LUA });
