@@ -19,10 +19,9 @@
  * `mockgate:rls:<session>` so a reset finds them; `mockgate:rs` the sessions that have any of these.
  */
 import { randomUUID } from 'node:crypto';
-import { createFaker } from '../engine/faker.js';
 import { ANSWERING_KEYS } from '../rules/actions.js';
 import type { RateCounter, RateDecision } from '../rules/rate-limit.js';
-import { applyActions, compileRule, NOTHING, type CompiledRule, type RuleEngineOptions } from '../rules/rules.js';
+import { applyActions, compileRule, NOTHING, ruleRandom, type CompiledRule, type RuleEngineOptions } from '../rules/rules.js';
 import type { Rule, RuleOutcome, RuleRequest, RuleService } from '../rules/types.js';
 import { SHARED_PREFIX, type SharedRedis } from './connection.js';
 import { fieldOf, TOKENS_KEY, type SharedScenarios } from './scenarios.js';
@@ -301,15 +300,7 @@ export class SharedRules implements RuleService {
   private random(session: string, compiled: CompiledRule): () => number {
     const key = `${session}\u0000${compiled.name}`;
     let random = this.randoms.get(key);
-    if (!random) {
-      const { seed } = this.options;
-      if (seed === undefined) random = Math.random;
-      else {
-        const faker = createFaker(seed, `rules\u0000${session}\u0000${compiled.name}`);
-        random = () => faker.number.float();
-      }
-      this.randoms.set(key, random);
-    }
+    if (!random) this.randoms.set(key, (random = ruleRandom(this.options.seed, session, compiled.name)));
     return random;
   }
 

@@ -197,15 +197,18 @@ export class RuleEngine implements RuleService {
    */
   private random(runtime: SessionRuntime, compiled: CompiledRule, session: string): () => number {
     let random = runtime.randoms.get(compiled);
-    if (!random) {
-      const { seed } = this.options;
-      if (seed === undefined) random = Math.random;
-      else {
-        const faker = createFaker(seed, `rules\u0000${session}\u0000${compiled.name}`);
-        random = () => faker.number.float();
-      }
-      runtime.randoms.set(compiled, random);
-    }
+    if (!random) runtime.randoms.set(compiled, (random = ruleRandom(this.options.seed, session, compiled.name)));
     return random;
   }
+}
+
+/**
+ * A rule's random numbers in a session: Math.random, or under --seed a faker seeded by the seed, the session and the
+ * rule's name (so the same requests of a session fire the same way whatever other sessions do, whatever other rules
+ * draw, and on whichever replica).
+ */
+export function ruleRandom(seed: number | undefined, session: string, ruleName: string): () => number {
+  if (seed === undefined) return Math.random;
+  const faker = createFaker(seed, `rules\u0000${session}\u0000${ruleName}`);
+  return () => faker.number.float();
 }
