@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import { ANSWERING_KEYS } from '../rules/actions.js';
 import type { RateCounter, RateDecision } from '../rules/rate-limit.js';
-import { applyActions, compileRule, NOTHING, ruleRandom, type CompiledRule, type RuleEngineOptions } from '../rules/rules.js';
+import { applyActions, compiledOnce, compileRule, NOTHING, rateSubject, ruleRandom, type CompiledRule, type RuleEngineOptions } from '../rules/rules.js';
 import type { Rule, RuleOutcome, RuleRequest, RuleService } from '../rules/types.js';
 import { SHARED_PREFIX, type SharedRedis } from './connection.js';
 import { fieldOf, TOKENS_KEY, type SharedScenarios } from './scenarios.js';
@@ -243,7 +243,7 @@ export class SharedRules implements RuleService {
         rolled ? '1' : '0',
         answersWhenFired(compiled) ? '1' : '0',
         fault,
-        limit ? limiterKey(session, field, subjectOf(limit.per ?? 'credential', request)) : '',
+        limit ? limiterKey(session, field, rateSubject(limit, request)) : '',
         limit?.algorithm === 'token-bucket' ? 'bucket' : 'fixed',
         String(limit?.limit ?? 0),
         String(compiled.windowMs),
@@ -273,10 +273,7 @@ export class SharedRules implements RuleService {
   }
 
   private scenarioRules(session: string): CompiledRule[] {
-    const rules = this.rulesFor(session);
-    let compiled = this.compiled.get(rules);
-    if (!compiled) this.compiled.set(rules, (compiled = rules.map(compileRule)));
-    return compiled;
+    return compiledOnce(this.compiled, this.rulesFor(session));
   }
 
   /** A queued fault, compiled once per text (undefined: a text this version cannot read — it is skipped). */
@@ -313,10 +310,6 @@ export class SharedRules implements RuleService {
 /** Whether a rule that fires answers in place of the handler whatever its rate limit says (a status, a reset…). */
 function answersWhenFired(compiled: CompiledRule): boolean {
   return compiled.actions.some(({ action }) => ANSWERING_KEYS.includes(action.key));
-}
-
-function subjectOf(per: string, request: RuleRequest): string {
-  return per === 'session' ? request.session : per === 'client' ? request.clientAddress : (request.credential ?? `client:${request.clientAddress}`);
 }
 
 /** The script's answer as the RateLimit-* headers want it (seconds rounded up, as rate-limit.ts rounds them). */

@@ -58,6 +58,19 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
 /** What evaluate() answers when no fault is queued and no rule matches: shared, never mutated. */
 export const NOTHING: RuleOutcome = Object.freeze({ delayMs: 0, headers: Object.freeze({}) as Record<string, string>, fired: Object.freeze([]) as unknown as string[] });
 
+/** A scenario's rules compiled, once per rules list (the list is the scenario's: a switch brings a new one). */
+export function compiledOnce(cache: WeakMap<Rule[], CompiledRule[]>, rules: Rule[]): CompiledRule[] {
+  let compiled = cache.get(rules);
+  if (!compiled) cache.set(rules, (compiled = rules.map(compileRule)));
+  return compiled;
+}
+
+/** Whom a rate limit counts: the session, the client's address, or the credential (the address when there is none). */
+export function rateSubject(limit: NonNullable<Rule['rateLimit']>, request: RuleRequest): string {
+  const per = limit.per ?? 'credential';
+  return per === 'session' ? request.session : per === 'client' ? request.clientAddress : (request.credential ?? `client:${request.clientAddress}`);
+}
+
 /**
  * Applies a fired rule's actions in order, onto the outcome, until one answers (true: the outcome holds that answer
  * and the rules stop there). Shared by the in-memory engine and the replicas' (src/replicas/rules.ts), which differ
@@ -156,13 +169,7 @@ export class RuleEngine implements RuleService {
   }
 
   private scenarioRules(session: string): CompiledRule[] {
-    const rules = this.rulesFor(session);
-    let compiled = this.compiled.get(rules);
-    if (!compiled) {
-      compiled = rules.map(compileRule);
-      this.compiled.set(rules, compiled);
-    }
-    return compiled;
+    return compiledOnce(this.compiled, this.rulesFor(session));
   }
 
   private dropFault(runtime: SessionRuntime, compiled: CompiledRule): void {
@@ -172,9 +179,7 @@ export class RuleEngine implements RuleService {
 
   private limiter(runtime: SessionRuntime, compiled: CompiledRule, request: RuleRequest): RateCounter {
     const spec = compiled.rule.rateLimit!;
-    const per = spec.per ?? 'credential';
-    const subject = per === 'session' ? request.session : per === 'client' ? request.clientAddress : request.credential ?? `client:${request.clientAddress}`;
-    const key = `${compiled.name}\u0000${subject}`;
+    const key = `${compiled.name}\u0000${rateSubject(spec, request)}`;
     let limiter = runtime.limiters.get(key);
     if (!limiter) {
       if (runtime.limiters.size >= MAX_LIMITERS) runtime.limiters.delete(runtime.limiters.keys().next().value!);
