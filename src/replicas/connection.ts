@@ -19,6 +19,23 @@ import { StoreError, StoreUnavailableError } from '../state/store-errors.js';
 /** Every shared key starts with this (the session store's keys are `mockgate:s:…` and `mockgate:sessions`). */
 export const SHARED_PREFIX = 'mockgate:';
 
+/**
+ * A script that deletes one kind of per-session key (`<prefix><kind>:<session>`: the journal's streams, coverage's
+ * hashes) for one session or, given '', for every session in the set that lists them, and takes them off that set.
+ * KEYS: the sessions set. ARGV: session ('' all), key prefix.
+ */
+export function clearPerSessionLua(kind: string): string {
+  return `
+local sessions = {ARGV[1]}
+if ARGV[1] == '' then sessions = redis.call('SMEMBERS', KEYS[1]) end
+for _, s in ipairs(sessions) do
+  redis.call('DEL', ARGV[2] .. '${kind}:' .. s)
+  redis.call('SREM', KEYS[1], s)
+end
+return 1
+`;
+}
+
 export class SharedRedis {
   /** Writes sent and not yet acknowledged (the answer did not wait for them). */
   private readonly inFlight = new Set<Promise<unknown>>();

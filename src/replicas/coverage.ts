@@ -6,7 +6,7 @@
  * set of sessions with counts. The hashes expire with their session (--session-idle).
  */
 import { statusCovers, type CoverageCounter, type CoverageOperation, type CoverageRow } from '../journal/coverage.js';
-import { SHARED_PREFIX, type SharedRedis } from './connection.js';
+import { clearPerSessionLua, SHARED_PREFIX, type SharedRedis } from './connection.js';
 
 export const coverageKey = (session: string) => `${SHARED_PREFIX}c:${session}`;
 const SESSIONS_KEY = `${SHARED_PREFIX}cs`;
@@ -19,16 +19,7 @@ if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return 1
 `;
 
-/** KEYS: the sessions set. ARGV: session ('' all), key prefix. */
-const CLEAR_LUA = `
-local sessions = {ARGV[1]}
-if ARGV[1] == '' then sessions = redis.call('SMEMBERS', KEYS[1]) end
-for _, s in ipairs(sessions) do
-  redis.call('DEL', ARGV[2] .. 'c:' .. s)
-  redis.call('SREM', KEYS[1], s)
-end
-return 1
-`;
+const CLEAR_LUA = clearPerSessionLua('c');
 
 export class SharedCoverage implements CoverageCounter {
   private readonly recordScript;

@@ -16,7 +16,7 @@
 import type { ValidationIssue } from '../engine/errors.js';
 import type { Exposure } from '../engine/exposure.js';
 import { Journal, type JournalEntry, type JournalFilter, type RecordedExchange, type RequestJournal } from '../journal/journal.js';
-import { SHARED_PREFIX, type SharedRedis } from './connection.js';
+import { clearPerSessionLua, SHARED_PREFIX, type SharedRedis } from './connection.js';
 
 export const journalKey = (session: string) => `${SHARED_PREFIX}j:${session}`;
 const ID_KEY = `${SHARED_PREFIX}jid`;
@@ -34,16 +34,7 @@ if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
 return id
 `;
 
-/** KEYS: the sessions set. ARGV: session ('' all), key prefix. */
-const CLEAR_LUA = `
-local sessions = {ARGV[1]}
-if ARGV[1] == '' then sessions = redis.call('SMEMBERS', KEYS[1]) end
-for _, s in ipairs(sessions) do
-  redis.call('DEL', ARGV[2] .. 'j:' .. s)
-  redis.call('SREM', KEYS[1], s)
-end
-return 1
-`;
+const CLEAR_LUA = clearPerSessionLua('j');
 
 type Violation = { operationId?: string; status: number; issues: ValidationIssue[] };
 
