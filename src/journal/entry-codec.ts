@@ -200,9 +200,13 @@ export function decodeEntry(bytes: Buffer): DecodedExchange {
  * placeholder: servers accept headers of up to ~96 KB, and ten thousand of them must not stay in memory.
  */
 function headerText(value: unknown): string {
+  return tooLongHeader(value) ?? (typeof value === 'string' ? value : `\0${JSON.stringify(value)}`);
+}
+
+/** The placeholder kept for a header value longer than MAX_HEADER_CHARS, or undefined when the value is kept. */
+export function tooLongHeader(value: unknown): string | undefined {
   const length = typeof value === 'string' ? value.length : Array.isArray(value) ? value.join(', ').length : 0;
-  if (length > MAX_HEADER_CHARS) return `[${length} characters, not kept]`;
-  return typeof value === 'string' ? value : `\0${JSON.stringify(value)}`;
+  return length > MAX_HEADER_CHARS ? `[${length} characters, not kept]` : undefined;
 }
 
 /** undefined / false / true as 0 / 1 / 2 (two bits). */

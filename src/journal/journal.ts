@@ -168,7 +168,7 @@ export class Journal {
       }
     }
     entries.sort((a, b) => b.id - a.id);
-    return (filter.limit ? entries.slice(0, filter.limit) : entries).map((entry) => present(entry, this.secrets));
+    return (filter.limit ? entries.slice(0, filter.limit) : entries).map((entry) => presentEntry(entry, this.secrets));
   }
 
   /** A session is forgotten (the session cap, a reset): so is its journal. */
@@ -234,7 +234,11 @@ export class Journal {
 
 type Secrets = Pick<Exposure, 'secretHeaders' | 'isSecretField'>;
 
-function present(entry: StoredEntry, secrets: Secrets): JournalEntry {
+/**
+ * A stored entry as the admin API shows it: secrets redacted, bodies parsed, the time formatted (also used by the
+ * replicas' shared journal, src/replicas/journal.ts, so the rules stay in one place).
+ */
+export function presentEntry(entry: RecordedExchange & { id: number }, secrets: Secrets): JournalEntry {
   const { request, response, timeMs, ...rest } = entry;
   return {
     ...rest,

@@ -10,20 +10,18 @@
  * (a whole macro node): a read takes the newest `limit` entries of a stream, so exactly as many are shown as in one
  * process. Streams expire with their session (--session-idle).
  *
- * Entries are presented (secrets redacted, bodies parsed, times formatted) by an in-memory Journal made for the read:
+ * Entries are presented (secrets redacted, bodies parsed, times formatted) by the in-memory journal's presentEntry:
  * the redaction rules stay in one place (src/journal/journal.ts).
  */
 import type { ValidationIssue } from '../engine/errors.js';
 import type { Exposure } from '../engine/exposure.js';
-import { Journal, type JournalEntry, type JournalFilter, type RecordedExchange, type RequestJournal } from '../journal/journal.js';
+import { tooLongHeader } from '../journal/entry-codec.js';
+import { presentEntry, type JournalEntry, type JournalFilter, type RecordedExchange, type RequestJournal } from '../journal/journal.js';
 import { clearPerSessionLua, SHARED_PREFIX, type SharedRedis } from './connection.js';
 
 export const journalKey = (session: string) => `${SHARED_PREFIX}j:${session}`;
 const ID_KEY = `${SHARED_PREFIX}jid`;
 const SESSIONS_KEY = `${SHARED_PREFIX}js`;
-
-/** Longest header value kept, as in one process (a longer one is replaced by a placeholder before it is sent). */
-const MAX_HEADER_CHARS = 4096;
 
 /** KEYS: the stream, the id counter, the sessions set. ARGV: limit, entry (JSON), session, ttl (ms, 0: none). */
 const APPEND_LUA = `
@@ -93,7 +91,7 @@ export class SharedJournal implements RequestJournal {
     stored.sort((a, b) => b.id - a.id);
     // At most as many as one process keeps in all (the newest): the read is bounded like the in-memory one.
     const kept = Math.max(10_000, 10 * this.limitPerSession);
-    return present(stored.slice(0, filter.limit ? Math.min(filter.limit, kept) : kept), this.secrets);
+    return stored.slice(0, filter.limit ? Math.min(filter.limit, kept) : kept).map((entry) => presentEntry(entry, this.secrets));
   }
 
   clear(session?: string): Promise<void> {
@@ -118,30 +116,14 @@ function valueOf(fields: string[], name: string): string {
   throw new Error(`journal entry without "${name}"`);
 }
 
-/**
- * Entries (newest first) as the admin API shows them: recorded into a Journal made for this read, whose list()
- * redacts and formats them; each then gets its shared id back by its request id (unique per request), so an entry
- * the scratch journal would not keep could only be missing, never shown under another's id.
- */
-function present(newestFirst: Array<RecordedExchange & { id: number }>, secrets: Pick<Exposure, 'secretHeaders' | 'isSecretField'>): JournalEntry[] {
-  if (newestFirst.length === 0) return [];
-  const ids = new Map(newestFirst.map((entry) => [entry.requestId, entry.id]));
-  const scratch = new Journal(newestFirst.length, { maxEntries: newestFirst.length, secrets });
-  for (let i = newestFirst.length - 1; i >= 0; i--) scratch.record(newestFirst[i]!);
-  return scratch
-    .list()
-    .map((entry) => ({ ...entry, id: ids.get(entry.requestId)! }))
-    .sort((a, b) => b.id - a.id);
-}
-
-/** Header values longer than MAX_HEADER_CHARS replaced by a placeholder (a request may send ~96 KB of them). */
+/** Header values too long to keep replaced by the in-memory journal's placeholder (a request may send ~96 KB). */
 function boundedHeaders(headers: Record<string, unknown>): Record<string, unknown> {
   let out: Record<string, unknown> | undefined;
   for (const [name, value] of Object.entries(headers)) {
-    const length = typeof value === 'string' ? value.length : Array.isArray(value) ? value.join(', ').length : 0;
-    if (length <= MAX_HEADER_CHARS) continue;
+    const placeholder = tooLongHeader(value);
+    if (placeholder === undefined) continue;
     out ??= { ...headers };
-    out[name] = `[${length} characters, not kept]`;
+    out[name] = placeholder;
   }
   return out ?? headers;
 }
