@@ -5,7 +5,7 @@
  * what happened this time. What mockgate knows beyond that (the validation issues of a refused request, or of an
  * answer that broke the spec) goes in extension members (§3.2), so a client reads them where it read them before.
  */
-import { STATUS_CODES } from 'node:http';
+import { http } from './node-http.js';
 import { httpStatusText, type MockError } from './errors.js';
 import type { Reply } from './types.js';
 
@@ -30,5 +30,5 @@ export function problemReply(error: MockError): Reply {
 /** The status's reason phrase: mockgate's own table first (it knows 420), then Node's (418, 451, …). */
 export function reasonPhrase(status: number): string {
   const ours = httpStatusText(status);
-  return ours === `HTTP ${status}` ? (STATUS_CODES[status] ?? ours) : ours;
+  return ours === `HTTP ${status}` ? (http.STATUS_CODES[status] ?? ours) : ours;
 }

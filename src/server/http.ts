@@ -15,7 +15,7 @@
  * routes, and CORS, the header bound, body reading and the reply are a few lines here. So express is not on
  * the request path (and nothing in src/ imports it any more).
  */
-import { STATUS_CODES, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Duplex, Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { MockError, ErrorCode, payloadTooLarge, badRequest, headerTooLarge, malformedRequest, internal } from '../engine/errors.js';
@@ -23,6 +23,7 @@ import { isAnswerlessFault, type EngineRequest, type Reply } from '../engine/typ
 import { cors } from './cors.js';
 import { requestGuard } from './guard.js';
 import { deliverBadly, failConnection } from './transport-faults.js';
+import { http } from '../engine/node-http.js';
 
 /**
  * The bound on a request's header section (request line and every header). Node's default, 16 KiB, is
@@ -396,7 +397,7 @@ function rawResponse(reply: Reply): Buffer {
   headers['Content-Length'] = String(body.length);
   headers.Date = new Date().toUTCString();
   headers.Connection = 'close';
-  const head = `HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? 'Error'}\r\n${Object.entries(headers)
+  const head = `HTTP/1.1 ${reply.status} ${http.STATUS_CODES[reply.status] ?? 'Error'}\r\n${Object.entries(headers)
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('')}\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);

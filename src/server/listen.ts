@@ -4,13 +4,13 @@
  * and requests the parser refuses are answered as JSON in the API's shape where their path can be read
  * (see clientErrorResponder) instead of Node's bare status line.
  */
-import http from 'node:http';
-import type { RequestListener } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
+import { http } from '../engine/node-http.js';
 import { clientErrorResponder, PARSER_MAX_HEADER_BYTES } from './http.js';
 
 export class ListenError extends Error {}
 
-export function listen(handler: RequestListener, port: number, host: string): Promise<http.Server> {
+export function listen(handler: RequestListener, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = http.createServer({ maxHeaderSize: PARSER_MAX_HEADER_BYTES }, handler);
     const onClientError = clientErrorResponder(handler);
