@@ -116,7 +116,7 @@ export async function createApp(config: AppConfig, deps: AppDeps = {}): Promise<
     : bundledMountRequests(apis);
   // A schema ajv refuses is logged once, when it is first compiled; its operation then answers 500 in the API's shape.
   const onCompileFailure = (failure: Error) => logger.error({ err: failure.message }, 'spec schema cannot be compiled');
-  const apiMounts = await Promise.all(requests.map((r) => mountSpec(r, apis, { onCompileFailure, generic: statefulGenericApi })));
+  const apiMounts = await Promise.all(requests.map((r) => mountSpec(r, apis, { onCompileFailure, generic: statefulGenericApi, warmUp: config.warmUp })));
   // A user's spec served generically is an API of its own: it has state, a scenario section and rules of its own.
   const genericApis = nameGenericApis(apiMounts, apis);
   const allApis = [...apis, ...genericApis];

@@ -42,6 +42,11 @@ export interface AppConfig {
   strict: boolean;
   /** Reload the scenario file when it changes, keeping the last good one if the new one is invalid. */
   watch: boolean;
+  /**
+   * Compile every operation's validators in the background shortly after start, instead of on each operation's
+   * first request (see engine/validator.ts for what each costs).
+   */
+  warmUp: boolean;
   /** Bearer token required on /__admin when set. */
   adminToken?: string;
   logLevel: LogLevel;
@@ -85,6 +90,7 @@ export function defaultConfig(): AppConfig {
     scenario: path.join(bundledScenariosDir, 'default.yaml'),
     strict: false,
     watch: false,
+    warmUp: false,
     logLevel: 'info',
     logFormat: 'json',
     bodyLimitBytes: 1024 * 1024,

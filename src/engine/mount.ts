@@ -49,11 +49,13 @@ export interface MountOptions {
    * stateful one (src/generic), which the engine cannot import.
    */
   generic?: GenericApiFactory;
+  /** Compile every operation's validators in the background shortly after start (default: on first use only). */
+  warmUp?: boolean;
 }
 
 export async function mountSpec(request: MountRequest, apis: ApiModule[], options: MountOptions = {}): Promise<Mount> {
   const spec = await loadSpec(request.file);
-  const validator = new SpecValidator(spec, { onCompileFailure: options.onCompileFailure });
+  const validator = new SpecValidator(spec, { onCompileFailure: options.onCompileFailure, warmUp: options.warmUp });
   const { api, binding } = request.api ? { api: request.api, binding: { kind: request.binding ?? 'bundled' } as Binding } : await ownerOf(spec, apis, validator, options.generic ?? genericApi);
   return {
     api,

@@ -10,11 +10,19 @@
  * - response validators are compiled by schema: openapi-backend clones every response schema before
  *   compiling it, so the one error schema an API uses for 400, 401, 403, 404, 409 and 429 of every operation
  *   was compiled once per operation and status; here it is compiled once per spec;
- * - an operation's validators are compiled the first time a request needs them, and shortly after start-up
- *   a background warm-up compiles the rest, one operation per event-loop turn. So the server answers as
- *   soon as the routes are built, and within a moment of start nothing is compiled on a request any more
- *   (except in a spec of more than WARM_UP_MAX_OPERATIONS operations, whose validators are compiled on first use
- *   only: memory, below).
+ * - an operation's validators are compiled the first time a request needs them (3–12 ms, once per operation),
+ *   so the server answers as soon as the routes are built and holds validators only for what clients call.
+ *   With --warm-up, a background warm-up compiles the rest shortly after start, one operation per event-loop
+ *   turn, so that nothing is compiled on a request any more (except in a spec of more than
+ *   WARM_UP_MAX_OPERATIONS operations: memory, below).
+ *
+ * Why the warm-up is no longer the default (issue 17's memory target): warming every bundled operation left the
+ * process ~15 MB larger for as long as it ran. Measured on Node 24, the image's node flags, getUser at 50
+ * connections for 15 s after start, three alternating runs: 126–136 MB of RSS with the warm-up, 115–119 MB
+ * without. Only ~4.5 MB of it is the validators themselves (heap snapshots, 30.2 vs 25.7 MB live); the rest is
+ * the compile's garbage, left in the old generation after start-up's last mark-compact, which a steady load
+ * never triggers again (nothing more is promoted). Compiling on first use costs the first request of each
+ * operation 3–12 ms.
  */
 import { OpenAPIValidator } from 'openapi-backend';
 import addFormats from 'ajv-formats';
@@ -56,8 +64,10 @@ interface OperationInfo {
 const AJV_OPTIONS = {
   allErrors: true,
   strict: false,
-  // verbose: failing values are kept on the error, so issues can say what was received
-  verbose: true,
+  // Not verbose: an issue's received value is read from the validated data at the error's path (valueAt), rather than
+  // kept on each error by code generated into every validator. Measured on Node 24 with every bundled operation
+  // compiled: idle RSS 120–123 MB against 124–129 MB verbose.
+  verbose: false,
   // Our own documents' schemas are not checked against the meta-schema (openapi-backend compiled it once per
   // Ajv instance); a broken schema still fails to compile, with ajv's message.
   validateSchema: false,
@@ -75,10 +85,10 @@ type Dialect = LoadedSpec['dialect'];
 const WARM_UP_DELAY_MS = 1000;
 
 /**
- * Specs with more operations than this are not warmed up: their validators are compiled on first use only. Compiling
- * all of GitHub's 1,223 operations in the background took the process from 245 MB to 500 MB of RSS within ten
- * seconds of start (measured with the image's node flags; without the warm-up it stayed at 245 MB), for operations
- * a client may never call. The bundled specs (at most about a hundred operations each) are still warmed up.
+ * Specs with more operations than this are not warmed up even with --warm-up: their validators are compiled on first
+ * use only. Compiling all of GitHub's 1,223 operations in the background took the process from 245 MB to 500 MB of
+ * RSS within ten seconds of start (measured with the image's node flags; without the warm-up it stayed at 245 MB),
+ * for operations a client may never call. The bundled specs (at most about a hundred operations each) are warmed.
  */
 export const WARM_UP_MAX_OPERATIONS = 300;
 
@@ -89,7 +99,7 @@ export const WARM_UP_MAX_OPERATIONS = 300;
 export type CompileFailureListener = (failure: MockError) => void;
 
 export interface SpecValidatorOptions {
-  /** Compile every operation in the background shortly after start (default true). */
+  /** Compile every operation in the background shortly after start (default false: each on first use). */
   warmUp?: boolean;
   onCompileFailure?: CompileFailureListener;
 }
@@ -162,7 +172,7 @@ export class SpecValidator {
         },
       });
     }
-    if (options.warmUp !== false && this.operations.size <= WARM_UP_MAX_OPERATIONS) this.warmUp();
+    if (options.warmUp === true && this.operations.size <= WARM_UP_MAX_OPERATIONS) this.warmUp();
   }
 
   /**
@@ -274,7 +284,7 @@ export class SpecValidator {
     if (parts.hasBody) input.requestBody = parts.body;
     const issues: ValidationIssue[] = [];
     for (const validate of this.requestValidators(op, c)) {
-      if (!validate(input)) issues.push(...(validate.errors ?? []).map((e) => toIssue(e)));
+      if (!validate(input)) issues.push(...(validate.errors ?? []).map((e) => toIssue(e, input)));
     }
     return { issues, query };
   }
@@ -308,7 +318,7 @@ export class SpecValidator {
     const validate = this.responseValidator(schema, label);
     if (typeof validate !== 'function') return [responseIssue([], validate.message, 'schema')];
     if (validate(value)) return [];
-    return (validate.errors ?? []).map((e) => toIssue(e, true));
+    return (validate.errors ?? []).map((e) => toIssue(e, value, true));
   }
 
   validateResponse(op: Operation, status: number, body: unknown, hasBody: boolean, contentType?: string): ValidationIssue[] {
@@ -332,8 +342,9 @@ export class SpecValidator {
     // The spec's schema for this answer cannot be compiled: the answer cannot be checked, which is an issue of
     // its own (a 500 in --strict, a journal note otherwise), never an exception.
     if (typeof validate !== 'function') return [responseIssue([], validate.message, 'schema')];
-    if (validate(hasBody ? body : null)) return [];
-    return (validate.errors ?? []).map((e) => toIssue(e, true));
+    const answer = hasBody ? body : null;
+    if (validate(answer)) return [];
+    return (validate.errors ?? []).map((e) => toIssue(e, answer, true));
   }
 }
 
@@ -421,7 +432,7 @@ function uncompilable(label: string, err: unknown): MockError {
 function requestSchemaParts(op: Operation, dialect: Dialect): string {
   const parts: Array<[string, unknown]> = op.parameters.map((p) => [`${p.in} parameter ${p.name}`, p.schema]);
   for (const [media, content] of Object.entries(op.requestBody?.content ?? {})) parts.push([`request body ${media}`, content?.schema]);
-  const ajv = newAjv(dialect, { verbose: false });
+  const ajv = newAjv(dialect);
   const refused = parts.filter(([, schema]) => {
     if (!schema || typeof schema !== 'object') return false;
     try {
@@ -450,12 +461,14 @@ const locations: Record<string, IssueLocation> = {
  * Turns an ajv error into an issue: on the {path, query, header, cookie, requestBody} object of a request, or (with
  * `answer`) on an answer's body, whose own top-level keys may well be named `path` or `query`.
  */
-function toIssue(error: ErrorObject, answer = false): ValidationIssue {
-  const segments = error.instancePath
+/** `data`: what was validated, where the value at the error's path is read (what the issue says was received). */
+function toIssue(error: ErrorObject, data: unknown, answer = false): ValidationIssue {
+  const keys = error.instancePath
     .split('/')
     .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const received = valueAt(data, keys);
+  const segments: Array<string | number> = keys.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   const params = error.params as Record<string, any>;
   if (error.keyword === 'required') segments.push(params.missingProperty);
   if (error.keyword === 'additionalProperties') segments.push(params.additionalProperty);
@@ -475,6 +488,16 @@ function toIssue(error: ErrorObject, answer = false): ValidationIssue {
     limit: typeof params.limit === 'number' ? params.limit : undefined,
     allowedValues: error.keyword === 'enum' ? (params.allowedValues as unknown[]) : undefined,
     pattern: error.keyword === 'pattern' ? String(params.pattern) : undefined,
-    received: error.data === null || ['string', 'number', 'boolean'].includes(typeof error.data) ? (error.data as ValidationIssue['received']) : undefined,
+    received: received === null || ['string', 'number', 'boolean'].includes(typeof received) ? (received as ValidationIssue['received']) : undefined,
   };
+}
+
+/** The value under these keys (an ajv instancePath, unescaped) in the validated data; undefined where there is none. */
+function valueAt(data: unknown, keys: string[]): unknown {
+  let value = data;
+  for (const key of keys) {
+    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
 }

@@ -14,8 +14,8 @@ const spec = fixturePath('engine', 'uncompilable.yaml');
 describe('a spec with schemas ajv cannot compile, served by the real command', () => {
   let cli: RunningCli;
   beforeAll(async () => {
-    cli = await startCli(['--port', '0', '--spec', spec, '--log-level', 'error']);
-    // Past the warm-up (it starts 1 s after start-up and compiles one operation per turn).
+    cli = await startCli(['--port', '0', '--spec', spec, '--log-level', 'error', '--warm-up']);
+    // Past the warm-up (asked for: it starts 1 s after start-up and compiles one operation per turn).
     await new Promise((resolve) => setTimeout(resolve, 1800));
   });
   afterAll(() => stopAll());
