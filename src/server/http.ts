@@ -297,14 +297,21 @@ function send(res: ServerResponse, reply: Reply, varyOrigin: boolean, fallback?:
     const list: Array<string | string[]> = [];
     // A Vary of the answer's own replaces this one, as it replaced the CORS stage's before.
     if (varyOrigin && !namesHeader(headers, 'vary')) list.push('Vary', 'Origin');
+    let framed = false;
     if (headers) {
       for (const name in headers) {
         // The body's own type wins over one in the headers, as setHeader's replacement did.
         if (contentType && isHeaderName(name, 'content-type')) continue;
+        if (isHeaderName(name, 'content-length') || isHeaderName(name, 'transfer-encoding')) framed = true;
         list.push(name, headers[name]!);
       }
     }
     if (contentType) list.push('Content-Type', contentType);
+    // The length, as Node would have set it had the headers not gone out in writeHead first: without it every answer
+    // went out chunked (three more pieces per answer for Node to frame and the client to parse; measured on getUser,
+    // strace: 5 iovecs of 321 bytes against 2 of 288 for bare node:http) — and a string body goes out in one write
+    // with the headers. Go's servers (lakeFS, TileDB) send a Content-Length for a small body too.
+    if (!framed && payload !== undefined && mayHaveBody(reply.status)) list.push('Content-Length', String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length));
     res.writeHead(reply.status, list as string[]);
     res.end(payload);
   } catch (err) {
@@ -324,6 +331,9 @@ function namesHeader(headers: Reply['headers'], lowerName: string): boolean {
 }
 
 const isHeaderName = (name: string, lowerName: string) => name.length === lowerName.length && name.toLowerCase() === lowerName;
+
+/** Statuses whose answers never carry a body, nor a Content-Length (RFC 9110 §8.6: 1xx, 204; 304 describes another answer). */
+const mayHaveBody = (status: number) => status >= 200 && status !== 204 && status !== 304;
 
 export type ClientErrorListener = (err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => void;
 const clientErrorResponders = new WeakMap<object, ClientErrorListener>();

@@ -106,4 +106,27 @@ describe('the answer as written', () => {
     expect(res.headers['access-control-allow-origin']).toBeDefined();
     expect(res.text).toBe('x,y');
   });
+
+  it('frames a body with its Content-Length, not chunked (bytes, not characters)', async () => {
+    const res = await supertest(edge({ status: 200, body: { name: 'Zoë' } })).get('/x');
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength('{"name":"Zoë"}')));
+    expect(res.headers['transfer-encoding']).toBeUndefined();
+    expect(res.body).toEqual({ name: 'Zoë' });
+    const empty = await supertest(edge({ status: 201, body: '' })).post('/x');
+    expect(empty.headers['content-length']).toBe('0');
+  });
+
+  it('keeps a Content-Length or Transfer-Encoding the answer sets, and sends none on a 204 or a 304', async () => {
+    // A HEAD answer states the length of the body it stands for (lakeFS's statObject).
+    const head = await supertest(edge({ status: 200, headers: { 'Content-Length': '1234' }, body: '' })).head('/x');
+    expect(head.headers['content-length']).toBe('1234');
+    const chunked = await supertest(edge({ status: 200, headers: { 'Transfer-Encoding': 'chunked' }, body: 'abc' })).get('/x');
+    expect(chunked.headers['content-length']).toBeUndefined();
+    expect(chunked.text).toBe('abc');
+    for (const status of [204, 304]) {
+      const res = await supertest(edge({ status, body: '' })).get('/x');
+      expect(res.status).toBe(status);
+      expect(res.headers['content-length']).toBeUndefined();
+    }
+  });
 });
