@@ -24,23 +24,58 @@ export interface ReadBody {
 
 export function mediaTypeOf(headers: HeaderMap): string {
   const raw = headers['content-type'];
-  return String((Array.isArray(raw) ? raw[0] : raw) ?? '')
-    .split(';')[0]
-    .trim()
-    .toLowerCase();
+  const value = String((Array.isArray(raw) ? raw[0] : raw) ?? '');
+  const semicolon = value.indexOf(';');
+  return (semicolon < 0 ? value : value.slice(0, semicolon)).trim().toLowerCase();
 }
 
 const isJsonType = (t: string) => t === 'application/json' || /^application\/[^;]+\+json$/.test(t);
 
+/**
+ * What an operation's declared request bodies say about a media type, worked out once per operation and type
+ * rather than on every request (lower-casing the declared types, matching wildcards, finding the schema).
+ */
+interface BodyTypes {
+  /** A body sent without a Content-Type is read as JSON: the operation takes JSON. */
+  takesJson: boolean;
+  /** Per media type sent: whether the operation accepts it, and takes it as raw bytes. */
+  verdicts: Map<string, { accepted: boolean; bytes: boolean }>;
+}
+
+const bodyTypes = new WeakMap<Operation, BodyTypes>();
+/** Media types remembered per operation: a client can send any string, so the memory is bounded. */
+const MAX_REMEMBERED_TYPES = 32;
+
+function verdictFor(operation: Operation, mediaType: string): { accepted: boolean; bytes: boolean } {
+  const types = typesOf(operation);
+  let verdict = types.verdicts.get(mediaType);
+  if (!verdict) {
+    const declared = Object.keys(operation.requestBody?.content ?? {}).map((t) => t.toLowerCase());
+    const accepted = declared.some((d) => d === mediaType || d === '*/*' || (d.endsWith('/*') && mediaType.startsWith(d.slice(0, -1))));
+    verdict = { accepted, bytes: accepted && takesBytes(operation, mediaType) };
+    if (types.verdicts.size < MAX_REMEMBERED_TYPES) types.verdicts.set(mediaType, verdict);
+  }
+  return verdict;
+}
+
+function typesOf(operation: Operation): BodyTypes {
+  let types = bodyTypes.get(operation);
+  if (!types) {
+    const declared = Object.keys(operation.requestBody?.content ?? {}).map((t) => t.toLowerCase());
+    types = { takesJson: declared.some(isJsonType), verdicts: new Map() };
+    bodyTypes.set(operation, types);
+  }
+  return types;
+}
+
 export function readBody(operation: Operation, rawBody: Buffer | undefined, headers: HeaderMap): ReadBody {
   if (!rawBody || rawBody.length === 0 || !operation.requestBody) return { body: undefined, hasBody: false, validatable: true };
-  const declared = Object.keys(operation.requestBody.content ?? {}).map((t) => t.toLowerCase());
   // A body sent with no Content-Type to an operation that takes JSON is read as JSON, as FastAPI, Go's
   // encoding/json handlers and most servers do.
-  const mediaType = mediaTypeOf(headers) || (declared.some(isJsonType) ? 'application/json' : '');
-  const accepted = declared.some((d) => d === mediaType || d === '*/*' || (d.endsWith('/*') && mediaType.startsWith(d.slice(0, -1))));
+  const mediaType = mediaTypeOf(headers) || (typesOf(operation).takesJson ? 'application/json' : '');
+  const { accepted, bytes } = verdictFor(operation, mediaType);
   // Bytes an operation takes as they are (an object store's upload: any type, JSON included) stay bytes.
-  if (accepted && takesBytes(operation, mediaType)) return { body: rawBody, hasBody: true, validatable: false };
+  if (bytes) return { body: rawBody, hasBody: true, validatable: false };
   if (isJsonType(mediaType)) {
     const body = parseJson(rawBody);
     return accepted ? { body, hasBody: true, validatable: true } : { body, hasBody: true, validatable: false, mediaTypeError: unsupportedMediaType(mediaType) };

@@ -18,10 +18,10 @@ export function readCredential(name: string, scheme: SecurityScheme, source: Cre
   if (scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'basic') {
     const token = authorizationToken(source.headers, 'basic');
     if (token === undefined) return undefined;
-    const { username, password, separated } = decodedBasic(token);
+    const { username, password, separated, padded } = decodedBasic(token);
     // The token as sent, and whether it held a colon, too: a verifier may refuse one that is not base64 or has no
     // colon (the decoding is lenient), without decoding it again.
-    return { scheme: name, type: 'basic', username, password, separated, value: token, key: username };
+    return { scheme: name, type: 'basic', username, password, separated, padded, value: token, key: username };
   }
   if ((scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') || scheme.type === 'oauth2' || scheme.type === 'openIdConnect') {
     const token = authorizationToken(source.headers, 'bearer');
@@ -51,7 +51,11 @@ interface DecodedBasic {
   username: string;
   password: string;
   separated: boolean;
+  padded: boolean;
 }
+
+/** Standard base64 with its padding: what Go's Request.BasicAuth accepts. */
+const PADDED_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * Basic tokens already decoded. A client sends the same Authorization header on every request, and decoding it
@@ -68,7 +72,7 @@ function decodedBasic(token: string): DecodedBasic {
   if (decoded) return decoded;
   const text = Buffer.from(token, 'base64').toString('utf8');
   const colon = text.indexOf(':');
-  decoded = { username: colon < 0 ? text : text.slice(0, colon), password: colon < 0 ? '' : text.slice(colon + 1), separated: colon >= 0 };
+  decoded = { username: colon < 0 ? text : text.slice(0, colon), password: colon < 0 ? '' : text.slice(colon + 1), separated: colon >= 0, padded: PADDED_BASE64.test(token) };
   if (token.length > DECODED_BASIC_MAX_CHARS) return decoded;
   if (decodedBasicTokens.size >= DECODED_BASIC_MAX) decodedBasicTokens.clear();
   decodedBasicTokens.set(token, decoded);

@@ -89,6 +89,11 @@ export interface PresentedCredential {
    * text and password is empty, as with `user:`; servers that refuse the first tell them apart by this.
    */
   separated?: boolean;
+  /**
+   * Basic auth only: whether the token is standard base64 with its padding (what Go's Request.BasicAuth decodes);
+   * the decoding itself is lenient. Worked out once per distinct token, with the decoding.
+   */
+  padded?: boolean;
   /** Bearer token or API key value; for basic auth, the base64 text as sent; for another HTTP scheme, what follows its word. */
   value?: string;
   /** Identity of the credential for rule matching and rate limits: basic username, token or key value. */

@@ -89,8 +89,7 @@ export async function anonymous(ctx: LakefsSecurityContext): Promise<Principal |
 
 /** Go's Request.BasicAuth: standard base64 (padded), and a colon in what it decodes to. */
 function readableBasic(credential: PresentedCredential): boolean {
-  const encoded = credential.value ?? '';
-  return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(encoded) && credential.separated === true;
+  return credential.padded === true && credential.separated === true;
 }
 
 /**
