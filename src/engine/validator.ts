@@ -459,9 +459,9 @@ const locations: Record<string, IssueLocation> = {
 
 /**
  * Turns an ajv error into an issue: on the {path, query, header, cookie, requestBody} object of a request, or (with
- * `answer`) on an answer's body, whose own top-level keys may well be named `path` or `query`.
+ * `answer`) on an answer's body, whose own top-level keys may well be named `path` or `query`. `data` is what was
+ * validated: the value at the error's path is read from it (what the issue says was received).
  */
-/** `data`: what was validated, where the value at the error's path is read (what the issue says was received). */
 function toIssue(error: ErrorObject, data: unknown, answer = false): ValidationIssue {
   const keys = error.instancePath
     .split('/')
