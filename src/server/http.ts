@@ -310,7 +310,7 @@ function send(res: ServerResponse, reply: Reply, varyOrigin: boolean, fallback?:
     // The length, as Node would have set it had the headers not gone out in writeHead first: without it every answer
     // went out chunked (three more pieces per answer for Node to frame and the client to parse; measured on getUser,
     // strace: 5 iovecs of 321 bytes against 2 of 288 for bare node:http) — and a string body goes out in one write
-    // with the headers. Go's servers (lakeFS, TileDB) send a Content-Length for a small body too.
+    // with the headers. Go's servers (lakeFS, TileDB) send one for a body under 2 KB (and chunk larger ones).
     if (!framed && payload !== undefined && mayHaveBody(reply.status)) list.push('Content-Length', String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length));
     res.writeHead(reply.status, list as string[]);
     res.end(payload);
