@@ -36,6 +36,8 @@ const isJsonType = (t: string) => t === 'application/json' || /^application\/[^;
  * rather than on every request (lower-casing the declared types, matching wildcards, finding the schema).
  */
 interface BodyTypes {
+  /** The declared media types, lower-cased. */
+  declared: string[];
   /** A body sent without a Content-Type is read as JSON: the operation takes JSON. */
   takesJson: boolean;
   /** Per media type sent: whether the operation accepts it, and takes it as raw bytes. */
@@ -46,12 +48,10 @@ const bodyTypes = new WeakMap<Operation, BodyTypes>();
 /** Media types remembered per operation: a client can send any string, so the memory is bounded. */
 const MAX_REMEMBERED_TYPES = 32;
 
-function verdictFor(operation: Operation, mediaType: string): { accepted: boolean; bytes: boolean } {
-  const types = typesOf(operation);
+function verdictFor(operation: Operation, types: BodyTypes, mediaType: string): { accepted: boolean; bytes: boolean } {
   let verdict = types.verdicts.get(mediaType);
   if (!verdict) {
-    const declared = Object.keys(operation.requestBody?.content ?? {}).map((t) => t.toLowerCase());
-    const accepted = declared.some((d) => d === mediaType || d === '*/*' || (d.endsWith('/*') && mediaType.startsWith(d.slice(0, -1))));
+    const accepted = types.declared.some((d) => d === mediaType || d === '*/*' || (d.endsWith('/*') && mediaType.startsWith(d.slice(0, -1))));
     verdict = { accepted, bytes: accepted && takesBytes(operation, mediaType) };
     if (types.verdicts.size < MAX_REMEMBERED_TYPES) types.verdicts.set(mediaType, verdict);
   }
@@ -62,7 +62,7 @@ function typesOf(operation: Operation): BodyTypes {
   let types = bodyTypes.get(operation);
   if (!types) {
     const declared = Object.keys(operation.requestBody?.content ?? {}).map((t) => t.toLowerCase());
-    types = { takesJson: declared.some(isJsonType), verdicts: new Map() };
+    types = { declared, takesJson: declared.some(isJsonType), verdicts: new Map() };
     bodyTypes.set(operation, types);
   }
   return types;
@@ -72,8 +72,9 @@ export function readBody(operation: Operation, rawBody: Buffer | undefined, head
   if (!rawBody || rawBody.length === 0 || !operation.requestBody) return { body: undefined, hasBody: false, validatable: true };
   // A body sent with no Content-Type to an operation that takes JSON is read as JSON, as FastAPI, Go's
   // encoding/json handlers and most servers do.
-  const mediaType = mediaTypeOf(headers) || (typesOf(operation).takesJson ? 'application/json' : '');
-  const { accepted, bytes } = verdictFor(operation, mediaType);
+  const types = typesOf(operation);
+  const mediaType = mediaTypeOf(headers) || (types.takesJson ? 'application/json' : '');
+  const { accepted, bytes } = verdictFor(operation, types, mediaType);
   // Bytes an operation takes as they are (an object store's upload: any type, JSON included) stay bytes.
   if (bytes) return { body: rawBody, hasBody: true, validatable: false };
   if (isJsonType(mediaType)) {
