@@ -81,6 +81,15 @@ export interface JournalFilter {
   limit?: number;
 }
 
+/** Whether an entry is one the filter asks for (its session aside: the callers read only the sessions asked for). */
+export function matchesFilter(entry: Pick<RecordedExchange, 'operationId' | 'status' | 'api'>, filter: JournalFilter): boolean {
+  return (
+    (filter.operationId === undefined || entry.operationId === filter.operationId) &&
+    (filter.status === undefined || entry.status === filter.status) &&
+    (filter.api === undefined || entry.api === filter.api)
+  );
+}
+
 const MAX_BODY_CHARS = 4096;
 
 export interface JournalBounds {
@@ -158,13 +167,7 @@ export class Journal {
     for (const session of sessions) {
       for (const bytes of this.rings.get(session)?.records() ?? []) {
         const e = decodeEntry(bytes);
-        if (
-          (filter.operationId === undefined || e.operationId === filter.operationId) &&
-          (filter.status === undefined || e.status === filter.status) &&
-          (filter.api === undefined || e.api === filter.api)
-        ) {
-          entries.push(e);
-        }
+        if (matchesFilter(e, filter)) entries.push(e);
       }
     }
     entries.sort((a, b) => b.id - a.id);

@@ -16,7 +16,7 @@
 import type { ValidationIssue } from '../engine/errors.js';
 import type { Exposure } from '../engine/exposure.js';
 import { tooLongHeader } from '../journal/entry-codec.js';
-import { presentEntry, type JournalEntry, type JournalFilter, type RecordedExchange, type RequestJournal } from '../journal/journal.js';
+import { matchesFilter, presentEntry, type JournalEntry, type JournalFilter, type RecordedExchange, type RequestJournal } from '../journal/journal.js';
 import { clearPerSessionLua, SHARED_PREFIX, type SharedRedis } from './connection.js';
 
 export const journalKey = (session: string) => `${SHARED_PREFIX}j:${session}`;
@@ -79,13 +79,7 @@ export class SharedJournal implements RequestJournal {
       for (const [, fields] of stream) {
         const entry = JSON.parse(valueOf(fields, 'e')) as RecordedExchange & { id: number };
         entry.id = Number(valueOf(fields, 'id'));
-        if (
-          (filter.operationId === undefined || entry.operationId === filter.operationId) &&
-          (filter.status === undefined || entry.status === filter.status) &&
-          (filter.api === undefined || entry.api === filter.api)
-        ) {
-          stored.push(entry);
-        }
+        if (matchesFilter(entry, filter)) stored.push(entry);
       }
     }
     stored.sort((a, b) => b.id - a.id);
