@@ -4,6 +4,7 @@
  * decoded bytes, framing errors in the API's shape, CORS headers — and a reply Node refuses to write still
  * gets an answer.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHttpHandler } from '../../src/server/http.js';
@@ -114,6 +115,17 @@ describe('the answer as written', () => {
     expect(res.body).toEqual({ name: 'Zoë' });
     const empty = await supertest(edge({ status: 201, body: '' })).post('/x');
     expect(empty.headers['content-length']).toBe('0');
+  });
+
+  it('writes an answer once the turn of the event loop that handled its request is over, not while it runs', async () => {
+    const handler = edge({ status: 200, body: { ok: true } });
+    const sentWhenHandled: boolean[] = [];
+    const res = await supertest((req: IncomingMessage, res: ServerResponse) => {
+      handler(req, res);
+      sentWhenHandled.push(res.headersSent);
+    }).get('/x');
+    expect(res.body).toEqual({ ok: true });
+    expect(sentWhenHandled).toEqual([false]);
   });
 
   it('keeps a Content-Length or Transfer-Encoding the answer sets, and sends none on a 204 or a 304', async () => {
