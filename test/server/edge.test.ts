@@ -4,9 +4,10 @@
  * decoded bytes, framing errors in the API's shape, CORS headers — and a reply Node refuses to write still
  * gets an answer.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createHttpHandler } from '../../src/server/http.js';
 import { ALICE, createWidgetsApp, WIDGETS } from '../support/widgets-app.js';
 import supertest from 'supertest';
@@ -126,6 +127,31 @@ describe('the answer as written', () => {
     }).get('/x');
     expect(res.body).toEqual({ ok: true });
     expect(sentWhenHandled).toEqual([false]);
+  });
+
+  it('writes no more than 32 answers together: the 32nd request handled in a turn sends them', async () => {
+    const handler = edge({ status: 200, body: 'ok' });
+    const ended: number[] = [];
+    const answers: ServerResponse[] = [];
+    const server = createServer((req, res) => {
+      answers.push(res);
+      handler(req, res);
+      ended.push(answers.filter((r) => r.writableEnded).length);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      // Forty pipelined requests in one write: Node's parser hands all of them over in one turn.
+      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.write('GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(40));
+      await vi.waitFor(() => expect(received.split('HTTP/1.1 200').length - 1).toBe(40));
+      socket.destroy();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(ended.slice(0, 31)).toEqual(new Array(31).fill(0));
+    expect(ended[31]).toBe(32);
   });
 
   it('keeps a Content-Length or Transfer-Encoding the answer sets, and sends none on a 204 or a 304', async () => {
