@@ -345,6 +345,7 @@ const MAX_UNWRITTEN = 32;
 
 function writeAnswers(): void {
   const answers = unwritten;
+  // Nothing left when the 32nd answer already wrote them: the turn's setImmediate then finds an empty list.
   if (answers.length === 0) return;
   unwritten = [];
   for (const answer of answers) {
